@@ -1,0 +1,75 @@
+"""Per-process state of the provider host: the stack config and the API clients built from it.
+
+Providers are pickled into the stack state, so they hold nothing; this module is where the live
+objects are, created lazily on first use in the process that really talks to the APIs.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from .client.auth import IamPasswordAuth, TokenAuth
+from .client.http import ApiClient, RetryPolicy
+from .client.signing import AkSkAuth
+from .config import Credentials, Settings
+
+
+@dataclass(frozen=True)
+class Clients:
+    settings: Settings
+    servicestage: ApiClient
+
+
+_lock = threading.Lock()
+_stack_config: dict[str, Any] = {}
+_clients_by_settings: dict[Settings, Clients] = {}
+
+
+def configure(stack_config: Mapping[str, Any]) -> None:
+    """Remember the stack config the engine sent; called from every provider's `configure()`."""
+    global _stack_config
+    with _lock:
+        _stack_config = dict(stack_config)
+
+
+def clients() -> Clients:
+    """The clients for the current settings, built once per distinct settings."""
+    settings = Settings.resolve(_stack_config, os.environ)
+    with _lock:
+        existing = _clients_by_settings.get(settings)
+        if existing is None:
+            existing = _clients_by_settings[settings] = _build(settings)
+        return existing
+
+
+def _build(settings: Settings) -> Clients:
+    auth = _auth(settings)
+    retry = RetryPolicy(max_retries=settings.max_retries)
+    return Clients(
+        settings=settings,
+        servicestage=ApiClient(settings.servicestage_endpoint, auth=auth, retry=retry),
+    )
+
+
+def _auth(settings: Settings) -> httpx.Auth:
+    credentials: Credentials = settings.credentials
+    if credentials.access_key and credentials.secret_key:
+        return AkSkAuth(
+            credentials.access_key, credentials.secret_key, credentials.security_token
+        )
+    if credentials.auth_token:
+        return TokenAuth(credentials.auth_token)
+    assert credentials.user_name and credentials.password and credentials.domain_name
+    return IamPasswordAuth(
+        iam_endpoint=settings.iam_endpoint,
+        user_name=credentials.user_name,
+        password=credentials.password,
+        domain_name=credentials.domain_name,
+        project_id=settings.project_id,
+    )

@@ -1,0 +1,190 @@
+"""Settings of a deployment: where the APIs are and how to authenticate.
+
+They are read at run time inside the provider host, from the stack configuration the engine sends
+to `configure()` (keys in the ``servicestage:`` namespace) and, for anything not set there, from
+environment variables. They are never stored on provider objects, so they never reach the pickled
+provider in the stack state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .client.errors import ConfigurationError
+
+NAMESPACE = "servicestage"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value: its stack config key and the environment variables behind it."""
+
+    key: str
+    env_vars: tuple[str, ...] = ()
+    secret: bool = False
+
+    @property
+    def config_key(self) -> str:
+        return f"{NAMESPACE}:{self.key}"
+
+    def describe(self) -> str:
+        sources = [f"stack config `{self.config_key}`"] + [f"`{name}`" for name in self.env_vars]
+        return " or ".join(sources)
+
+
+REGION = Setting("region", ("HW_REGION_NAME", "HUAWEICLOUD_SDK_REGION"))
+PROJECT_ID = Setting("projectId", ("HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"))
+ACCESS_KEY = Setting("accessKey", ("HW_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"), secret=True)
+SECRET_KEY = Setting("secretKey", ("HW_SECRET_KEY", "HUAWEICLOUD_SDK_SK"), secret=True)
+SECURITY_TOKEN = Setting(
+    "securityToken", ("HW_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"), secret=True
+)
+AUTH_TOKEN = Setting("authToken", ("HW_AUTH_TOKEN",), secret=True)
+USER_NAME = Setting("userName", ("HW_USER_NAME",))
+PASSWORD = Setting("password", ("HW_USER_PASSWORD",), secret=True)
+DOMAIN_NAME = Setting("domainName", ("HW_DOMAIN_NAME",))
+ENDPOINT = Setting("endpoint", ("HW_SERVICESTAGE_ENDPOINT",))
+IAM_ENDPOINT = Setting("iamEndpoint", ("HW_IAM_ENDPOINT",))
+CSE_ENDPOINT = Setting("cseEndpoint", ("HW_CSE_ENDPOINT",))
+ASM_ENDPOINT = Setting("asmEndpoint", ("HW_ASM_ENDPOINT",))
+MAX_RETRIES = Setting("maxRetries", ("HW_MAX_RETRIES",))
+
+ALL_SETTINGS = (
+    REGION, PROJECT_ID, ACCESS_KEY, SECRET_KEY, SECURITY_TOKEN, AUTH_TOKEN, USER_NAME, PASSWORD,
+    DOMAIN_NAME, ENDPOINT, IAM_ENDPOINT, CSE_ENDPOINT, ASM_ENDPOINT, MAX_RETRIES,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How requests are authenticated; exactly one of the three forms is filled in."""
+
+    access_key: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    security_token: str | None = field(default=None, repr=False)
+    auth_token: str | None = field(default=None, repr=False)
+    user_name: str | None = None
+    password: str | None = field(default=None, repr=False)
+    domain_name: str | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.access_key:
+            return "aksk"
+        if self.auth_token:
+            return "token"
+        return "password"
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str
+    project_id: str
+    credentials: Credentials
+    servicestage_endpoint: str
+    iam_endpoint: str
+    cse_endpoint: str
+    asm_endpoint: str
+    max_retries: int = 5
+
+    @classmethod
+    def resolve(
+        cls, stack_config: Mapping[str, Any], environ: Mapping[str, str]
+    ) -> Settings:
+        """Build settings from stack config first, then the environment.
+
+        Raises ConfigurationError naming the config key and variables to set.
+        """
+        lookup = _Lookup(stack_config, environ)
+        region = lookup.required(REGION)
+        project_id = lookup.required(PROJECT_ID)
+        endpoint = lookup.optional(ENDPOINT)
+
+        def service_url(setting: Setting, service: str) -> str:
+            # One `endpoint` serves every service: that is how the local emulator is addressed.
+            return (
+                lookup.optional(setting)
+                or endpoint
+                or f"https://{service}.{region}.myhuaweicloud.com"
+            )
+
+        max_retries_text = lookup.optional(MAX_RETRIES)
+        try:
+            max_retries = int(float(max_retries_text)) if max_retries_text else 5
+        except ValueError:
+            raise ConfigurationError(
+                f"{MAX_RETRIES.describe()} must be a whole number, got {max_retries_text!r}"
+            ) from None
+        return cls(
+            region=region,
+            project_id=project_id,
+            credentials=_credentials(lookup),
+            servicestage_endpoint=endpoint or service_url(ENDPOINT, "servicestage"),
+            iam_endpoint=service_url(IAM_ENDPOINT, "iam"),
+            cse_endpoint=service_url(CSE_ENDPOINT, "cse"),
+            asm_endpoint=service_url(ASM_ENDPOINT, "asm"),
+            max_retries=max_retries,
+        )
+
+
+def _credentials(lookup: _Lookup) -> Credentials:
+    access_key, secret_key = lookup.optional(ACCESS_KEY), lookup.optional(SECRET_KEY)
+    if access_key or secret_key:
+        if not (access_key and secret_key):
+            missing = SECRET_KEY if access_key else ACCESS_KEY
+            raise ConfigurationError(
+                f"AK/SK authentication needs both keys: set {missing.describe()}"
+            )
+        return Credentials(
+            access_key=access_key,
+            secret_key=secret_key,
+            security_token=lookup.optional(SECURITY_TOKEN),
+        )
+    auth_token = lookup.optional(AUTH_TOKEN)
+    if auth_token:
+        return Credentials(auth_token=auth_token)
+    user_name = lookup.optional(USER_NAME)
+    if user_name:
+        return Credentials(
+            user_name=user_name,
+            password=lookup.required(PASSWORD),
+            domain_name=lookup.required(DOMAIN_NAME),
+        )
+    raise ConfigurationError(
+        "no credentials: set an access key pair "
+        f"({ACCESS_KEY.describe()}, and {SECRET_KEY.describe()}), "
+        f"or a token ({AUTH_TOKEN.describe()}), "
+        f"or an IAM user ({USER_NAME.describe()}, with password and domain name)"
+    )
+
+
+class _Lookup:
+    def __init__(self, stack_config: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+        self._stack_config = stack_config
+        self._environ = environ
+
+    def optional(self, setting: Setting) -> str | None:
+        value = self._stack_config.get(setting.config_key)
+        if value not in (None, ""):
+            return str(value)
+        for name in setting.env_vars:
+            if self._environ.get(name):
+                return self._environ[name]
+        return None
+
+    def required(self, setting: Setting) -> str:
+        value = self.optional(setting)
+        if value is None:
+            raise ConfigurationError(f"missing setting: set {setting.describe()}")
+        return value
+
+
+def stack_config_from(config_get: Callable[[str], Any]) -> dict[str, Any]:
+    """Collect our keys from a `pulumi.dynamic.Config`-like getter into a plain dict."""
+    return {
+        setting.config_key: value
+        for setting in ALL_SETTINGS
+        if (value := config_get(setting.config_key)) is not None
+    }

@@ -1,0 +1,47 @@
+"""ServiceStage environments (`/v3/{project_id}/cas/environments`, PDF 004 §4.1)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+import pulumi
+
+from ._common import Description, Labels, Name
+from ._lifecycle import ResourceArgs, RestProvider, RestResource
+
+
+class EnvironmentArgs(ResourceArgs):
+    name: Name
+    vpc_id: str
+    deploy_mode: Literal["virtualmachine", "container", "mixed"] | None = None
+    description: Description | None = None
+    enterprise_project_id: str | None = None
+    labels: Labels | None = None
+
+
+class EnvironmentProvider(RestProvider[EnvironmentArgs]):
+    args_model = EnvironmentArgs
+    noun = "environment"
+    collection_path = "/v3/{project_id}/cas/environments"
+    id_fields = ("environment_id",)
+    replace_on = frozenset({"vpc_id", "deploy_mode", "enterprise_project_id"})
+    create_only = replace_on
+    computed = ("project_id", "creator", "create_time", "update_time")
+
+
+class Environment(RestResource, module="servicestage", name="Environment"):
+    """A set of compute, network and middleware resources that components are deployed to."""
+
+    provider_class: ClassVar[Any] = EnvironmentProvider
+
+    environment_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    vpc_id: pulumi.Output[str]
+    deploy_mode: pulumi.Output[str | None]
+    description: pulumi.Output[str | None]
+    enterprise_project_id: pulumi.Output[str | None]
+    labels: pulumi.Output[list[dict[str, str]] | None]
+    project_id: pulumi.Output[str]
+    creator: pulumi.Output[str]
+    create_time: pulumi.Output[int]
+    update_time: pulumi.Output[int]

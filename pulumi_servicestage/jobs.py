@@ -1,0 +1,162 @@
+"""Waiting for ServiceStage deployment jobs (`GET /v3/{project_id}/cas/jobs/{job_id}`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .client.errors import NotFoundError, ServiceStageError
+from .client.http import ApiClient
+
+SUCCEEDED = "SUCCEEDED"
+# Every end state but success; anything else the service reports means "still going".
+FAILED_STATES = frozenset({"FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKED", "UNKNOWN"})
+
+
+@dataclass(frozen=True)
+class PollSchedule:
+    """Seconds between polls: frequent while a short job may end, then backing off.
+
+    Most component jobs end within seconds, so the first `fast_polls` come every `initial`
+    seconds (a finished short job is noticed within about that long); after that the interval
+    grows by `factor` per poll up to `maximum`, which bounds the calls a long job costs
+    (60 / maximum per minute).
+    """
+
+    initial: float = 0.5
+    fast_polls: int = 8
+    factor: float = 1.3
+    maximum: float = 5.0
+
+    def intervals(self) -> Iterator[float]:
+        for _ in range(self.fast_polls):
+            yield self.initial
+        interval = self.initial
+        while True:
+            interval = min(self.maximum, interval * self.factor)
+            yield interval
+
+
+class JobError(ServiceStageError):
+    def __init__(self, message: str, *, job_id: str, description: str, payload: Any) -> None:
+        self.job_id = job_id
+        self.description = description
+        self.payload = payload
+        super().__init__(message)
+
+
+class JobFailedError(JobError):
+    """The job ended in a state other than SUCCEEDED."""
+
+
+class JobTimeoutError(JobError):
+    """The job was still running when the wait's time limit ran out."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """A decoded job answer: its status and tasks."""
+
+    job_id: str
+    status: str
+    tasks: list[dict[str, Any]]
+    payload: dict[str, Any]
+
+    @classmethod
+    def from_payload(cls, job_id: str, payload: dict[str, Any]) -> Job:
+        job = payload.get("job") or {}
+        return cls(
+            job_id=job_id,
+            status=str(job.get("execution_status") or "UNKNOWN").upper(),
+            tasks=list(payload.get("tasks") or []),
+            payload=payload,
+        )
+
+    def tasks_in(self, predicate: Callable[[str], bool]) -> list[str]:
+        return [
+            _describe_task(task)
+            for task in self.tasks
+            if predicate(str(task.get("task_status") or "").upper())
+        ]
+
+
+def _describe_task(task: dict[str, Any]) -> str:
+    name = task.get("task_name") or task.get("task_id") or "unnamed task"
+    status = task.get("task_status") or "?"
+    message = (task.get("messages") or "").strip()
+    return f"{name} ({status}{': ' + message if message else ''})"
+
+
+class JobWaiter:
+    """Polls one job until it ends, raising JobFailedError or JobTimeoutError.
+
+    `sleep` and `clock` are injectable so tests run without waiting.
+    """
+
+    # A job id returned by a write is sometimes not readable for a moment.
+    NOT_FOUND_GRACE_SECONDS = 10.0
+
+    def __init__(
+        self,
+        client: ApiClient,
+        project_id: str,
+        *,
+        schedule: PollSchedule | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._project_id = project_id
+        self._schedule = schedule or PollSchedule()
+        self._sleep = sleep
+        self._clock = clock
+
+    def wait(self, job_id: str, *, description: str, timeout: float) -> Job:
+        """Wait for `job_id`; `description` says what the job does, for error messages."""
+        path = f"/v3/{self._project_id}/cas/jobs/{job_id}"
+        started = self._clock()
+        deadline = started + timeout
+        last: Job | None = None
+        for interval in self._schedule.intervals():
+            try:
+                last = Job.from_payload(job_id, self._client.get(path) or {})
+            except NotFoundError:
+                if self._clock() - started > self.NOT_FOUND_GRACE_SECONDS:
+                    raise
+            if last is not None and last.status == SUCCEEDED:
+                return last
+            if last is not None and last.status in FAILED_STATES:
+                raise self._failed(last, description)
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise self._timed_out(job_id, last, description, timeout)
+            self._sleep(min(interval, remaining))
+        raise AssertionError("the poll schedule is endless")
+
+    @staticmethod
+    def _failed(job: Job, description: str) -> JobFailedError:
+        failing = job.tasks_in(lambda status: status in FAILED_STATES)
+        detail = "; ".join(failing) if failing else "no task reported an error"
+        return JobFailedError(
+            f"job {job.job_id} ({description}) ended {job.status}: {detail}",
+            job_id=job.job_id,
+            description=description,
+            payload=job.payload,
+        )
+
+    @staticmethod
+    def _timed_out(
+        job_id: str, job: Job | None, description: str, timeout: float
+    ) -> JobTimeoutError:
+        state = "was never readable" if job is None else f"was still {job.status}"
+        running = [] if job is None else job.tasks_in(lambda status: status != SUCCEEDED)
+        unfinished = f"; unfinished tasks: {'; '.join(running)}" if running else ""
+        return JobTimeoutError(
+            f"job {job_id} ({description}) {state} after {timeout:g} s{unfinished}; "
+            "raise this resource's `timeouts` to wait longer",
+            job_id=job_id,
+            description=description,
+            payload=None if job is None else job.payload,
+        )

@@ -1,0 +1,119 @@
+import pytest
+
+from pulumi_servicestage.client.errors import NotFoundError
+from pulumi_servicestage.jobs import (
+    JobFailedError,
+    JobTimeoutError,
+    JobWaiter,
+    PollSchedule,
+)
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def job(status, tasks=()):
+    return {
+        "task_count": len(tasks),
+        "job": {"job_id": "j1", "execution_status": status, "job_type": "deploy"},
+        "tasks": [
+            {"task_name": name, "task_status": st, "messages": msg} for name, st, msg in tasks
+        ],
+    }
+
+
+class ScriptedClient:
+    """Answers job GETs from a function of the fake time."""
+
+    def __init__(self, clock, answer_at):
+        self.clock = clock
+        self.answer_at = answer_at
+        self.paths = []
+
+    def get(self, path):
+        self.paths.append(path)
+        answer = self.answer_at(self.clock.now)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def waiter_for(answer_at):
+    clock = FakeClock()
+    client = ScriptedClient(clock, answer_at)
+    waiter = JobWaiter(client, "proj", sleep=clock.sleep, clock=clock)  # type: ignore[arg-type]
+    return waiter, client, clock
+
+
+def test_wait__returns_on_success_and_polls_the_job_path():
+    waiter, client, clock = waiter_for(lambda t: job("SUCCEEDED" if t >= 3 else "RUNNING"))
+    result = waiter.wait("j1", description="create component 'web'", timeout=60)
+    assert result.status == "SUCCEEDED"
+    assert set(client.paths) == {"/v3/proj/cas/jobs/j1"}
+    assert 3 <= clock.now <= 3.5
+
+
+@pytest.mark.parametrize("status", ["FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKED", "UNKNOWN"])
+def test_wait__failure_states_end_with_error_quoting_failed_tasks(status):
+    tasks = [("Build", "SUCCEEDED", ""), ("Deploy", "FAILED", "image pull failed")]
+    waiter, _, _ = waiter_for(lambda t: job(status, tasks))
+    with pytest.raises(JobFailedError) as raised:
+        waiter.wait("j1", description="create component 'web'", timeout=60)
+    message = str(raised.value)
+    assert f"job j1 (create component 'web') ended {status}" in message
+    assert "Deploy (FAILED: image pull failed)" in message
+    assert "Build" not in message
+    assert raised.value.payload["job"]["execution_status"] == status
+
+
+def test_wait__timeout_says_what_was_still_running():
+    tasks = [("Build", "SUCCEEDED", ""), ("Deploy", "RUNNING", "pulling image")]
+    waiter, _, clock = waiter_for(lambda t: job("RUNNING", tasks))
+    with pytest.raises(JobTimeoutError) as raised:
+        waiter.wait("j1", description="modify component 'web'", timeout=30)
+    message = str(raised.value)
+    assert "job j1 (modify component 'web') was still RUNNING after 30 s" in message
+    assert "Deploy (RUNNING: pulling image)" in message
+    assert "timeouts" in message
+    assert clock.now == pytest.approx(30)
+
+
+def test_wait__tolerates_a_job_not_yet_readable():
+    def answer(t):
+        if t < 1:
+            return NotFoundError(status_code=404, method="GET", path="/", error_code=None,
+                                 error_msg=None, request_id=None)
+        return job("SUCCEEDED")
+
+    waiter, _, _ = waiter_for(answer)
+    assert waiter.wait("j1", description="d", timeout=60).status == "SUCCEEDED"
+
+
+def test_wait__gives_up_on_a_job_that_never_appears():
+    missing = NotFoundError(status_code=404, method="GET", path="/", error_code="SVCSTG.00100429",
+                            error_msg="job not found", request_id=None)
+    waiter, _, _ = waiter_for(lambda t: missing)
+    with pytest.raises(NotFoundError):
+        waiter.wait("j1", description="d", timeout=600)
+
+
+def test_schedule__short_jobs_noticed_fast_long_jobs_cost_at_most_12_calls_a_minute():
+    schedule = PollSchedule()
+    intervals = schedule.intervals()
+    elapsed, polls_at = 0.0, []
+    while elapsed < 600:
+        polls_at.append(elapsed)
+        elapsed += next(intervals)
+    first_ten_seconds = [t for t in polls_at if t < 10]
+    gaps = [b - a for a, b in zip(first_ten_seconds, first_ten_seconds[1:])]
+    assert max(gaps) < 2.0
+    last_minute = [t for t in polls_at if t >= 540]
+    assert len(last_minute) <= 12
