@@ -98,7 +98,7 @@ class ObjectRef:
         return "/".join(self.parts.values())
 
 
-class RestProvider(ResourceProvider, Generic[ArgsT]):  # type: ignore[misc]
+class RestProvider(ResourceProvider, Generic[ArgsT]):
     """A dynamic provider whose object is a REST resource; subclasses only declare."""
 
     # Pickled by reference and holding no state, the provider is a few dozen bytes and carries no
@@ -144,7 +144,7 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):  # type: ignore[misc]
 
     @staticmethod
     def _body(args: ArgsT, *, exclude: Iterable[str]) -> dict[str, Any]:
-        return args.model_dump(mode="json", exclude_none=True, exclude=set(exclude))
+        return args.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(exclude))
 
     def computed_outputs(self, server: Mapping[str, Any]) -> dict[str, Any]:
         return {key: server.get(key) for key in self.computed}
@@ -350,7 +350,7 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):  # type: ignore[misc]
 
     def _outputs(self, args: ArgsT, ref: ObjectRef, server: Mapping[str, Any]) -> dict[str, Any]:
         return {
-            **args.model_dump(mode="json", exclude_none=True),
+            **self._body(args, exclude=()),
             **ref.parts,
             **self.computed_outputs(server),
         }
@@ -461,7 +461,7 @@ def _without_unknowns(value: Any, path: tuple[Any, ...], unknown_paths: list[tup
                 kept[key] = _without_unknowns(item, (*path, key), unknown_paths)
         return kept
     if isinstance(value, list):
-        items = []
+        items: list[Any] = []
         for index, item in enumerate(value):
             if _is_unknown(item):
                 unknown_paths.append((*path, index))
@@ -511,7 +511,7 @@ def project(server: Any, template: Any, path: str, write_only: frozenset[str]) -
         return result
     if isinstance(template, list) and isinstance(server, list) and len(template) == len(server):
         return [
-            project(item, wanted, f"{path}[]", write_only)
+            project(item, wanted, f"{path}.*", write_only)
             for item, wanted in zip(server, template, strict=True)
         ]
     return server
@@ -544,33 +544,31 @@ def resource_props(
         )
     props: dict[str, Any] = {name: inputs.get(name) for name in args_model.model_fields}
     for path in secret_paths:
-        _mark_secret(props, path.split("."))
+        top, *rest = path.split(".")
+        props[top] = _with_secret(props.get(top), rest)
     for name in computed:
         props.setdefault(name, None)
     return props
 
 
-def _mark_secret(props: dict[str, Any], path: list[str]) -> None:
-    parent: Any = props
-    for key in path[:-1]:
-        key = key.removesuffix("[]")
-        child = parent.get(key) if isinstance(parent, dict) else None
-        if child is None:
-            return
-        if not isinstance(child, dict | list):
-            # An Output whose shape is not known yet: keep the whole value secret.
-            parent[key] = pulumi.Output.secret(child)
-            return
-        parent = child
-    leaf = path[-1]
-    targets = parent if isinstance(parent, list) else [parent]
-    for target in targets:
-        if isinstance(target, dict) and target.get(leaf) is not None:
-            target[leaf] = pulumi.Output.secret(target[leaf])
+def _with_secret(value: Any, path: list[str]) -> Any:
+    """`value` with the member at `path` made secret; `*` stands for every item of a list."""
+    if value is None:
+        return None
+    if not path:
+        return pulumi.Output.secret(value)
+    head, *rest = path
+    if isinstance(value, dict):
+        return {**value, head: _with_secret(value[head], rest)} if head in value else value
+    if isinstance(value, list) and head == "*":
+        return [_with_secret(item, rest) for item in value]
+    if isinstance(value, pulumi.Output):
+        # Its shape is not known until it resolves: keep all of it secret.
+        return pulumi.Output.secret(value)
+    return value
 
 
-
-class RestResource(pulumi.dynamic.Resource):  # type: ignore[misc]
+class RestResource(pulumi.dynamic.Resource):
     """Base of the resource classes users declare in their programs.
 
     Arguments are keyword arguments named as in the API (`name`, `vpc_id`, ...), plus `timeouts`

@@ -58,7 +58,7 @@ class RetryPolicy:
         hinted = _parse_retry_after(retry_after, now=time.time() if now is None else now)
         if hinted is not None and 0 <= hinted <= self.max_retry_after:
             return hinted
-        backoff = min(self.max_delay, self.initial_delay * 2**attempt)
+        backoff: float = min(self.max_delay, self.initial_delay * 2.0**attempt)
         # Full-range jitter would sometimes retry at once; keep at least three quarters of it.
         return backoff * (1 - 0.25 * random.random())
 

@@ -1,9 +1,10 @@
 """A tiny dynamic provider that exercises every path of the test kit.
 
 It lives in an importable module so dill pickles `ThingProvider` by reference, the way the
-real providers are pickled. The provider instance holds nothing; what `configure()` reads and
-what `create()` measures lives in module globals of whichever process runs it (the provider
-host, or the test process under mocks).
+real providers are pickled. The provider instance holds nothing: what `configure()` reads
+lives in a module global of whichever process runs it (the provider host, or the test process
+under mocks). `create()` reports when and on which thread it ran, so tests can measure how
+many calls overlapped.
 """
 
 from __future__ import annotations
@@ -30,9 +31,6 @@ GREETING_KEY = "dummy:greeting"
 GONE_PREFIX = "gone-"
 
 _greeting: str | None = None
-_lock = threading.Lock()
-_active = 0
-_peak = 0
 
 
 def _label(name: str) -> str:
@@ -65,23 +63,18 @@ class ThingProvider(ResourceProvider):
         )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        global _active, _peak
         if "fail" in props:
             raise ValueError(f"refusing to create {props['name']}: {props['fail']}")
-        with _lock:
-            _active += 1
-            _peak = max(_peak, _active)
-        try:
-            time.sleep(props.get("sleep", 0))
-        finally:
-            with _lock:
-                _active -= 1
-                peak = _peak
+        if "warn" in props:
+            pulumi.log.warn(str(props["warn"]))
+        started = time.monotonic()
+        time.sleep(props.get("sleep", 0))
         outs = {
             **props,
             "label": _label(props["name"]),
             "greeting": _greeting,
-            "peak": peak,
+            "started": started,
+            "finished": time.monotonic(),
             "thread": threading.current_thread().name,
         }
         return CreateResult(f"thing-{props['name']}", outs)

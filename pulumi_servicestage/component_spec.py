@@ -1,0 +1,746 @@
+"""Pydantic models of the ServiceStage v3 component request body.
+
+Tables are cited by their number on the English page "Modifying Component Information Based on the
+Component ID" (PUT .../components/{component_id}); ``environment_id`` comes from the create body
+(Chinese API reference, 4.3.1, table 4-123). Field names are the wire names. Where the tables, the
+examples and the official SDK (``huaweicloudsdkservicestage.v3.model``) disagree, a comment says
+which one was followed.
+
+Rules that tie several fields together ("mandatory when kind is package") are checked once the
+fields themselves are valid, and each broken rule is reported at the path of the field that breaks
+it, e.g. ``source.url``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+from typing_extensions import Self
+
+_Violation = tuple[str, str]
+"""A broken rule: the dotted wire path of the offending field, relative to the model, and why."""
+
+
+class _Input(BaseModel):
+    """Base of the request models: unknown keys fail; aliased fields take their Python name too."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def _violations(self) -> Iterator[_Violation]:
+        """Yield every cross-field rule of this model's table that the values break."""
+        return iter(())
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> Self:
+        errors = [
+            InitErrorDetails(
+                type=PydanticCustomError("component_rule", message),
+                loc=tuple(path.split(".")),
+                input=_value_at(self, path),
+            )
+            for path, message in self._violations()
+        ]
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
+
+def _value_at(model: BaseModel, path: str) -> Any:
+    value: Any = model
+    for key in path.split("."):
+        by_wire_name = {
+            field.alias or name: name for name, field in type(value).model_fields.items()
+        }
+        value = getattr(value, by_wire_name[key])
+    return value
+
+
+def _required_when(model: BaseModel, paths: Iterable[str], condition: str) -> Iterator[_Violation]:
+    for path in paths:
+        if _value_at(model, path) is None:
+            yield path, f"{path} is required when {condition}"
+
+
+def _only_when(model: BaseModel, paths: Iterable[str], condition: str) -> Iterator[_Violation]:
+    for path in paths:
+        if _value_at(model, path) is not None:
+            yield path, f"{path} can be set only when {condition}"
+
+
+def _matching(pattern: str, rule: str) -> AfterValidator:
+    regex = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not regex.fullmatch(value):
+            raise PydanticCustomError("pattern_rule", rule)
+        return value
+
+    return AfterValidator(check)
+
+
+def _count_or_percentage(value: int | str, info: ValidationInfo) -> int | str:
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]+%", value):
+        raise PydanticCustomError(
+            "pattern_rule", f"{info.field_name} must be an integer or a percentage such as '25%'"
+        )
+    return value
+
+
+ComponentName = Annotated[
+    str,
+    _matching(
+        r"[A-Za-z][A-Za-z0-9_-]{0,62}[A-Za-z0-9]",
+        "name must be 2 to 64 letters, digits, hyphens (-) or underscores (_), "
+        "starting with a letter and ending with a letter or digit",
+    ),
+]
+VERSION_PATTERN = r"^([0-9]+)(.[0-9]+){2,3}$"  # verbatim from Table 3, unescaped dot included
+ComponentVersion = Annotated[
+    str, Field(max_length=32), _matching(VERSION_PATTERN, f"version must match {VERSION_PATTERN}")
+]
+PodCount = Annotated[int | str, AfterValidator(_count_or_percentage)]
+
+
+class ComponentSpec(_Input):
+    """Table 3 request body (create and modify), plus environment_id of the create body."""
+
+    name: ComponentName
+    labels: list[Label] | None = None
+    runtime_stack: RuntimeStack
+    environment_id: str
+    description: str | None = Field(default=None, max_length=128)
+    source: Source
+    # Table 4-123 makes build mandatory for container deployment without an image, yet its own CCE
+    # example deploys a package without one; the service is left to decide.
+    build: Build | None = None
+    limit_cpu: float | None = None
+    limit_memory: float | None = None
+    request_cpu: float | None = None
+    request_memory: float | None = None
+    version: ComponentVersion
+    envs: list[EnvVar] | None = None
+    replica: int = Field(ge=1)  # the tables give no bound; a component runs at least one instance
+    storages: list[Storage] | None = None
+    deploy_strategy: DeployStrategy | None = None
+    command: Command | None = None
+    post_start: Lifecycle | None = None
+    pre_stop: Lifecycle | None = None
+    mesher: Mesher | None = None
+    timezone: str | None = None
+    jvm_opts: str | None = None
+    tomcat_opts: TomcatOpts | None = None
+    host_aliases: list[HostAlias] | None = None
+    dns_policy: Literal["Default", "ClusterFirst", "ClusterFirstWithHostNet", "None"] | None = None
+    dns_config: DnsConfig | None = None
+    workload_kind: Literal["deployment", "statefulset", "daemonset"] | None = None
+    security_context: SecurityContext | None = None
+    logs: list[Log] | None = None
+    custom_metric: CustomMetric | None = None
+    # The installed SDK types these as one {az, node, component} object; every table, and the
+    # service's own release-plan example, has a list of Table 23 rules (as other SDK builds do).
+    affinity: list[Affinity] | None = None
+    anti_affinity: list[Affinity] | None = None
+    liveness_probe: Probe | None = None
+    readiness_probe: Probe | None = None
+    startup_probe: Probe | None = None
+    # Mandatory in the create body (table 4-123), optional in the modify body.
+    refer_resources: list[ReferResource]
+    external_accesses: list[ExternalAccess] | None = None
+    tolerations: list[Toleration] | None = None
+    container_name: str | None = None
+    update_strategy: UpdateStrategy | None = None
+    multi_containers: list[MultiContainer] | None = None
+    workload_content: str | None = None
+    configs: list[ConfigMount] | None = None
+    config_mode: Literal["ui", "yaml", "template"] | None = None
+    enable_sermant_injection: bool | None = None
+    enable_sermant_spring_register: bool | None = None
+    enable_sermant_dubbo_register: bool | None = None
+    enable_sermant_config: bool | None = None
+    cell_id: str | None = None
+    swimlane_id: str | None = None
+    # Named as on the wire: top-level fields are also the resource's argument and output names.
+    sermantAgentInjectActionFlag: bool | None = None  # noqa: N815
+    sys_config: dict[str, str] | None = None
+    image_pull_secrets: list[str] | None = None
+    template_source: TemplateSource | None = None
+    input_values: dict[str, str] | None = None
+    auto_lts_config: AutoLtsConfig | None = None
+    # Table 42 is printed on the modify page without a row pointing at it; the release-plan page
+    # (Table 4) lists it as this top-level field, "mandatory when an encryption key is configured".
+    config_encryption: ConfigEncryption | None = None
+
+    def _violations(self) -> Iterator[_Violation]:
+        binds_cse = any(resource.type == "cse" for resource in self.refer_resources)
+        if self.runtime_stack.type == "Nodejs" and binds_cse:
+            yield from _required_when(
+                self, ["mesher"], "runtime_stack.type is 'Nodejs' and a cse engine is bound"
+            )
+        if self.update_strategy is not None and self.workload_kind not in (None, "deployment"):
+            yield from _only_when(
+                self,
+                ["update_strategy.max_unavailable", "update_strategy.max_surge"],
+                "workload_kind is 'deployment'",
+            )
+
+
+LabelKey = Annotated[
+    str,
+    _matching(
+        r"[0-9A-Za-z_\-\u4e00-\u9fff]{1,36}",
+        "key must be 1 to 36 letters, digits, underscores (_), hyphens (-) or Chinese characters",
+    ),
+]
+LabelValue = Annotated[
+    str,
+    _matching(
+        r"[0-9A-Za-z_.\-\u4e00-\u9fff]{0,43}",
+        "value must be up to 43 letters, digits, underscores (_), dots (.), hyphens (-) "
+        "or Chinese characters",
+    ),
+]
+
+
+class Label(_Input):
+    """Table 4 labels; the character rules come from the create body's table 4-124."""
+
+    key: LabelKey
+    value: LabelValue
+
+    def _violations(self) -> Iterator[_Violation]:
+        if self.key in ("app", "casid", "version"):
+            yield "key", "key must not be app, casid or version: the system sets those labels"
+
+
+class Storage(_Input):
+    """Table 5 storages."""
+
+    type: Literal["HostPath", "EmptyDir", "ConfigMap", "Secret", "PersistentVolumeClaim"]
+    name: str
+    parameters: StorageParameters
+    mounts: list[Mount]
+
+    def _violations(self) -> Iterator[_Violation]:
+        for parameter, types in _STORAGE_TYPES_OF_PARAMETER.items():
+            path = f"parameters.{parameter}"
+            condition = "type is " + " or ".join(repr(kind) for kind in types)
+            if self.type not in types:
+                yield from _only_when(self, [path], condition)
+            elif parameter in ("path", "name"):  # "mandatory when type is ..."
+                yield from _required_when(self, [path], condition)
+
+
+_STORAGE_TYPES_OF_PARAMETER = {  # Table 6: the storage types each parameter applies to
+    "path": ("HostPath",),
+    "name": ("ConfigMap", "Secret", "PersistentVolumeClaim"),
+    "default_mode": ("ConfigMap", "Secret"),
+    "medium": ("EmptyDir",),
+}
+
+
+class StorageParameters(_Input):
+    """Table 6 component_storage_parameters."""
+
+    path: str | None = None
+    name: str | None = None
+    default_mode: int | None = None
+    medium: str | None = None
+
+
+class Mount(_Input):
+    """Table 7 mounts."""
+
+    path: str
+    sub_path: str
+    read_only: bool
+
+
+class DeployStrategy(_Input):
+    """Table 8 deploy_strategy."""
+
+    type: Literal["OneBatchRelease", "RollingRelease", "GrayRelease"]
+    rolling_release: RollingRelease | None = None
+    gray_release: GrayRelease | None = None
+
+    def _violations(self) -> Iterator[_Violation]:
+        if self.type == "RollingRelease":
+            yield from _required_when(self, ["rolling_release"], "type is 'RollingRelease'")
+        elif self.type == "GrayRelease":
+            yield from _required_when(self, ["gray_release"], "type is 'GrayRelease'")
+
+
+class RollingRelease(_Input):
+    """Table 9 rolling_release."""
+
+    batches: int
+
+
+class GrayRelease(_Input):
+    """Table 10 gray_release; the enum spellings are the SDK's (Java SDK enum classes)."""
+
+    # English table: upper case; Chinese tables: lower case (weight, no_surge, ...). The SDK's
+    # changelog replaced weight/content by WEIGHT/CONTENT, yet keeps all/any lower case.
+    type: Literal["WEIGHT", "CONTENT"]
+    # Marked "Yes" in Table 10 but described as "mandatory when type is WEIGHT".
+    first_batch_weight: int | None = None
+    first_batch_replica: int | None = None
+    remaining_batch: int | None = None
+    deployment_mode: Literal[1, 3, 4, 6] | None = None  # 6 (shared ELB) is SDK-only
+    replica_surge_mode: Literal["MIRROR", "EXTRA", "NOSURGE"] | None = None
+    rule_match_mode: Literal["all", "any"] | None = None
+    rules: list[GrayRule] | None = None  # "Object" in the tables, a list in the SDK
+
+    def _violations(self) -> Iterator[_Violation]:
+        if self.type == "WEIGHT":
+            yield from _required_when(
+                self,
+                ["first_batch_weight", "first_batch_replica", "remaining_batch"],
+                "type is 'WEIGHT'",
+            )
+        else:
+            yield from _required_when(
+                self, ["replica_surge_mode", "rule_match_mode", "rules"], "type is 'CONTENT'"
+            )
+
+
+class GrayRule(_Input):
+    """Table 11 gray_rules; lower-case enum values as in the SDK."""
+
+    type: Literal["header"]
+    key: str
+    value: str
+    condition: Literal["equal", "match", "in"]
+
+
+class Command(_Input):
+    """Table 12 command."""
+
+    command: list[str] | None = None
+    args: list[str] | None = None
+
+
+class Lifecycle(_Input):
+    """Table 13 component_lifecycle."""
+
+    type: Literal["http", "command"]
+    scheme: Literal["HTTP", "HTTPS"] | None = None
+    host: str | None = None
+    port: int | None = None
+    path: str | None = None
+    command: list[str] | None = None
+
+    def _violations(self) -> Iterator[_Violation]:
+        if self.type == "http":
+            yield from _only_when(self, ["command"], "type is 'command'")
+        else:
+            yield from _only_when(self, ["scheme", "host", "port", "path"], "type is 'http'")
+
+
+class Mesher(_Input):
+    """Table 14 mesher."""
+
+    port: int
+
+
+class TomcatOpts(_Input):
+    """Table 15 tomcat_opt."""
+
+    server_xml: str
+
+
+class HostAlias(_Input):
+    """Table 16 host_aliases."""
+
+    ip: str
+    hostnames: list[str]
+
+
+class DnsConfig(_Input):
+    """Table 17 dns_config."""
+
+    nameservers: list[str] | None = None
+    searches: list[str] | None = None
+    options: list[DnsOption] | None = None
+
+
+class DnsOption(_Input):
+    """Table 18 options."""
+
+    name: str
+    value: str | None = None
+
+
+class SecurityContext(_Input):
+    """Table 19 security_context."""
+
+    run_as_user: int | None = None
+    run_as_group: int | None = None
+    capabilities: Capabilities | None = None
+
+
+class Capabilities(_Input):
+    """Table 20 capabilities."""
+
+    add: list[str] | None = None
+    drop: list[str] | None = None
+
+
+class Log(_Input):
+    """Table 21 logs."""
+
+    log_path: str
+    rotate: str
+    host_path: str
+    host_extend_path: Literal[
+        "None", "PodUID", "PodName", "PodUID/ContainerName", "PodName/ContainerName"
+    ]
+
+
+class CustomMetric(_Input):
+    """Table 22 custom_metric."""
+
+    path: str
+    port: int
+    dimensions: str
+
+
+class Affinity(_Input):
+    """Table 23 component_affinity; kind, condition and rules are mandatory per table 4-143."""
+
+    kind: Literal["node", "pod"]
+    condition: Literal["required", "preferred"]
+    match_expressions: list[MatchExpression]
+    # "String" in Table 23, Integer in tables 4-143/4-208 and in the SDK.
+    weight: int | None = Field(default=None, ge=1, le=100)
+    topology_key: str | None = None
+
+    def _violations(self) -> Iterator[_Violation]:
+        if self.condition == "required" and self.weight not in (None, 100):
+            yield "weight", "weight must be 100 when condition is 'required'"
+        if self.condition == "preferred":
+            yield from _required_when(self, ["weight"], "condition is 'preferred'")
+
+
+class MatchExpression(_Input):
+    """Table 24 match_expressions."""
+
+    key: str
+    operation: str
+    value: str
+
+
+class Probe(_Input):
+    """Table 25 component_probe."""
+
+    type: Literal["http", "tcp", "command"]
+    delay: int
+    timeout: int
+    scheme: Literal["HTTP", "HTTPS"] | None = None
+    host: str | None = None
+    port: int | None = None
+    path: str | None = None
+    command: list[str] | None = None
+
+    def _violations(self) -> Iterator[_Violation]:
+        if self.type != "http":
+            yield from _only_when(self, ["scheme", "host", "path"], "type is 'http'")
+        if self.type == "command":
+            yield from _only_when(self, ["port"], "type is 'http' or 'tcp'")
+        else:
+            yield from _only_when(self, ["command"], "type is 'command'")
+
+
+ResourceType = Literal[
+    "vpc", "eip", "elb", "cce", "ecs", "as", "cse", "nacos", "dcs", "rds", "gaussdb",
+    "dms_rocketmq", "css_es",
+]  # fmt: skip
+
+
+class ReferResource(_Input):
+    """Table 26 refer_resources."""
+
+    id: str
+    type: ResourceType
+    # Table 26 calls this mandatory for cce, but the create example binds a cce without it and
+    # the SDK documents namespace "default" as the default; the service is left to decide.
+    parameters: ReferResourceParameters | None = None
+
+
+_VOLUME_CLASSES = {"efs": "csi-sfsturbo", "obs": "csi-obs", "sfs": "csi-nas", "evs": "csi-disk"}
+
+
+class ReferResourceParameters(_Input):
+    """Table 27 refer_resource_parameter."""
+
+    namespace: str | None = None
+    name: str | None = None
+    capacity: int | None = None
+    # The table lists efs/obs/sfs/evs for volumes, but the service itself returns
+    # "VirtualMachine" for a cce resource (release-plan example), so this is not an enum.
+    type: str | None = None
+    class_: Literal["csi-sfsturbo", "csi-obs", "csi-nas", "csi-disk"] | None = Field(
+        default=None, alias="class"
+    )
+    obs_volume_type: str | None = None
+    access_mode: Literal["ReadWriteOnce", "ReadWriteMany"] | None = None
+    available_zone: str | None = Field(default=None, alias="availableZone")
+    volume_type: str | None = None
+
+    def _violations(self) -> Iterator[_Violation]:
+        fixed = _VOLUME_CLASSES.get(self.type or "")
+        if fixed is not None and self.class_ not in (None, fixed):
+            yield "class", f"class must be {fixed!r} when type is {self.type!r}"
+
+
+class EnvVar(_Input):
+    """Table 28 envs."""
+
+    name: str
+    value: str | None = None
+    value_from: ValueFrom | None = None
+
+
+class ValueFrom(_Input):
+    """Table 29 value_from."""
+
+    reference_type: Literal["configMapKey", "secretKey"]
+    name: str
+    key: str | None = None
+    optional: bool | None = None
+
+
+class RuntimeStack(_Input):
+    """Table 30 runtime_stack."""
+
+    name: str
+    type: Literal["Java", "Tomcat", "Nodejs", "Php", "Docker", "Python"]
+    version: str
+    deploy_mode: Literal["container", "virtualmachine"]
+
+    def _violations(self) -> Iterator[_Violation]:
+        if self.deploy_mode == "virtualmachine" and self.type not in ("Java", "Tomcat", "Nodejs"):
+            yield "type", "type must be Java, Tomcat or Nodejs when deploy_mode is 'virtualmachine'"
+
+
+# The tables spell GitHub/BitBucket/GitLab, the Git API examples github/gitlab/bitbucket, and the
+# SDK types a plain string: both spellings pass through unchanged.
+RepoType = Literal["GitHub", "BitBucket", "GitLab", "github", "bitbucket", "gitlab"]
+CommitId = Annotated[
+    str,
+    _matching(
+        r"[a-z0-9].{7,39}",
+        "commit_id must be 8 to 40 characters starting with a lowercase letter or digit",
+    ),
+]
+
+
+class Source(_Input):
+    """Table 31 source."""
+
+    kind: Literal["code", "package", "image"]
+    version: str | None = None
+    url: str | None = None
+    storage: Literal["devcloud", "obs", "http", "swr"] | None = None
+    auth: Literal["iam", "none"] | None = None
+    repo_auth: str | None = None
+    repo_namespace: str | None = None  # "repo_name_space" in table 4-151 only; SDK: repo_namespace
+    repo_ref: str | None = None
+    repo_type: RepoType | None = None
+    web_url: str | None = None
+    repo_url: str | None = None
+    commit_id: CommitId | None = None
+    http_username: str | None = None
+    http_password: str | None = None
+    http_command: str | None = None
+    http_headers: dict[str, str] | None = None
+
+    def _violations(self) -> Iterator[_Violation]:
+        if self.kind == "code":
+            yield from _required_when(self, ["repo_type", "repo_url"], "kind is 'code'")
+        else:
+            yield from _required_when(self, ["url", "storage"], f"kind is {self.kind!r}")
+        if self.storage == "http":
+            # Table 31 marks username, password and headers all mandatory for http, while naming
+            # them as alternatives (username/password, or custom headers): one of the two is needed.
+            yield from _required_when(self, ["http_command"], "storage is 'http'")
+            if self.http_headers is None:
+                yield from _required_when(
+                    self,
+                    ["http_username", "http_password"],
+                    "storage is 'http' and no http_headers are given",
+                )
+
+
+class Build(_Input):
+    """Table 32 build."""
+
+    parameters: BuildParameters | None = None
+
+
+class BuildParameters(_Input):
+    """Table 33 parameters."""
+
+    build_cmd: str | None = None
+    dockerfile_path: str | None = None
+    artifact_namespace: str | None = None
+    cluster_id: str
+    node_label_selector: dict[str, str] | None = None
+    environment_id: str | None = None
+
+
+class ExternalAccess(_Input):
+    """Table 34 external_accesses."""
+
+    protocol: Literal["http", "https"] | None = None
+    address: str | None = None
+    forward_port: int | None = None
+
+
+class AutoLtsConfig(_Input):
+    """Table 35 auto_lts_config."""
+
+    enable: bool
+    lts_log_path: list[str] | None = None
+
+
+class Toleration(_Input):
+    """Table 36 tolerations."""
+
+    key: str | None = None
+    operator: Literal["Equal", "Exists"] | None = None
+    # "value is mandatory for Equal", yet "a blank value matches every taint of the key": the key
+    # must be present, and may be "".
+    value: str | None = None
+    # Table 36 prints "NoScheduler" while describing the Kubernetes effect NoSchedule.
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
+    toleration_seconds: int | None = None
+
+    def _violations(self) -> Iterator[_Violation]:
+        if self.operator == "Equal":
+            yield from _required_when(self, ["key", "value"], "operator is 'Equal'")
+        elif self.operator == "Exists" and self.value is not None:
+            yield "value", "value must not be set when operator is 'Exists'"
+        if self.effect != "NoExecute":
+            yield from _only_when(self, ["toleration_seconds"], "effect is 'NoExecute'")
+
+
+class UpdateStrategy(_Input):
+    """Table 37 update_strategy."""
+
+    type: Literal["RollingUpdate", "Recreate"] | None = None
+    max_unavailable: PodCount | None = None
+    max_surge: PodCount | None = None
+    termination_period_seconds: int | None = None
+    min_ready_seconds: int | None = None
+    progress_deadline_seconds: int | None = None
+    revision_history_limit: int | None = None
+
+    def _violations(self) -> Iterator[_Violation]:
+        deadline, min_ready = self.progress_deadline_seconds, self.min_ready_seconds or 0
+        if deadline is not None and deadline <= min_ready:  # min_ready_seconds defaults to 0
+            yield (
+                "progress_deadline_seconds",
+                f"progress_deadline_seconds must be greater than min_ready_seconds ({min_ready})",
+            )
+
+
+class MultiContainer(_Input):
+    """Table 38 multi_containers; config_encryption per the release-plan page (Table 37 there)."""
+
+    container_name: str
+    source: Source
+    limit_cpu: float | None = None
+    limit_memory: float | None = None
+    request_cpu: float | None = None
+    request_memory: float | None = None
+    envs: list[EnvVar] | None = None
+    liveness_probe: Probe | None = None
+    readiness_probe: Probe | None = None
+    startup_probe: Probe | None = None
+    command: Command | None = None
+    post_start: Lifecycle | None = None
+    pre_stop: Lifecycle | None = None
+    logs: list[Log] | None = None
+    storages: list[Storage] | None = None
+    security_context: SecurityContext | None = None
+    config_encryption: ConfigEncryption | None = None
+
+    def _violations(self) -> Iterator[_Violation]:
+        if self.source.kind != "image":
+            yield "source.kind", "source.kind must be 'image': multi_containers take only images"
+
+
+class ConfigMount(_Input):
+    """Table 39 configs."""
+
+    conifg_id: str  # sic: spelt so in Table 39 and in the release-plan page alike
+    mount_path: str
+
+
+class TemplateSource(_Input):
+    """Table 40 template_source."""
+
+    storage: Literal["devcloud", "obs", "http", "devcloud_repository"]
+    url: str
+    http_username: str | None = None
+    http_password: str | None = None
+    http_headers: list[HttpHeader] | None = None
+
+    def _violations(self) -> Iterator[_Violation]:
+        if self.storage != "http":
+            yield from _only_when(
+                self, ["http_username", "http_password", "http_headers"], "storage is 'http'"
+            )
+
+
+class HttpHeader(_Input):
+    """Table 41 http_headers."""
+
+    key: str
+    value: str
+
+
+class ConfigEncryption(_Input):
+    """Table 42 config_encryption."""
+
+    key_id: str
+
+
+SECRET_PATHS: tuple[str, ...] = (
+    "source.http_password",
+    "source.http_headers",
+    "multi_containers.*.source.http_password",
+    "multi_containers.*.source.http_headers",
+    "template_source.http_password",
+    "template_source.http_headers",
+)
+"""Dotted wire paths of the fields that carry credentials; ``*`` stands for every list item.
+
+The headers are listed because Tables 31 and 40 offer custom headers as the alternative to a
+username and password.
+"""
+
+
+def to_request_body(spec: ComponentSpec) -> dict[str, Any]:
+    """The JSON body of a create or modify call: wire names, unset fields left out.
+
+    ``environment_id`` belongs to the create body; the modify body (Table 3) has no such field.
+    """
+    return spec.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+# Resolve the forward references now, while this module's names are at hand: models that extend
+# ComponentSpec in other modules cannot see them.
+ComponentSpec.model_rebuild()

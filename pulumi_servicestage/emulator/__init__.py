@@ -1,0 +1,160 @@
+"""A local emulator of Huawei Cloud ServiceStage v3 and IAM's token API, for tests and examples.
+
+It serves the v3 APIs for environments, applications (with their configuration), components,
+runtime stacks and deploy jobs, checks ``X-Auth-Token`` or ``SDK-HMAC-SHA256`` signatures the way
+API Gateway does, and runs component deploy jobs over time. The official Python SDK
+(huaweicloudsdkservicestage) works against it unchanged::
+
+    emulator = Emulator(job_seconds=0.2)
+    with emulator.serve() as url:  # threaded server on a free port
+        ...
+    # or in-process, without sockets:
+    httpx.Client(transport=httpx.WSGITransport(app=emulator.wsgi_app), base_url="http://emulator")
+
+From a shell, ``python -m pulumi_servicestage.emulator --port 8080 [-- pulumi up]``.
+
+Credentials: requests signed with ``DEFAULT_ACCESS_KEY``/``DEFAULT_SECRET_KEY``, or carrying a
+token that ``POST /v3/auth/tokens`` issued to ``DEFAULT_USER_NAME``/``DEFAULT_PASSWORD`` of account
+``DEFAULT_DOMAIN_NAME`` for project ``DEFAULT_PROJECT_ID`` (named ``DEFAULT_REGION``).
+
+Control routes, without authentication and left out of the statistics:
+
+=======  =========================  =========================================================
+POST     /_emulator/reset           forget every object, job, plan and count (keeps
+                                    credentials and tokens); 204
+GET      /_emulator/stats           ``{"requests": {"GET /v3/{project_id}/cas/environments": 3}}``
+GET      /_emulator/jobs/settings   ``{"default_duration": 2.0}`` (seconds)
+PUT      /_emulator/jobs/settings   body ``{"default_duration": 0.2}``; answers the settings
+GET      /_emulator/jobs/plans      ``{"plans": [...]}``: outcomes queued for coming jobs
+POST     /_emulator/jobs/plans      queue a plan; body fields, all optional: ``outcome``
+                                    (SUCCEEDED, FAILED, HANG), ``count``, ``duration``,
+                                    ``stop_at_task`` (e.g. DEPLOY_002), ``message``,
+                                    ``operation`` (create_component, modify_component,
+                                    delete_component), ``component_name``; answers the plans
+DELETE   /_emulator/jobs/plans      drop the queued plans; 204
+=======  =========================  =========================================================
+
+The same controls in Python: ``emulator.reset()``, ``emulator.request_counts()``,
+``emulator.jobs.default_duration = 0.2``, ``emulator.jobs.plan("FAILED", ...)``,
+``emulator.jobs.planned()``, ``emulator.jobs.clear_plans()``.
+
+Where the reference leaves behaviour open, the emulator decides so: a project that is not the
+caller's (unknown, another project's token, or an ``X-Project-Id`` header that differs from the
+path) is refused with API Gateway's 403 ``APIGW.0302``; an environment created without
+``deploy_mode`` is ``mixed``; application names are unique in a project (409 ``SVCSTG.00100413``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from .auth import CredentialStore
+from .iam import IamApi
+from .jobs import JobBackend
+from .server import ControlApi, RequestStats, WsgiApp, serve_in_thread
+from .servicestage.models import ServiceStageBackend
+from .servicestage.routes import ServiceStageApi
+
+__all__ = [
+    "DEFAULT_ACCESS_KEY",
+    "DEFAULT_DOMAIN_ID",
+    "DEFAULT_DOMAIN_NAME",
+    "DEFAULT_JOB_SECONDS",
+    "DEFAULT_PASSWORD",
+    "DEFAULT_PROJECT_ID",
+    "DEFAULT_REGION",
+    "DEFAULT_SECRET_KEY",
+    "DEFAULT_USER_NAME",
+    "Emulator",
+]
+
+DEFAULT_REGION = "cn-north-4"
+DEFAULT_PROJECT_ID = "0b1e5c3a9d7f4e2a8c6b4d2f0a9e8c71"
+DEFAULT_DOMAIN_ID = "7d3f1b9e5a2c4e6f8a0b2d4c6e8f0a13"
+DEFAULT_DOMAIN_NAME = "emulator-account"
+DEFAULT_USER_NAME = "emulator-user"
+DEFAULT_PASSWORD = "Emulator@2024"
+DEFAULT_ACCESS_KEY = "EMULATORACCESSKEY001"
+DEFAULT_SECRET_KEY = "EmulatorSecretKey0123456789abcdefghijklm"
+DEFAULT_JOB_SECONDS = 2.0
+
+
+class Emulator:
+    """ServiceStage and IAM as one WSGI app, with state that tests can inspect and steer.
+
+    Args:
+        job_seconds: how long a deploy job takes unless a plan says otherwise.
+        clock: returns the current time in epoch seconds; tests may pass a fake one to move
+            jobs and token expiry forward without sleeping.
+    """
+
+    def __init__(
+        self, *, job_seconds: float = DEFAULT_JOB_SECONDS, clock: Callable[[], float] = time.time
+    ):
+        self._clock = clock
+        self._lock = threading.RLock()
+        self.credentials = CredentialStore(
+            domain_id=DEFAULT_DOMAIN_ID, domain_name=DEFAULT_DOMAIN_NAME, clock=clock
+        )
+        self.credentials.add_user(DEFAULT_USER_NAME, DEFAULT_PASSWORD)
+        self.credentials.add_access_key(
+            DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, user_name=DEFAULT_USER_NAME
+        )
+        self.jobs = JobBackend(default_duration=job_seconds, clock=clock, lock=self._lock)
+        self._backends: dict[str, ServiceStageBackend] = {}
+        self.add_project(DEFAULT_PROJECT_ID, DEFAULT_REGION)
+        self._stats = RequestStats()
+        routes = [
+            *IamApi(self.credentials, region=DEFAULT_REGION).routes(),
+            *ServiceStageApi(self.backend).routes(),
+            *ControlApi(reset=self.reset, jobs=self.jobs, stats=self._stats).routes(),
+        ]
+        self.wsgi_app = WsgiApp(routes, credentials=self.credentials, stats=self._stats)
+
+    def add_project(self, project_id: str, name: str) -> ServiceStageBackend:
+        """Add a project to the account (IAM scopes tokens to it) and return its backend."""
+        with self._lock:
+            self.credentials.add_project(project_id, name)
+            backend = ServiceStageBackend(
+                project_id=project_id, jobs=self.jobs, clock=self._clock, lock=self._lock
+            )
+            self._backends[project_id] = backend
+            return backend
+
+    def backend(self, project_id: str = DEFAULT_PROJECT_ID) -> ServiceStageBackend:
+        """The ServiceStage state of a project of the account."""
+        with self._lock:
+            return self._backends[project_id]
+
+    def reset(self) -> None:
+        """Forget every object, job, plan and request count; credentials and tokens stay valid."""
+        with self._lock:
+            self.jobs.reset()
+            for backend in self._backends.values():
+                backend.reset()
+            self._stats.clear()
+
+    def request_counts(self) -> dict[str, int]:
+        """Requests per API operation so far, keyed ``"GET /v3/{project_id}/cas/environments"``."""
+        return self._stats.snapshot()
+
+    @contextmanager
+    def serve(self, port: int = 0, host: str = "127.0.0.1") -> Iterator[str]:
+        """Serve on `host`:`port` (0: a free port) from a daemon thread; yield the base URL."""
+        with serve_in_thread(self.wsgi_app, host=host, port=port) as url:
+            yield url
+
+    @staticmethod
+    def client_environment(base_url: str) -> dict[str, str]:
+        """The ``HW_*`` variables that point this package's providers and examples at `base_url`."""
+        return {
+            "HW_REGION_NAME": DEFAULT_REGION,
+            "HW_PROJECT_ID": DEFAULT_PROJECT_ID,
+            "HW_ACCESS_KEY": DEFAULT_ACCESS_KEY,
+            "HW_SECRET_KEY": DEFAULT_SECRET_KEY,
+            "HW_SERVICESTAGE_ENDPOINT": base_url,
+            "HW_IAM_ENDPOINT": base_url,
+        }

@@ -1,0 +1,79 @@
+"""The one exception behind every error answer, and the Huawei Cloud error codes in use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+class ApiError(Exception):
+    """An error answer: the HTTP status and the JSON body Huawei Cloud sends with it.
+
+    Raised wherever the problem is found (backend, auth check, request parsing) and rendered by
+    the WSGI app alone. API Gateway echoes the request id inside its error bodies; services do not,
+    so `echo_request_id` says which kind of body this is.
+    """
+
+    def __init__(self, status: int, body: Mapping[str, Any], *, echo_request_id: bool = False):
+        super().__init__(f"{status} {dict(body)}")
+        self.status = status
+        self.body = dict(body)
+        self.echo_request_id = echo_request_id
+
+    def render(self, request_id: str) -> dict[str, Any]:
+        return {**self.body, "request_id": request_id} if self.echo_request_id else dict(self.body)
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One row of an error-code table: `CODE.error(detail)` builds the exception to raise."""
+
+    status: int
+    code: str
+    message: str
+    from_gateway: bool = False
+
+    def error(self, detail: str | None = None) -> ApiError:
+        text = self.message if detail is None else f"{self.message}: {detail}"
+        body = {"error_code": self.code, "error_msg": text}
+        return ApiError(self.status, body, echo_request_id=self.from_gateway)
+
+
+# ServiceStage (API reference §11.2).
+PARAMETER_INVALID = ErrorCode(400, "SVCSTG.00100400", "parameter invalid")
+RUNTIME_NOT_SUPPORTED = ErrorCode(400, "SVCSTG.00100420", "runtime not supported")
+ENVIRONMENT_NAME_USED = ErrorCode(400, "SVCSTG.00100449", "environment name is already used")
+APPLICATION_NOT_FOUND = ErrorCode(404, "SVCSTG.00100403", "application not found")
+COMPONENT_NOT_FOUND = ErrorCode(404, "SVCSTG.00100404", "component not found")
+ENVIRONMENT_NOT_FOUND = ErrorCode(404, "SVCSTG.00100411", "environment not found")
+JOB_NOT_FOUND = ErrorCode(404, "SVCSTG.00100429", "job not found")
+APPLICATION_NOT_EMPTY = ErrorCode(409, "SVCSTG.00100401", "application not empty")
+NAME_EXISTS = ErrorCode(409, "SVCSTG.00100413", "instance name exists")
+CANNOT_OPERATE_IN_CURRENT_STATUS = ErrorCode(
+    409, "SVCSTG.00100419", "can not operate in current status"
+)
+ENVIRONMENT_IN_USE = ErrorCode(409, "SVCSTG.00100426", "environment is in use")
+SERVICE_INTERNAL_ERROR = ErrorCode(500, "SVCSTG.00100500", "service internal error")
+
+# API Gateway, which answers before the service sees the request (API signing guide, error codes).
+API_NOT_FOUND = ErrorCode(
+    404,
+    "APIGW.0101",
+    "The API does not exist or has not been published in the environment.",
+    from_gateway=True,
+)
+IAM_AUTHENTICATION_INCORRECT = ErrorCode(
+    401, "APIGW.0301", "Incorrect IAM authentication information", from_gateway=True
+)
+IAM_USER_NOT_AUTHORIZED = ErrorCode(
+    403, "APIGW.0302", "The IAM user is not authorized to access the API.", from_gateway=True
+)
+
+# The emulator's own control routes (/_emulator/...).
+CONTROL_REQUEST_INVALID = ErrorCode(400, "EMULATOR.0400", "control request invalid")
+
+
+def keystone_error(status: int, title: str, message: str) -> ApiError:
+    """IAM's token API answers errors in the OpenStack Keystone shape, not with error_code."""
+    return ApiError(status, {"error": {"code": status, "message": message, "title": title}})

@@ -1,0 +1,405 @@
+"""Deploy jobs: planned outcomes, progress computed from elapsed time, effects applied at the end.
+
+A job is a fixed list of tasks that share its duration in equal slots and run one after the other.
+Nothing runs in the background: every read computes the state from the clock, and `settle()`
+(called under the emulator's state lock before any request reads state) hands each job that has
+ended since the last look to its `on_end` callback, exactly once.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+from .errors import JOB_NOT_FOUND
+
+
+class ExecutionStatus(str, Enum):
+    """`job.execution_status` values (API reference §4.6.1, table 4-368)."""
+
+    SUBMITTED = "SUBMITTED"
+    SCHEDULED = "SCHEDULED"
+    RUNNING = "RUNNING"
+    FAILED = "FAILED"
+    SUCCEEDED = "SUCCEEDED"
+    CANCELLED = "CANCELLED"
+    PARTIALLY_FAILED = "PARTIALLY_FAILED"
+    ROLLBACKING = "ROLLBACKING"
+    ROLLBACKED = "ROLLBACKED"
+    UNKNOWN = "UNKNOWN"
+
+
+class TaskStatus(str, Enum):
+    """`tasks[].task_status` values (API reference §4.6.1, table 4-369)."""
+
+    SUBMITTED = "SUBMITTED"
+    SCHEDULED = "SCHEDULED"
+    RUNNING = "RUNNING"
+    FAILED = "FAILED"
+    SUCCEEDED = "SUCCEEDED"
+    CANCELLED = "CANCELLED"
+    PARTIALLY_FAILED = "PARTIALLY_FAILED"
+    SKIPPED = "SKIPPED"
+    ROLLBACKING = "ROLLBACKING"
+    ROLLBACKED = "ROLLBACKED"
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass(frozen=True)
+class TaskTemplate:
+    step: str
+    task_type: str
+
+
+class JobOperation(str, Enum):
+    """The API call that started a job; plans can be aimed at one of them."""
+
+    CREATE_COMPONENT = "create_component"
+    MODIFY_COMPONENT = "modify_component"
+    DELETE_COMPONENT = "delete_component"
+
+    @property
+    def job_type(self) -> str:
+        # The reference's example shows an upgrade task inside a PROVISION job.
+        return "DEPROVISION" if self is JobOperation.DELETE_COMPONENT else "PROVISION"
+
+    @property
+    def tasks(self) -> tuple[TaskTemplate, ...]:
+        return _TASKS[self]
+
+    def task_names(self, deploy_mode: str) -> list[str]:
+        prefix = _VM_PREFIX if deploy_mode == "virtualmachine" else _CONTAINER_PREFIX
+        return [prefix + task.step for task in self.tasks]
+
+
+# Steps named after the reference's example job (VMAPP_CONTEXT_PREPARE_01, VMAPP_UPGRADE_002); the
+# second step is the one that does the work, so planned failures and hangs stop there by default.
+_TASKS: dict[JobOperation, tuple[TaskTemplate, ...]] = {
+    JobOperation.CREATE_COMPONENT: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("DEPLOY_002", "DEPLOY"),
+        TaskTemplate("HEALTH_CHECK_003", "CHECK"),
+    ),
+    JobOperation.MODIFY_COMPONENT: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("UPGRADE_002", "UPGRADE"),
+        TaskTemplate("HEALTH_CHECK_003", "CHECK"),
+    ),
+    JobOperation.DELETE_COMPONENT: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("DELETE_002", "DELETE"),
+    ),
+}
+_WORKING_TASK = 1
+_VM_PREFIX, _CONTAINER_PREFIX = "VMAPP_", "CCEAPP_"
+
+
+def _step(task_name: str) -> str:
+    for prefix in (_VM_PREFIX, _CONTAINER_PREFIX):
+        if task_name.startswith(prefix):
+            return task_name[len(prefix) :]
+    return task_name
+
+
+class Outcome(str, Enum):
+    """How a planned job ends."""
+
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    HANG = "HANG"
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    """The outcome planned for one upcoming job, optionally only for some operation or component.
+
+    `stop_at_task` names the task that fails (FAILED) or never finishes (HANG), either in full
+    (``CCEAPP_DEPLOY_002``) or without its platform prefix (``DEPLOY_002``); a plan naming a task
+    applies only to jobs that have it. `duration` overrides the default job duration.
+    """
+
+    outcome: Outcome = Outcome.SUCCEEDED
+    duration: float | None = None
+    stop_at_task: str | None = None
+    message: str | None = None
+    operation: JobOperation | None = None
+    component_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.duration is not None and self.duration < 0:
+            raise ValueError("duration must not be negative")
+        if self.stop_at_task is not None:
+            operations = [self.operation] if self.operation else list(JobOperation)
+            steps = {task.step for operation in operations for task in operation.tasks}
+            if _step(self.stop_at_task) not in steps:
+                known = ", ".join(sorted(steps))
+                raise ValueError(f"stop_at_task {self.stop_at_task!r} names none of: {known}")
+
+    def applies_to(self, operation: JobOperation, component_name: str, tasks: list[str]) -> bool:
+        return (
+            self.operation in (None, operation)
+            and self.component_name in (None, component_name)
+            and (self.stop_at_task is None or self._stop_index(tasks) is not None)
+        )
+
+    def stop_index(self, tasks: list[str]) -> int:
+        if self.stop_at_task is None:
+            return _WORKING_TASK
+        index = self._stop_index(tasks)
+        assert index is not None, "applies_to() checked that the job has this task"
+        return index
+
+    def _stop_index(self, tasks: list[str]) -> int | None:
+        wanted = self.stop_at_task
+        return next((i for i, name in enumerate(tasks) if wanted in (name, _step(name))), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome.value,
+            "duration": self.duration,
+            "stop_at_task": self.stop_at_task,
+            "message": self.message,
+            "operation": self.operation.value if self.operation else None,
+            "component_name": self.component_name,
+        }
+
+
+JobEndCallback = Callable[[ExecutionStatus, float], None]
+
+
+@dataclass
+class Job:
+    """One deploy job; its state at any instant follows from its plan and its start time."""
+
+    id: str
+    project_id: str
+    operation: JobOperation
+    component_name: str
+    task_names: list[str]
+    task_ids: list[str]
+    started_at: float
+    duration: float
+    outcome: Outcome
+    stop_index: int
+    failure_message: str
+    on_end: JobEndCallback
+
+    @property
+    def ends_at(self) -> float | None:
+        """When the job reaches its end state; None for a job that hangs."""
+        if self.outcome is Outcome.HANG:
+            return None
+        if self.outcome is Outcome.FAILED:
+            return self._slot_end(self.stop_index)
+        return self.started_at + self.duration
+
+    def execution_status(self, now: float) -> ExecutionStatus:
+        ends_at = self.ends_at
+        if ends_at is None or now < ends_at:
+            return ExecutionStatus.RUNNING
+        if self.outcome is Outcome.FAILED:
+            return ExecutionStatus.FAILED
+        return ExecutionStatus.SUCCEEDED
+
+    def to_dict(
+        self, now: float, *, limit: int | None, offset: int, descending: bool
+    ) -> dict[str, Any]:
+        tasks = [self._task_dict(index, now) for index in range(len(self.task_names))]
+        if descending:
+            tasks.reverse()
+        page = tasks[offset:] if limit is None else tasks[offset : offset + limit]
+        return {
+            "job": {
+                "execution_status": self.execution_status(now).value,
+                "job_id": self.id,
+                "job_type": self.operation.job_type,
+                "project_id": self.project_id,
+                "rollback_enabled": False,
+            },
+            "tasks": page,
+            "task_count": len(tasks),
+        }
+
+    def _slot_start(self, index: int) -> float:
+        return self.started_at + self.duration * index / len(self.task_names)
+
+    def _slot_end(self, index: int) -> float:
+        return self._slot_start(index + 1)
+
+    def _task_state(self, index: int, now: float) -> tuple[TaskStatus, float, float]:
+        """The task's status, when it was created (started) and when its status last changed."""
+        start, end = self._slot_start(index), self._slot_end(index)
+        stops_here = self.outcome is not Outcome.SUCCEEDED and index == self.stop_index
+        if self.outcome is not Outcome.SUCCEEDED and index > self.stop_index:
+            stopped_at = self._slot_end(self.stop_index)
+            if self.outcome is Outcome.FAILED and now >= stopped_at:
+                return TaskStatus.SKIPPED, self.started_at, stopped_at
+            return TaskStatus.SUBMITTED, self.started_at, self.started_at
+        if now < start:
+            return TaskStatus.SUBMITTED, self.started_at, self.started_at
+        if now < end or (stops_here and self.outcome is Outcome.HANG):
+            return TaskStatus.RUNNING, start, start
+        if stops_here:
+            return TaskStatus.FAILED, start, end
+        return TaskStatus.SUCCEEDED, start, end
+
+    def _task_dict(self, index: int, now: float) -> dict[str, Any]:
+        status, created_at, updated_at = self._task_state(index, now)
+        return {
+            "task_id": self.task_ids[index],
+            "task_index": index + 1,
+            "task_name": self.task_names[index],
+            "task_type": self.operation.tasks[index].task_type,
+            "task_status": status.value,
+            "created_at": _iso_millis(created_at),
+            "update_at": _iso_millis(updated_at),
+            "messages": self.failure_message if status is TaskStatus.FAILED else "{}",
+        }
+
+
+def _iso_millis(epoch_seconds: float) -> str:
+    moment = datetime.fromtimestamp(epoch_seconds, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class JobBackend:
+    """All deploy jobs of the emulator, and the test controls that shape the next ones.
+
+    Shares the emulator's state lock, so `on_end` callbacks run under it.
+    """
+
+    def __init__(
+        self, *, default_duration: float, clock: Callable[[], float], lock: threading.RLock
+    ):
+        self._initial_duration = default_duration
+        self._clock = clock
+        self._lock = lock
+        self.default_duration = default_duration
+        self._jobs: dict[str, Job] = {}
+        self._running: list[Job] = []
+        self._plans: list[JobPlan] = []
+
+    @property
+    def default_duration(self) -> float:
+        """Seconds an unplanned job (or a plan without a duration) takes from start to end."""
+        return self._default_duration
+
+    @default_duration.setter
+    def default_duration(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("default_duration must not be negative")
+        self._default_duration = seconds
+
+    def plan(
+        self,
+        outcome: Outcome | str = Outcome.SUCCEEDED,
+        *,
+        count: int = 1,
+        duration: float | None = None,
+        stop_at_task: str | None = None,
+        message: str | None = None,
+        operation: JobOperation | str | None = None,
+        component_name: str | None = None,
+    ) -> None:
+        """Queue the outcome of the next `count` jobs that match `operation` and `component_name`.
+
+        Jobs take the first queued plan that applies to them; unplanned jobs succeed after
+        `default_duration` seconds.
+        """
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        planned = JobPlan(
+            outcome=Outcome(outcome),
+            duration=duration,
+            stop_at_task=stop_at_task,
+            message=message,
+            operation=JobOperation(operation) if operation is not None else None,
+            component_name=component_name,
+        )
+        with self._lock:
+            self._plans.extend([planned] * count)
+
+    def planned(self) -> list[JobPlan]:
+        """Plans not yet taken by a job, in the order jobs will take them."""
+        with self._lock:
+            return list(self._plans)
+
+    def clear_plans(self) -> None:
+        with self._lock:
+            self._plans.clear()
+
+    def reset(self) -> None:
+        """Forget every job and plan, and restore the default duration the emulator started with."""
+        with self._lock:
+            self._jobs.clear()
+            self._running.clear()
+            self._plans.clear()
+            self.default_duration = self._initial_duration
+
+    def start(
+        self,
+        *,
+        project_id: str,
+        operation: JobOperation,
+        component_name: str,
+        deploy_mode: str,
+        on_end: JobEndCallback,
+    ) -> Job:
+        """Start a job now; `on_end(status, ended_at)` runs once, when its end is first observed."""
+        with self._lock:
+            task_names = operation.task_names(deploy_mode)
+            planned = self._take_plan(operation, component_name, task_names)
+            job = Job(
+                id=f"JOB{uuid.uuid4()}",
+                project_id=project_id,
+                operation=operation,
+                component_name=component_name,
+                task_names=task_names,
+                task_ids=[f"Task-{uuid.uuid4()}" for _ in task_names],
+                started_at=self._clock(),
+                duration=self.default_duration if planned.duration is None else planned.duration,
+                outcome=planned.outcome,
+                stop_index=planned.stop_index(task_names),
+                failure_message=planned.message or _default_failure_message(operation),
+                on_end=on_end,
+            )
+            self._jobs[job.id] = job
+            self._running.append(job)
+            return job
+
+    def settle(self) -> None:
+        """Apply the effects of every job that has ended by now and was not yet seen ending."""
+        with self._lock:
+            now = self._clock()
+            for job in list(self._running):
+                ends_at = job.ends_at
+                if ends_at is not None and now >= ends_at:
+                    self._running.remove(job)
+                    job.on_end(job.execution_status(now), ends_at)
+
+    def show(self, project_id: str, job_id: str) -> Job:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.project_id != project_id:
+                raise JOB_NOT_FOUND.error(job_id)
+            return job
+
+    def _take_plan(self, operation: JobOperation, component_name: str, tasks: list[str]) -> JobPlan:
+        for index, planned in enumerate(self._plans):
+            if planned.applies_to(operation, component_name, tasks):
+                return self._plans.pop(index)
+        return JobPlan()
+
+
+def _default_failure_message(operation: JobOperation) -> str:
+    action = {
+        JobOperation.CREATE_COMPONENT: "deploy",
+        JobOperation.MODIFY_COMPONENT: "upgrade",
+        JobOperation.DELETE_COMPONENT: "delete",
+    }[operation]
+    return f"{action} failed: instances did not become ready in time (planned in the emulator)"

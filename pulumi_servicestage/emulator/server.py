@@ -1,0 +1,289 @@
+"""The emulator's HTTP plumbing: routing, the auth check, request ids, error rendering, serving."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from .errors import API_NOT_FOUND, CONTROL_REQUEST_INVALID, SERVICE_INTERNAL_ERROR, ApiError
+from .jobs import JobBackend, JobOperation, Outcome
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from .auth import CredentialStore, Principal
+
+JSON_CONTENT_TYPE = "application/json;charset=utf8"
+# How often the serving thread looks for a shutdown request; short, so tests stop servers quickly.
+_SHUTDOWN_POLL_SECONDS = 0.05
+
+logger = logging.getLogger(__name__)
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """What a handler gets to see of a request."""
+
+    path_params: Mapping[str, str]
+    query: MultiDict[str, str]
+    body: bytes
+    principal: Principal | None
+    base_url: str
+
+    @property
+    def project_id(self) -> str:
+        return self.path_params["project_id"]
+
+    @property
+    def user_name(self) -> str:
+        assert self.principal is not None, "only authenticated routes have a principal"
+        return self.principal.user_name
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    status: int
+    body: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[ApiCall], ApiResponse]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One API operation: method, werkzeug rule, handler, and how the gateway treats it.
+
+    `authenticated` routes need a token or signature for the ``<project_id>`` in their path;
+    `counted` routes show up in the request statistics (the control routes do not).
+    """
+
+    method: str
+    rule: str
+    handler: Handler
+    authenticated: bool = True
+    counted: bool = True
+
+    @property
+    def template(self) -> str:
+        """The path as the API reference writes it, e.g. ``/v3/{project_id}/cas/environments``."""
+        return self.rule.replace("<", "{").replace(">", "}")
+
+
+class RequestStats:
+    """How many requests each API operation received, keyed ``"METHOD /path/{template}"``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def record(self, route: Route) -> None:
+        with self._lock:
+            self._counts[f"{route.method} {route.template}"] += 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(sorted(self._counts.items()))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+class WsgiApp:
+    """Routes a request, authenticates it, calls its handler and renders the answer or error.
+
+    Every response carries an ``X-Request-Id``; error bodies are rendered here and nowhere else.
+    """
+
+    def __init__(
+        self, routes: Iterable[Route], *, credentials: CredentialStore, stats: RequestStats
+    ):
+        self._routes = {f"{route.method} {route.rule}": route for route in routes}
+        rules = [
+            Rule(route.rule, methods=[route.method], endpoint=key)
+            for key, route in self._routes.items()
+        ]
+        self._map = Map(rules, merge_slashes=False)
+        self._credentials = credentials
+        self._stats = stats
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        request_id = uuid.uuid4().hex
+        try:
+            answer = self._answer(request)
+        except ApiError as error:
+            answer = ApiResponse(error.status, error.render(request_id))
+        except Exception:
+            logger.exception("emulator failed to answer %s %s", request.method, request.path)
+            internal = SERVICE_INTERNAL_ERROR.error()
+            answer = ApiResponse(internal.status, internal.render(request_id))
+        return _to_response(answer, request_id)(environ, start_response)
+
+    def _answer(self, request: Request) -> ApiResponse:
+        try:
+            endpoint, params = self._map.bind_to_environ(request.environ).match()
+        except (NotFound, MethodNotAllowed):
+            raise API_NOT_FOUND.error() from None
+        route = self._routes[endpoint]
+        if route.counted:
+            self._stats.record(route)
+        body = request.get_data()
+        principal = None
+        if route.authenticated:
+            principal = self._credentials.authenticate(
+                request.environ, body, project_id=params["project_id"]
+            )
+        call = ApiCall(
+            path_params=params,
+            query=request.args,
+            body=body,
+            principal=principal,
+            base_url=request.host_url.rstrip("/"),
+        )
+        return route.handler(call)
+
+
+def _to_response(answer: ApiResponse, request_id: str) -> Response:
+    headers = {"X-Request-Id": request_id, **answer.headers}
+    if answer.body is None:
+        return Response(status=answer.status, headers=headers)
+    payload = json.dumps(answer.body, ensure_ascii=False)
+    return Response(payload, status=answer.status, headers=headers, content_type=JSON_CONTENT_TYPE)
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without the access log line per request."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+@contextmanager
+def serve_in_thread(app: WsgiApp, *, host: str, port: int) -> Iterator[str]:
+    """Serve `app` from a daemon thread with werkzeug's threaded server; yield its base URL.
+
+    Port 0 picks a free port. Each connection gets its own thread, so many clients can call at
+    once; the state they share is guarded by the backends' lock.
+    """
+    server = make_server(host, port, app, threaded=True, request_handler=_QuietRequestHandler)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
+        name="servicestage-emulator",
+        daemon=True,
+    )
+    thread.start()
+    try:
+        yield f"http://{host}:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class _JobSettings(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    default_duration: float
+
+
+class _JobPlanRequest(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    outcome: Outcome = Outcome.SUCCEEDED
+    count: int = 1
+    duration: float | None = None
+    stop_at_task: str | None = None
+    message: str | None = None
+    operation: JobOperation | None = None
+    component_name: str | None = None
+
+
+class ControlApi:
+    """The ``/_emulator/...`` routes with which tests and benchmarks steer and watch it."""
+
+    def __init__(self, *, reset: Callable[[], None], jobs: JobBackend, stats: RequestStats):
+        self._reset = reset
+        self._jobs = jobs
+        self._stats = stats
+
+    def routes(self) -> list[Route]:
+        def control(method: str, rule: str, handler: Handler) -> Route:
+            return Route(method, rule, handler, authenticated=False, counted=False)
+
+        return [
+            control("POST", "/_emulator/reset", self.reset),
+            control("GET", "/_emulator/stats", self.show_stats),
+            control("GET", "/_emulator/jobs/settings", self.show_job_settings),
+            control("PUT", "/_emulator/jobs/settings", self.update_job_settings),
+            control("GET", "/_emulator/jobs/plans", self.list_job_plans),
+            control("POST", "/_emulator/jobs/plans", self.add_job_plan),
+            control("DELETE", "/_emulator/jobs/plans", self.clear_job_plans),
+        ]
+
+    def reset(self, call: ApiCall) -> ApiResponse:
+        self._reset()
+        return ApiResponse(204)
+
+    def show_stats(self, call: ApiCall) -> ApiResponse:
+        return ApiResponse(200, {"requests": self._stats.snapshot()})
+
+    def show_job_settings(self, call: ApiCall) -> ApiResponse:
+        return ApiResponse(200, {"default_duration": self._jobs.default_duration})
+
+    def update_job_settings(self, call: ApiCall) -> ApiResponse:
+        settings = _parse_control_body(_JobSettings, call.body)
+        try:
+            self._jobs.default_duration = settings.default_duration
+        except ValueError as error:
+            raise CONTROL_REQUEST_INVALID.error(str(error)) from None
+        return self.show_job_settings(call)
+
+    def list_job_plans(self, call: ApiCall) -> ApiResponse:
+        return ApiResponse(200, {"plans": [plan.to_dict() for plan in self._jobs.planned()]})
+
+    def add_job_plan(self, call: ApiCall) -> ApiResponse:
+        request = _parse_control_body(_JobPlanRequest, call.body)
+        try:
+            self._jobs.plan(**request.model_dump())
+        except ValueError as error:
+            raise CONTROL_REQUEST_INVALID.error(str(error)) from None
+        return self.list_job_plans(call)
+
+    def clear_job_plans(self, call: ApiCall) -> ApiResponse:
+        self._jobs.clear_plans()
+        return ApiResponse(204)
+
+
+def _parse_control_body(model: type[_Model], body: bytes) -> _Model:
+    try:
+        return model.model_validate_json(body or b"{}")
+    except ValidationError as error:
+        raise CONTROL_REQUEST_INVALID.error(describe_validation_error(error)) from None
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """The first problem pydantic found, as ``field.path: rule``."""
+    first = error.errors(include_url=False)[0]
+    location = "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"]
+    ).lstrip(".")
+    if first["type"] == "json_invalid":
+        return "request body is not valid JSON"
+    return f"{location}: {first['msg']}" if location else first["msg"]

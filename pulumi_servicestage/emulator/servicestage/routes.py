@@ -1,0 +1,322 @@
+"""ServiceStage's HTTP API: reads paths, queries and bodies, calls the backend, shapes answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal, TypedDict, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import PARAMETER_INVALID
+from ..server import ApiCall, ApiResponse, Route, describe_validation_error
+from .models import (
+    MAX_LABELS,
+    NAME_PATTERN,
+    ComponentSpec,
+    ConfigurationVariable,
+    ResourceLabel,
+    ServiceStageBackend,
+)
+
+MAX_PAGE_SIZE = 100
+
+_Body = TypeVar("_Body", bound=BaseModel)
+
+
+class _RequestBody(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class _EnvironmentCreate(_RequestBody):
+    name: str = Field(pattern=NAME_PATTERN)
+    vpc_id: str = Field(min_length=1)
+    deploy_mode: Literal["virtualmachine", "container", "mixed"] | None = None
+    description: str | None = Field(None, max_length=128)
+    enterprise_project_id: str | None = None
+    labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
+
+
+class _EnvironmentModify(_RequestBody):
+    name: str = Field(pattern=NAME_PATTERN)
+    description: str | None = Field(None, max_length=128)
+    labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
+    # Not modifiable; accepted so that a request repeating the current values still succeeds.
+    vpc_id: str | None = None
+    deploy_mode: str | None = None
+    enterprise_project_id: str | None = None
+
+
+class _ApplicationCreate(_RequestBody):
+    name: str = Field(pattern=NAME_PATTERN)
+    description: str | None = Field(None, max_length=128)
+    enterprise_project_id: str | None = None
+    labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
+
+
+class _ApplicationModify(_RequestBody):
+    name: str | None = Field(None, pattern=NAME_PATTERN)
+    description: str | None = Field(None, max_length=128)
+    enterprise_project_id: str | None = None
+    labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
+
+
+class _ConfigurationEnv(_RequestBody):
+    env: list[ConfigurationVariable]
+
+
+class _ConfigurationModify(_RequestBody):
+    environment_id: str = Field(min_length=1)
+    configuration: _ConfigurationEnv
+
+
+class ServiceStageApi:
+    """The ServiceStage v3 operations (reference §4.1 to §4.6), one handler each."""
+
+    def __init__(self, backend_for: Callable[[str], ServiceStageBackend]):
+        self._backend_for = backend_for
+
+    def routes(self) -> list[Route]:
+        cas = "/v3/<project_id>/cas"
+        environment = f"{cas}/environments/<environment_id>"
+        application = f"{cas}/applications/<application_id>"
+        component = f"{application}/components/<component_id>"
+        return [
+            Route("POST", f"{cas}/environments", self.create_environment),
+            Route("GET", f"{cas}/environments", self.list_environments),
+            Route("GET", environment, self.show_environment),
+            Route("PUT", environment, self.modify_environment),
+            Route("DELETE", environment, self.delete_environment),
+            Route("GET", f"{environment}/resources", self.show_environment_resources),
+            Route("POST", f"{cas}/applications", self.create_application),
+            Route("GET", f"{cas}/applications", self.list_applications),
+            Route("GET", application, self.show_application),
+            Route("PUT", application, self.modify_application),
+            Route("DELETE", application, self.delete_application),
+            Route("GET", f"{application}/configuration", self.show_application_configuration),
+            Route("PUT", f"{application}/configuration", self.modify_application_configuration),
+            Route("DELETE", f"{application}/configuration", self.delete_application_configuration),
+            Route("POST", f"{application}/components", self.create_component),
+            Route("GET", f"{application}/components", self.list_components_in_application),
+            Route("GET", f"{cas}/components", self.list_components),
+            Route("GET", component, self.show_component),
+            Route("PUT", component, self.modify_component),
+            Route("DELETE", component, self.delete_component),
+            Route("GET", f"{cas}/runtimestacks", self.list_runtime_stacks),
+            Route("GET", f"{cas}/jobs/<job_id>", self.show_job_info),
+        ]
+
+    # Environments
+
+    def create_environment(self, call: ApiCall) -> ApiResponse:
+        body = _parse(_EnvironmentCreate, call)
+        environment = self._backend(call).create_environment(
+            name=body.name,
+            vpc_id=body.vpc_id,
+            creator=call.user_name,
+            deploy_mode=body.deploy_mode,
+            description=body.description,
+            enterprise_project_id=body.enterprise_project_id,
+            labels=body.labels,
+        )
+        return ApiResponse(200, environment.to_dict())
+
+    def list_environments(self, call: ApiCall) -> ApiResponse:
+        page = self._backend(call).list_environments(
+            **_list_options(call),
+            name=call.query.get("name"),
+            environment_id=call.query.get("environment_id"),
+            enterprise_project_id=call.query.get("enterprise_project_id"),
+        )
+        environments = [environment.to_dict() for environment in page.items]
+        return ApiResponse(200, {"environments": environments, "count": page.count})
+
+    def show_environment(self, call: ApiCall) -> ApiResponse:
+        environment = self._backend(call).show_environment(call.path_params["environment_id"])
+        return ApiResponse(200, environment.to_dict(with_resources=True))
+
+    def modify_environment(self, call: ApiCall) -> ApiResponse:
+        body = _parse(_EnvironmentModify, call)
+        environment = self._backend(call).modify_environment(
+            call.path_params["environment_id"],
+            name=body.name,
+            description=body.description,
+            labels=body.labels,
+            vpc_id=body.vpc_id,
+            deploy_mode=body.deploy_mode,
+            enterprise_project_id=body.enterprise_project_id,
+        )
+        return ApiResponse(200, environment.to_dict(with_resources=True))
+
+    def delete_environment(self, call: ApiCall) -> ApiResponse:
+        self._backend(call).delete_environment(call.path_params["environment_id"])
+        return ApiResponse(204)
+
+    def show_environment_resources(self, call: ApiCall) -> ApiResponse:
+        resources = self._backend(call).show_environment_resources(
+            call.path_params["environment_id"]
+        )
+        return ApiResponse(200, {"resources": resources})
+
+    # Applications
+
+    def create_application(self, call: ApiCall) -> ApiResponse:
+        body = _parse(_ApplicationCreate, call)
+        application = self._backend(call).create_application(
+            name=body.name,
+            creator=call.user_name,
+            description=body.description,
+            enterprise_project_id=body.enterprise_project_id,
+            labels=body.labels,
+        )
+        return ApiResponse(200, application.to_dict(with_component_count=False))
+
+    def list_applications(self, call: ApiCall) -> ApiResponse:
+        page = self._backend(call).list_applications(**_list_options(call))
+        applications = [application.to_dict() for application in page.items]
+        return ApiResponse(200, {"applications": applications, "count": page.count})
+
+    def show_application(self, call: ApiCall) -> ApiResponse:
+        application = self._backend(call).show_application(call.path_params["application_id"])
+        return ApiResponse(200, application.to_dict())
+
+    def modify_application(self, call: ApiCall) -> ApiResponse:
+        body = _parse(_ApplicationModify, call)
+        application = self._backend(call).modify_application(
+            call.path_params["application_id"],
+            name=body.name,
+            description=body.description,
+            enterprise_project_id=body.enterprise_project_id,
+            labels=body.labels,
+        )
+        return ApiResponse(200, application.to_dict())
+
+    def delete_application(self, call: ApiCall) -> ApiResponse:
+        self._backend(call).delete_application(call.path_params["application_id"])
+        return ApiResponse(204)
+
+    def show_application_configuration(self, call: ApiCall) -> ApiResponse:
+        configurations = self._backend(call).show_application_configuration(
+            call.path_params["application_id"], environment_id=call.query.get("environment_id")
+        )
+        return ApiResponse(200, {"configuration": [item.to_dict() for item in configurations]})
+
+    def modify_application_configuration(self, call: ApiCall) -> ApiResponse:
+        body = _parse(_ConfigurationModify, call)
+        configuration = self._backend(call).modify_application_configuration(
+            call.path_params["application_id"],
+            environment_id=body.environment_id,
+            env=body.configuration.env,
+        )
+        return ApiResponse(200, configuration.to_dict())
+
+    def delete_application_configuration(self, call: ApiCall) -> ApiResponse:
+        environment_id = call.query.get("environment_id")
+        if not environment_id:
+            raise PARAMETER_INVALID.error("environment_id: query parameter required")
+        self._backend(call).delete_application_configuration(
+            call.path_params["application_id"], environment_id=environment_id
+        )
+        return ApiResponse(204)
+
+    # Components
+
+    def create_component(self, call: ApiCall) -> ApiResponse:
+        spec = _parse(ComponentSpec, call)
+        component = self._backend(call).create_component(
+            call.path_params["application_id"], spec, creator=call.user_name
+        )
+        return ApiResponse(200, {"job_id": component.last_job_id, "component_id": component.id})
+
+    def list_components_in_application(self, call: ApiCall) -> ApiResponse:
+        page = self._backend(call).list_components(
+            application_id=call.path_params["application_id"], **_list_options(call)
+        )
+        components = [component.to_summary() for component in page.items]
+        return ApiResponse(200, {"components": components, "count": page.count})
+
+    def list_components(self, call: ApiCall) -> ApiResponse:
+        page = self._backend(call).list_components(
+            application_name=call.query.get("application_name"),
+            component_name=call.query.get("component_name"),
+            **_list_options(call),
+        )
+        components = [component.to_summary() for component in page.items]
+        return ApiResponse(200, {"components": components, "count": page.count})
+
+    def show_component(self, call: ApiCall) -> ApiResponse:
+        component = self._backend(call).show_component(
+            call.path_params["application_id"], call.path_params["component_id"]
+        )
+        return ApiResponse(200, component.to_dict())
+
+    def modify_component(self, call: ApiCall) -> ApiResponse:
+        spec = _parse(ComponentSpec, call)
+        job_id = self._backend(call).modify_component(
+            call.path_params["application_id"], call.path_params["component_id"], spec
+        )
+        return ApiResponse(200, {"job_id": job_id})
+
+    def delete_component(self, call: ApiCall) -> ApiResponse:
+        component_id = call.path_params["component_id"]
+        job_id = self._backend(call).delete_component(
+            call.path_params["application_id"], component_id
+        )
+        # Observed answer of the live service (terraform-provider-huaweicloud) plus the job.
+        return ApiResponse(200, {"component_id": component_id, "job_id": job_id})
+
+    # Runtime stacks and jobs
+
+    def list_runtime_stacks(self, call: ApiCall) -> ApiResponse:
+        stacks = self._backend(call).list_runtime_stacks()
+        return ApiResponse(200, {"runtime_stacks": stacks, "total": len(stacks)})
+
+    def show_job_info(self, call: ApiCall) -> ApiResponse:
+        desc = call.query.get("desc", "false").lower()
+        if desc not in ("true", "false"):
+            raise PARAMETER_INVALID.error("desc: must be true or false")
+        job = self._backend(call).show_job_info(
+            call.path_params["job_id"],
+            limit=_int_query(call, "limit"),
+            offset=_int_query(call, "offset") or 0,
+            descending=desc == "true",
+        )
+        return ApiResponse(200, job)
+
+    def _backend(self, call: ApiCall) -> ServiceStageBackend:
+        return self._backend_for(call.project_id)
+
+
+def _parse(model: type[_Body], call: ApiCall) -> _Body:
+    if not call.body.strip():
+        raise PARAMETER_INVALID.error("request body is required")
+    try:
+        return model.model_validate_json(call.body)
+    except ValidationError as error:
+        raise PARAMETER_INVALID.error(describe_validation_error(error)) from None
+
+
+class _ListOptions(TypedDict):
+    limit: int | None
+    offset: int
+    order_by: str
+    order: str
+
+
+def _list_options(call: ApiCall) -> _ListOptions:
+    """Paging and ordering of a list operation; the backend applies the documented defaults."""
+    return {
+        "limit": _int_query(call, "limit", maximum=MAX_PAGE_SIZE),
+        "offset": _int_query(call, "offset") or 0,
+        "order_by": call.query.get("order_by", "create_time"),
+        "order": call.query.get("order", "desc"),
+    }
+
+
+def _int_query(call: ApiCall, name: str, *, maximum: int | None = None) -> int | None:
+    raw = call.query.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or (maximum is not None and int(raw) > maximum):
+        bound = f"from 0 to {maximum}" if maximum is not None else "of 0 or more"
+        raise PARAMETER_INVALID.error(f"{name}: must be an integer {bound}")
+    return int(raw)

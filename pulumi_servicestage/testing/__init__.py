@@ -1,0 +1,49 @@
+"""Test kit for dynamic providers: drive them the way the Pulumi engine does.
+
+* `ProviderHost` runs the SDK's provider host (``python -m pulumi.dynamic``) in a subprocess
+  and speaks its gRPC protocol, as the engine does for each step of a deployment.
+* `ProviderMocks` and `run_program` run a whole program in-process with
+  ``pulumi.runtime.set_mocks``, serving dynamic resources with their real providers.
+"""
+
+from .host import (
+    CheckOutcome,
+    CreateOutcome,
+    DiffChanges,
+    DiffOutcome,
+    HostStartError,
+    ProviderCallError,
+    ProviderHost,
+    ReadOutcome,
+    serialized_provider,
+    strip_secrets,
+)
+from .mocks import (
+    CheckFailedError,
+    ProviderMocks,
+    ProviderMocksError,
+    RecordedResource,
+    default_max_workers,
+    run_program,
+    widen_default_executor,
+)
+
+__all__ = [
+    "CheckFailedError",
+    "CheckOutcome",
+    "CreateOutcome",
+    "DiffChanges",
+    "DiffOutcome",
+    "HostStartError",
+    "ProviderCallError",
+    "ProviderHost",
+    "ProviderMocks",
+    "ProviderMocksError",
+    "ReadOutcome",
+    "RecordedResource",
+    "default_max_workers",
+    "run_program",
+    "serialized_provider",
+    "strip_secrets",
+    "widen_default_executor",
+]

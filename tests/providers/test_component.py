@@ -1,0 +1,174 @@
+import time
+
+import httpx
+import pytest
+
+from pulumi_servicestage.client.signing import AkSkAuth
+from pulumi_servicestage.component import ComponentProvider
+from pulumi_servicestage.emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
+from pulumi_servicestage.testing import DiffChanges, ProviderCallError
+
+PROVIDER = ComponentProvider()
+DOCKER = {"name": "Docker", "type": "Docker", "version": "1.0.0", "deploy_mode": "container"}
+
+
+@pytest.fixture
+def inputs(live):
+    environment = live.backend.create_environment(
+        name="env", vpc_id="vpc-1", deploy_mode="container", creator="tests"
+    )
+    application = live.backend.create_application(name="shop", creator="tests")
+    return {
+        "application_id": application.id,
+        "environment_id": environment.id,
+        "name": "web",
+        "version": "1.0.0",
+        "replica": 2,
+        "runtime_stack": DOCKER,
+        "source": {"kind": "image", "storage": "swr", "url": "swr.example.com/org/web:1"},
+        "refer_resources": [{"id": "cce-1", "type": "cce"}],
+        "envs": [{"name": "MODE", "value": "prod"}],
+    }
+
+
+def create(host, inputs):
+    checked = host.check(PROVIDER, None, inputs)
+    assert checked.failures == []
+    return host.create(PROVIDER, checked.inputs)
+
+
+def component_status(live, resource_id):
+    application_id, component_id = resource_id.split("/")
+    return live.backend.show_component(application_id, component_id).to_dict()["status"]
+
+
+def test_check__component_rules_reported_by_property_path(host, inputs):
+    bad = {**inputs, "version": "1.0", "source": {"kind": "package"}, "replica": 0}
+    failures = dict(host.check(PROVIDER, None, bad).failures)
+    assert set(failures) == {"version", "source.url", "source.storage", "replica"}
+    assert "^([0-9]+)(.[0-9]+){2,3}$" in failures["version"]
+    assert "kind is 'package'" in failures["source.url"]
+
+
+def test_lifecycle__create_and_modify_wait_for_their_jobs_delete_waits_until_gone(
+    host, live, inputs, job_seconds
+):
+    started = time.monotonic()
+    created = create(host, inputs)
+    assert time.monotonic() - started >= job_seconds
+    assert created.id == f"{inputs['application_id']}/{created.outs['component_id']}"
+    assert created.outs["status"]["component_status"] == "RUNNING"
+    assert component_status(live, created.id)["component_status"] == "RUNNING"
+
+    assert host.diff(PROVIDER, created.id, created.outs, inputs).changes is DiffChanges.NONE
+
+    upgraded = {**inputs, "version": "1.0.1", "envs": [{"name": "MODE", "value": "canary"}]}
+    in_place = host.diff(PROVIDER, created.id, created.outs, upgraded)
+    assert (in_place.changes, in_place.replaces) == (DiffChanges.SOME, [])
+    outs = host.update(PROVIDER, created.id, created.outs, upgraded)
+    assert outs["version"] == "1.0.1"
+    # The modify job has ended by the time update returns.
+    assert outs["status"]["component_status"] == "RUNNING"
+
+    host.delete(PROVIDER, created.id, outs)
+    application_id, _ = created.id.split("/")
+    assert live.backend.list_components(application_id=application_id).items == []
+
+
+@pytest.mark.parametrize("field", ["name", "runtime_stack", "environment_id", "application_id"])
+def test_diff__immutable_fields_force_replacement_deleting_first(host, inputs, field):
+    olds = {**inputs, "component_id": "c", "status": {"component_status": "RUNNING"}}
+    changed = {
+        "name": "web2",
+        "runtime_stack": {**DOCKER, "version": "2.0.0"},
+        "environment_id": "env-2",
+        "application_id": "app-2",
+    }[field]
+    diff = host.diff(PROVIDER, f"{inputs['application_id']}/c", olds, {**inputs, field: changed})
+    assert diff.replaces == [field]
+    assert diff.delete_before_replace is True
+
+
+def test_create__failed_job_is_reported_and_the_component_deleted_again(host, live, inputs):
+    live.emulator.jobs.plan(
+        "FAILED", operation="create_component", message="image pull failed: manifest unknown"
+    )
+    with pytest.raises(ProviderCallError) as raised:
+        create(host, inputs)
+    message = raised.value.details
+    assert "create component 'web'" in message
+    assert "ended FAILED" in message
+    assert "image pull failed: manifest unknown" in message
+    assert "was deleted again" in message
+    assert live.backend.list_components(application_id=inputs["application_id"]).items == []
+
+
+def test_create__timed_out_job_that_cannot_be_cleaned_up_says_how_to_adopt(host, live, inputs):
+    live.emulator.jobs.plan("SUCCEEDED", operation="create_component", duration=3)
+    with pytest.raises(ProviderCallError) as raised:
+        create(host, {**inputs, "timeouts": {"create": 1}})
+    message = raised.value.details
+    assert "still RUNNING after 1 s" in message
+    [left_behind] = live.backend.list_components(application_id=inputs["application_id"]).items
+    resource_id = f"{inputs['application_id']}/{left_behind.id}"
+    assert f"adopt_id={resource_id!r}" in message
+
+    time.sleep(2.5)  # the slow job finishes
+    adopted = create(host, {**inputs, "adopt_id": resource_id})
+    assert adopted.id == resource_id
+    assert len(live.backend.list_components(application_id=inputs["application_id"]).items) == 1
+
+
+def test_create__hanging_job_is_cut_off_by_the_timeout_argument(host, live, inputs):
+    live.emulator.jobs.plan("HANG", operation="create_component")
+    started = time.monotonic()
+    with pytest.raises(ProviderCallError, match="still RUNNING after 1 s"):
+        create(host, {**inputs, "timeouts": {"create": 1}})
+    assert time.monotonic() - started < 5
+
+
+def test_update__failed_modify_job_is_reported(host, live, inputs):
+    created = create(host, inputs)
+    live.emulator.jobs.plan("FAILED", operation="modify_component", message="health check failed")
+    with pytest.raises(ProviderCallError) as raised:
+        host.update(PROVIDER, created.id, created.outs, {**inputs, "version": "1.0.1"})
+    assert "modify component 'web'" in raised.value.details
+    assert "health check failed" in raised.value.details
+
+
+def test_read__refresh_after_out_of_band_deletion_drops_it(host, live, inputs, job_seconds):
+    created = create(host, inputs)
+    application_id, component_id = created.id.split("/")
+    live.backend.delete_component(application_id, component_id)
+    time.sleep(job_seconds * 2)
+    assert host.read(PROVIDER, created.id, created.outs, inputs).id == ""
+
+
+def test_read__refresh_ignores_server_defaults_and_shows_real_drift(host, live, inputs):
+    created = create(host, inputs)
+    refreshed = host.read(PROVIDER, created.id, created.outs, inputs)
+    assert host.diff(PROVIDER, created.id, refreshed.outs, inputs).changes is DiffChanges.NONE
+    assert refreshed.inputs["source"] == inputs["source"]
+
+
+def test_create__adopts_a_component_made_outside_pulumi(host, live, inputs, job_seconds):
+    body = {k: v for k, v in inputs.items() if k != "application_id"}
+    with httpx.Client(
+        base_url=live.url, auth=AkSkAuth(DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY)
+    ) as client:
+        answer = client.post(
+            f"/v3/{DEFAULT_PROJECT_ID}/cas/applications/{inputs['application_id']}/components",
+            json=body,
+        )
+    assert answer.status_code == 200, answer.text
+    resource_id = f"{inputs['application_id']}/{answer.json()['component_id']}"
+    time.sleep(job_seconds * 2)
+
+    adopted = create(host, {**inputs, "version": "1.0.2", "adopt_id": resource_id})
+    assert adopted.id == resource_id
+    assert adopted.outs["version"] == "1.0.2"  # the arguments were applied to it
+
+
+def test_read__rejects_a_malformed_id(host, inputs):
+    with pytest.raises(ProviderCallError, match="expected the form <application_id>/<component_id>"):
+        host.read(PROVIDER, "just-one-part", inputs)

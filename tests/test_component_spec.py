@@ -1,0 +1,962 @@
+"""Tests of the component request-body models against the API docs and the official SDK."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+from typing import Any
+
+import pytest
+from huaweicloudsdkcore.client import Client
+from huaweicloudsdkcore.utils.http_utils import sanitize_for_serialization
+from pydantic import ValidationError
+
+from pulumi_servicestage.component_spec import SECRET_PATHS, ComponentSpec, to_request_body
+
+# Chinese API reference 4.3.1, scenario 1 (CCE); the trailing comma after "cce" is dropped.
+CREATE_CCE_EXAMPLE: dict[str, Any] = {
+    "name": "mycomponent",
+    "description": "",
+    "labels": [{"key": "com-key", "value": "com-value"}],
+    "version": "2023.1102.17105",
+    "environment_id": "b489f7b4-2539-45a1-ba71-4728961434ca",
+    "runtime_stack": {
+        "name": "OpenJDK8",
+        "version": "1.2.0",
+        "type": "Java",
+        "deploy_mode": "container",
+    },
+    "source": {
+        "kind": "package",
+        "url": "obs://bucket0001/weather-1.0.0.jar",
+        "version": "",
+        "storage": "obs",
+    },
+    "tomcat_opts": {"server_xml": ""},
+    "refer_resources": [{"id": "fd92bfab-73b3-11ee-90f0-0255ac1001b3", "type": "cce"}],
+    "replica": 1,
+    "limit_cpu": 0.25,
+    "limit_memory": 0.5,
+    "request_cpu": 0.25,
+    "request_memory": 0.5,
+}
+
+# Chinese API reference 4.3.1, scenario 2 (ECS).
+CREATE_VM_EXAMPLE: dict[str, Any] = {
+    "name": "mycomponent",
+    "description": "",
+    "labels": [{"key": "com-key", "value": "com-value"}],
+    "version": "2023.1102.17540",
+    "environment_id": "9a075df5-104f-4e21-9dbf-ffc3572effdf",
+    "runtime_stack": {
+        "name": "OpenJDK8",
+        "version": "1.2.0",
+        "type": "Java",
+        "deploy_mode": "virtualmachine",
+    },
+    "source": {
+        "kind": "package",
+        "url": "obs://bucket0001/weather-1.0.0.jar",
+        "version": "",
+        "storage": "obs",
+    },
+    "tomcat_opts": {"server_xml": ""},
+    "refer_resources": [{"id": "23598aa9-7a6b-43c7-a53a-39ca5e7290fb", "type": "ecs"}],
+    "replica": 1,
+    "external_accesses": [{"protocol": "http", "address": "192.168.0.169", "forward_port": 80}],
+}
+
+# English modify page, "Example Request"; the modify body has no environment_id, ours needs one.
+MODIFY_EXAMPLE: dict[str, Any] = {
+    "name": "mycomponet",
+    "description": "",
+    "labels": [{"key": "com-key", "value": "com-value"}],
+    "version": "2023.0323.15181",
+    "runtime_stack": {
+        "name": "OpenJDK8",
+        "version": "1.1.1",
+        "type": "Java",
+        "deploy_mode": "virtualmachine",
+    },
+    "source": {
+        "kind": "package",
+        "url": "obs://bucket0001/weather-1.0.0.jar",
+        "version": "",
+        "storage": "obs",
+    },
+    "tomcat_opts": {"server_xml": ""},
+    "refer_resources": [{"id": "67835bb3-1235-4cc9-be71-becbb2b4ca0d", "type": "ecs"}],
+    "replica": 1,
+    "external_accesses": [],
+    "environment_id": "9a075df5-104f-4e21-9dbf-ffc3572effdf",
+}
+
+IMAGE = "swr.ap-southeast-1.myhuaweicloud.com/team/weather:1.0.0"
+
+# Every field of every table, with values that satisfy every rule.
+FULL_BODY: dict[str, Any] = {
+    "name": "weather-api",
+    "labels": [{"key": "tier", "value": "backend.v1"}],
+    "runtime_stack": {
+        "name": "Docker",
+        "type": "Docker",
+        "version": "1.0",
+        "deploy_mode": "container",
+    },
+    "environment_id": "48874c71-4898-442f-87fc-afff135d65d1",
+    "description": "weather forecasts",
+    "source": {"kind": "image", "version": "1.0.0", "url": IMAGE, "storage": "swr", "auth": "iam"},
+    "build": {
+        "parameters": {
+            "build_cmd": "./build.sh",
+            "dockerfile_path": "./",
+            "artifact_namespace": "cas_project",
+            "cluster_id": "7bc15618-f875-11ee-9505-0255ac100b08",
+            "node_label_selector": {"role": "build"},
+            "environment_id": "48874c71-4898-442f-87fc-afff135d65d1",
+        }
+    },
+    "limit_cpu": 0.5,
+    "limit_memory": 1.0,
+    "request_cpu": 0.25,
+    "request_memory": 0.5,
+    "version": "2024.0802.18390",
+    "envs": [
+        {"name": "MODE", "value": "prod"},
+        {
+            "name": "DB_PASSWORD",
+            "value_from": {
+                "reference_type": "secretKey",
+                "name": "db",
+                "key": "password",
+                "optional": False,
+            },
+        },
+    ],
+    "replica": 2,
+    "storages": [
+        {
+            "type": "HostPath",
+            "name": "host-logs",
+            "parameters": {"path": "/var/log/weather"},
+            "mounts": [{"path": "/logs", "sub_path": "", "read_only": False}],
+        },
+        {
+            "type": "ConfigMap",
+            "name": "conf",
+            "parameters": {"name": "weather-conf", "default_mode": 384},
+            "mounts": [{"path": "/etc/weather", "sub_path": "app.yaml", "read_only": True}],
+        },
+        {
+            "type": "EmptyDir",
+            "name": "scratch",
+            "parameters": {"medium": "memory"},
+            "mounts": [{"path": "/tmp", "sub_path": "", "read_only": False}],
+        },
+    ],
+    "deploy_strategy": {
+        "type": "GrayRelease",
+        "gray_release": {
+            "type": "CONTENT",
+            "deployment_mode": 3,
+            "replica_surge_mode": "EXTRA",
+            "rule_match_mode": "all",
+            "rules": [{"type": "header", "key": "x-canary", "value": "on", "condition": "equal"}],
+            "first_batch_replica": 1,
+            "remaining_batch": 1,
+        },
+    },
+    "command": {"command": ["/bin/sh"], "args": ["-c", "exec weather"]},
+    "post_start": {"type": "command", "command": ["/bin/warm-up"]},
+    "pre_stop": {"type": "http", "scheme": "HTTP", "host": "127.0.0.1", "port": 8080, "path": "/d"},
+    "mesher": {"port": 8080},
+    "timezone": "Asia/Shanghai",
+    "jvm_opts": "-Xms256m -Xmx1024m",
+    "tomcat_opts": {"server_xml": ""},
+    "host_aliases": [{"ip": "10.0.0.10", "hostnames": ["db.internal"]}],
+    "dns_policy": "None",
+    "dns_config": {
+        "nameservers": ["10.0.0.53"],
+        "searches": ["svc.cluster.local"],
+        "options": [{"name": "ndots", "value": "2"}, {"name": "edns0"}],
+    },
+    "workload_kind": "deployment",
+    "security_context": {
+        "run_as_user": 1000,
+        "run_as_group": 1000,
+        "capabilities": {"add": ["NET_BIND_SERVICE"], "drop": ["ALL"]},
+    },
+    "logs": [
+        {
+            "log_path": "/app/logs",
+            "rotate": "Hourly",
+            "host_path": "/var/paas/weather",
+            "host_extend_path": "PodName/ContainerName",
+        }
+    ],
+    "custom_metric": {"path": "/metrics", "port": 9090, "dimensions": "cpu_usage,mem_usage"},
+    "affinity": [
+        {
+            "kind": "node",
+            "condition": "required",
+            "match_expressions": [{"key": "zone", "operation": "In", "value": "az1"}],
+            "weight": 100,
+        }
+    ],
+    "anti_affinity": [
+        {
+            "kind": "pod",
+            "condition": "preferred",
+            "match_expressions": [{"key": "app", "operation": "In", "value": "weather"}],
+            "weight": 50,
+            "topology_key": "kubernetes.io/hostname",
+        }
+    ],
+    "liveness_probe": {
+        "type": "http",
+        "delay": 10,
+        "timeout": 3,
+        "scheme": "HTTP",
+        "host": "127.0.0.1",
+        "port": 8080,
+        "path": "/health",
+    },
+    "readiness_probe": {"type": "tcp", "delay": 5, "timeout": 1, "port": 8080},
+    "startup_probe": {"type": "command", "delay": 0, "timeout": 5, "command": ["cat", "/ready"]},
+    "refer_resources": [
+        {
+            "id": "7bc15618-f875-11ee-9505-0255ac100b08",
+            "type": "cce",
+            "parameters": {"namespace": "default"},
+        },
+        {"id": "ebeb26bd-3e27-49d6-bf70-bb1fa07a0500", "type": "cse"},
+    ],
+    "external_accesses": [
+        {"protocol": "https", "address": "weather.example.com", "forward_port": 443}
+    ],
+    "tolerations": [
+        {
+            "key": "node.kubernetes.io/not-ready",
+            "operator": "Exists",
+            "effect": "NoExecute",
+            "toleration_seconds": 300,
+        },
+        {"key": "dedicated", "operator": "Equal", "value": "", "effect": "NoSchedule"},
+    ],
+    "container_name": "weather",
+    "update_strategy": {
+        "type": "RollingUpdate",
+        "max_unavailable": "25%",
+        "max_surge": 1,
+        "termination_period_seconds": 30,
+        "min_ready_seconds": 5,
+        "progress_deadline_seconds": 600,
+        "revision_history_limit": 10,
+    },
+    "multi_containers": [
+        {
+            "container_name": "sidecar",
+            "source": {"kind": "image", "url": IMAGE, "storage": "swr"},
+            "limit_cpu": 0.25,
+            "limit_memory": 0.25,
+            "request_cpu": 0.1,
+            "request_memory": 0.1,
+            "envs": [{"name": "SIDE", "value": "1"}],
+            "liveness_probe": {"type": "tcp", "delay": 1, "timeout": 1, "port": 9000},
+            "readiness_probe": {"type": "tcp", "delay": 1, "timeout": 1, "port": 9000},
+            "startup_probe": {"type": "command", "delay": 1, "timeout": 1, "command": ["true"]},
+            "command": {"command": ["/sidecar"], "args": []},
+            "post_start": {"type": "command", "command": ["/bin/true"]},
+            "pre_stop": {"type": "command", "command": ["/bin/true"]},
+            "logs": [
+                {
+                    "log_path": "/logs",
+                    "rotate": "Daily",
+                    "host_path": "/var/paas/sidecar",
+                    "host_extend_path": "None",
+                }
+            ],
+            "storages": [
+                {
+                    "type": "Secret",
+                    "name": "certs",
+                    "parameters": {"name": "sidecar-certs", "default_mode": 256},
+                    "mounts": [{"path": "/certs", "sub_path": "", "read_only": True}],
+                }
+            ],
+            "security_context": {"run_as_user": 1001},
+            "config_encryption": {"key_id": "dew-key-2"},
+        }
+    ],
+    "workload_content": "",
+    "configs": [{"conifg_id": "f5a52d93-1587-45cf-b8fe-5c7f204b98d1", "mount_path": "/cfg"}],
+    "config_mode": "ui",
+    "enable_sermant_injection": True,
+    "enable_sermant_spring_register": False,
+    "enable_sermant_dubbo_register": False,
+    "enable_sermant_config": True,
+    "cell_id": "cell-1",
+    "swimlane_id": "180c158a-0b45-41b4-a8da-767e8fb8e156",
+    "sermantAgentInjectActionFlag": True,
+    "sys_config": {"log.level": "info"},
+    "image_pull_secrets": ["default-secret"],
+    "template_source": {
+        "storage": "http",
+        "url": "https://artifacts.example.com/weather-template.zip",
+        "http_username": "deployer",
+        "http_password": "template-s3cret",
+        "http_headers": [{"key": "X-Token", "value": "header-s3cret"}],
+    },
+    "input_values": {"replicas": "2"},
+    "auto_lts_config": {"enable": True, "lts_log_path": ["/app/logs/*.log"]},
+    "config_encryption": {"key_id": "dew-key-1"},
+}
+
+CODE_SOURCE = {
+    "kind": "code",
+    "repo_type": "GitHub",
+    "repo_url": "https://github.com/example/demo.git",
+    "repo_auth": "github-auth",
+    "repo_namespace": "example",
+    "repo_ref": "main",
+    "web_url": "https://github.com/example/demo",
+    "commit_id": "0a1b2c3d4e5f",
+}
+
+HTTP_SOURCE = {
+    "kind": "package",
+    "url": "https://files.example.com/weather.jar",
+    "storage": "http",
+    "http_command": "https://files.example.com/weather.jar",
+    "http_username": "deployer",
+    "http_password": "package-s3cret",
+    "http_headers": {"Authorization": "Bearer header-s3cret"},
+}
+
+VOLUME_PARAMETERS = {
+    "namespace": "default",
+    "name": "weather-data",
+    "capacity": 10,
+    "type": "evs",
+    "class": "csi-disk",
+    "obs_volume_type": "STANDARD",
+    "access_mode": "ReadWriteOnce",
+    "availableZone": "ap-southeast-1a",
+    "volume_type": "SSD",
+}
+
+
+def _at(body: Any, dotted: str) -> Any:
+    for part in dotted.split(".") if dotted else ():
+        body = body[int(part)] if isinstance(body, list) else body[part]
+    return body
+
+
+def _body(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A deep copy of `base` with dotted paths (``source.url``, ``storages.0.type``) replaced.
+
+    A value of `...` removes the key.
+    """
+    body = copy.deepcopy(base)
+    for dotted, value in changes.items():
+        parent, _, last = dotted.rpartition(".")
+        target = _at(body, parent)
+        if value is ...:
+            del target[last]
+        elif isinstance(target, list):
+            target[int(last)] = value
+        else:
+            target[last] = value
+    return body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [CREATE_CCE_EXAMPLE, CREATE_VM_EXAMPLE, MODIFY_EXAMPLE, FULL_BODY],
+    ids=["create-cce-example", "create-vm-example", "modify-example", "every-field"],
+)
+def test_body__round_trips(body: dict[str, Any]) -> None:
+    assert to_request_body(ComponentSpec.model_validate(body)) == body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _body(CREATE_VM_EXAMPLE, source=CODE_SOURCE),
+        _body(CREATE_VM_EXAMPLE, source=HTTP_SOURCE),
+        _body(CREATE_VM_EXAMPLE, source=_body(HTTP_SOURCE, http_username=..., http_password=...)),
+        _body(CREATE_CCE_EXAMPLE, **{"refer_resources.0.parameters": VOLUME_PARAMETERS}),
+        _body(
+            CREATE_VM_EXAMPLE,
+            deploy_strategy={
+                "type": "GrayRelease",
+                "gray_release": {
+                    "type": "WEIGHT",
+                    "first_batch_weight": 20,
+                    "first_batch_replica": 1,
+                    "remaining_batch": 2,
+                    "deployment_mode": 6,
+                },
+            },
+        ),
+        _body(
+            CREATE_VM_EXAMPLE,
+            deploy_strategy={"type": "RollingRelease", "rolling_release": {"batches": 2}},
+        ),
+        _body(CREATE_VM_EXAMPLE, deploy_strategy={"type": "OneBatchRelease"}),
+        _body(CREATE_VM_EXAMPLE, labels=[{"key": "服务", "value": ""}]),
+    ],
+    ids=[
+        "code-source",
+        "http-source-with-password",
+        "http-source-with-headers-only",
+        "volume-parameters",
+        "gray-by-weight",
+        "rolling",
+        "one-batch",
+        "chinese-label-empty-value",
+    ],
+)
+def test_body__round_trips__variants(body: dict[str, Any]) -> None:
+    assert to_request_body(ComponentSpec.model_validate(body)) == body
+
+
+RULES = [
+    # body, loc of the error, part of its message
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, name="1weather"),
+        ("name",),
+        "name must be 2 to 64",
+        id="name-starts-with-digit",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, name="weather-"),
+        ("name",),
+        "ending with a letter or digit",
+        id="name-ends-with-hyphen",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, name="w"), ("name",), "name must be 2 to 64", id="name-too-short"
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, name="w" * 65),
+        ("name",),
+        "name must be 2 to 64",
+        id="name-too-long",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, description="d" * 129),
+        ("description",),
+        "at most 128 characters",
+        id="description-too-long",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, version="1.0"),
+        ("version",),
+        "version must match ^([0-9]+)(.[0-9]+){2,3}$",
+        id="version-two-parts",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, version="1.2.3.4.5"),
+        ("version",),
+        "version must match",
+        id="version-five-parts",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, version="v1.2.3"),
+        ("version",),
+        "version must match",
+        id="version-prefixed",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, version="1.2." + "3" * 29),
+        ("version",),
+        "at most 32 characters",
+        id="version-too-long",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, replica=0),
+        ("replica",),
+        "greater than or equal to 1",
+        id="replica-zero",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, environment_id=...),
+        ("environment_id",),
+        "Field required",
+        id="environment-missing",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, refer_resources=...),
+        ("refer_resources",),
+        "Field required",
+        id="refer-resources-missing",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"labels.0.key": "casid"}),
+        ("labels", 0, "key"),
+        "key must not be app, casid or version",
+        id="label-key-reserved",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"labels.0.key": "a b"}),
+        ("labels", 0, "key"),
+        "key must be 1 to 36",
+        id="label-key-charset",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"labels.0.value": "v" * 44}),
+        ("labels", 0, "value"),
+        "value must be up to 43",
+        id="label-value-too-long",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"source.url": ...}),
+        ("source", "url"),
+        "url is required when kind is 'package'",
+        id="package-without-url",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, source={"kind": "image", "url": IMAGE}),
+        ("source", "storage"),
+        "storage is required when kind is 'image'",
+        id="image-without-storage",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, source={"kind": "code", "repo_type": "GitHub"}),
+        ("source", "repo_url"),
+        "repo_url is required when kind is 'code'",
+        id="code-without-repo-url",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, source=_body(HTTP_SOURCE, http_command=...)),
+        ("source", "http_command"),
+        "http_command is required when storage is 'http'",
+        id="http-without-command",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, source=_body(HTTP_SOURCE, http_headers=..., http_password=...)),
+        ("source", "http_password"),
+        "http_password is required when storage is 'http' and no http_headers",
+        id="http-password-without-headers",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, source=_body(CODE_SOURCE, commit_id="Abcdef12")),
+        ("source", "commit_id"),
+        "commit_id must be 8 to 40",
+        id="commit-id-upper-case",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, source=_body(CODE_SOURCE, commit_id="abc1234")),
+        ("source", "commit_id"),
+        "commit_id must be 8 to 40",
+        id="commit-id-too-short",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"runtime_stack.type": "Docker"}),
+        ("runtime_stack", "type"),
+        "type must be Java, Tomcat or Nodejs when deploy_mode is 'virtualmachine'",
+        id="vm-docker-stack",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, deploy_strategy={"type": "RollingRelease"}),
+        ("deploy_strategy", "rolling_release"),
+        "rolling_release is required when type is 'RollingRelease'",
+        id="rolling-without-parameters",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, deploy_strategy={"type": "GrayRelease"}),
+        ("deploy_strategy", "gray_release"),
+        "gray_release is required when type is 'GrayRelease'",
+        id="gray-without-parameters",
+    ),
+    pytest.param(
+        _body(
+            FULL_BODY,
+            **{
+                "deploy_strategy.gray_release": {
+                    "type": "WEIGHT",
+                    "first_batch_replica": 1,
+                    "remaining_batch": 1,
+                }
+            },
+        ),
+        ("deploy_strategy", "gray_release", "first_batch_weight"),
+        "first_batch_weight is required when type is 'WEIGHT'",
+        id="gray-weight-without-weight",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"deploy_strategy.gray_release.rules": ...}),
+        ("deploy_strategy", "gray_release", "rules"),
+        "rules is required when type is 'CONTENT'",
+        id="gray-content-without-rules",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"deploy_strategy.gray_release.type": "content"}),
+        ("deploy_strategy", "gray_release", "type"),
+        "'WEIGHT' or 'CONTENT'",
+        id="gray-type-lower-case",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"storages.0.parameters": {}}),
+        ("storages", 0, "parameters", "path"),
+        "parameters.path is required when type is 'HostPath'",
+        id="hostpath-without-path",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"storages.1.parameters": {"default_mode": 384}}),
+        ("storages", 1, "parameters", "name"),
+        "parameters.name is required when type is 'ConfigMap'",
+        id="configmap-without-name",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"storages.2.parameters.default_mode": 384}),
+        ("storages", 2, "parameters", "default_mode"),
+        "parameters.default_mode can be set only when type is 'ConfigMap' or 'Secret'",
+        id="emptydir-with-mode",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"post_start.port": 80}),
+        ("post_start", "port"),
+        "port can be set only when type is 'http'",
+        id="command-hook-with-port",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"pre_stop.command": ["x"]}),
+        ("pre_stop", "command"),
+        "command can be set only when type is 'command'",
+        id="http-hook-with-command",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"readiness_probe.path": "/"}),
+        ("readiness_probe", "path"),
+        "path can be set only when type is 'http'",
+        id="tcp-probe-with-path",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"startup_probe.port": 80}),
+        ("startup_probe", "port"),
+        "port can be set only when type is 'http' or 'tcp'",
+        id="command-probe-with-port",
+    ),
+    pytest.param(
+        _body(FULL_BODY, mesher=..., **{"runtime_stack.type": "Nodejs"}),
+        ("mesher",),
+        "mesher is required when runtime_stack.type is 'Nodejs' and a cse engine is bound",
+        id="nodejs-cse-without-mesher",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"affinity.0.weight": 50}),
+        ("affinity", 0, "weight"),
+        "weight must be 100 when condition is 'required'",
+        id="affinity-required-weight",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"anti_affinity.0.weight": ...}),
+        ("anti_affinity", 0, "weight"),
+        "weight is required when condition is 'preferred'",
+        id="affinity-preferred-no-weight",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"anti_affinity.0.weight": 101}),
+        ("anti_affinity", 0, "weight"),
+        "less than or equal to 100",
+        id="affinity-weight-over-100",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"affinity.0.kind": ...}),
+        ("affinity", 0, "kind"),
+        "Field required",
+        id="affinity-without-kind",
+    ),
+    pytest.param(
+        _body(
+            CREATE_CCE_EXAMPLE,
+            **{"refer_resources.0.parameters": _body(VOLUME_PARAMETERS, **{"class": "csi-obs"})},
+        ),
+        ("refer_resources", 0, "parameters", "class"),
+        "class must be 'csi-disk' when type is 'evs'",
+        id="volume-class-mismatch",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"tolerations.1.value": ...}),
+        ("tolerations", 1, "value"),
+        "value is required when operator is 'Equal'",
+        id="toleration-equal-without-value",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"tolerations.1.key": ...}),
+        ("tolerations", 1, "key"),
+        "key is required when operator is 'Equal'",
+        id="toleration-equal-without-key",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"tolerations.0.value": "x"}),
+        ("tolerations", 0, "value"),
+        "value must not be set when operator is 'Exists'",
+        id="toleration-exists-with-value",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"tolerations.1.toleration_seconds": 60}),
+        ("tolerations", 1, "toleration_seconds"),
+        "toleration_seconds can be set only when effect is 'NoExecute'",
+        id="toleration-seconds-without-noexecute",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"tolerations.1.effect": "NoScheduler"}),
+        ("tolerations", 1, "effect"),
+        "'NoSchedule'",
+        id="toleration-effect-typo",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"update_strategy.progress_deadline_seconds": 5}),
+        ("update_strategy", "progress_deadline_seconds"),
+        "progress_deadline_seconds must be greater than min_ready_seconds (5)",
+        id="deadline-not-after-ready",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"update_strategy.max_surge": "25"}),
+        ("update_strategy", "max_surge"),
+        "max_surge must be an integer or a percentage",
+        id="surge-not-a-percentage",
+    ),
+    pytest.param(
+        _body(FULL_BODY, workload_kind="statefulset", update_strategy={"max_surge": 1}),
+        ("update_strategy", "max_surge"),
+        "update_strategy.max_surge can be set only when workload_kind is 'deployment'",
+        id="surge-on-statefulset",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"multi_containers.0.source": CREATE_VM_EXAMPLE["source"]}),
+        ("multi_containers", 0, "source", "kind"),
+        "source.kind must be 'image'",
+        id="multi-container-package",
+    ),
+    pytest.param(
+        _body(
+            FULL_BODY,
+            **{
+                "template_source.storage": "obs",
+                "template_source.http_username": ...,
+                "template_source.http_headers": ...,
+            },
+        ),
+        ("template_source", "http_password"),
+        "http_password can be set only when storage is 'http'",
+        id="template-obs-with-password",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "loc", "message"), RULES)
+def test_rule__fails_at_the_field(
+    body: dict[str, Any], loc: tuple[str | int, ...], message: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        ComponentSpec.model_validate(body)
+
+    [error] = raised.value.errors()
+    assert error["loc"] == loc
+    assert message in error["msg"]
+
+
+def test_int_fields__accept_whole_floats_from_pulumi() -> None:
+    body = _body(
+        FULL_BODY,
+        replica=2.0,
+        **{
+            "mesher.port": 8080.0,
+            "deploy_strategy.gray_release.deployment_mode": 3.0,
+            "update_strategy.max_surge": 2.0,
+            "storages.1.parameters.default_mode": 384.0,
+            "external_accesses.0.forward_port": 443.0,
+            "affinity.0.weight": 100.0,
+        },
+    )
+
+    sent = to_request_body(ComponentSpec.model_validate(body))
+
+    ints = [
+        sent["replica"],
+        sent["mesher"]["port"],
+        sent["deploy_strategy"]["gray_release"]["deployment_mode"],
+        sent["update_strategy"]["max_surge"],
+        sent["storages"][1]["parameters"]["default_mode"],
+        sent["external_accesses"][0]["forward_port"],
+        sent["affinity"][0]["weight"],
+    ]
+    assert ints == [2, 8080, 3, 2, 384, 443, 100]
+    assert all(type(value) is int for value in ints)
+
+
+def test_int_fields__reject_fractions() -> None:
+    with pytest.raises(ValidationError) as raised:
+        ComponentSpec.model_validate(_body(CREATE_VM_EXAMPLE, replica=1.5))
+
+    [error] = raised.value.errors()
+    assert (error["loc"], error["type"]) == (("replica",), "int_from_float")
+
+
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        (_body(CREATE_VM_EXAMPLE, replicas=2), ("replicas",)),
+        (_body(CREATE_VM_EXAMPLE, **{"source.urll": "obs://x"}), ("source", "urll")),
+        (_body(FULL_BODY, **{"configs.0.config_id": "x"}), ("configs", 0, "config_id")),
+    ],
+    ids=["top-level", "nested", "in-a-list"],
+)
+def test_unknown_field__is_rejected_by_name(
+    body: dict[str, Any], loc: tuple[str | int, ...]
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        ComponentSpec.model_validate(body)
+
+    [error] = raised.value.errors()
+    assert (error["loc"], error["type"]) == (loc, "extra_forbidden")
+    assert ".".join(map(str, loc)) in str(raised.value)
+
+
+def test_aliased_nested_fields__accept_python_names_and_send_wire_names() -> None:
+    parameters = {k: v for k, v in VOLUME_PARAMETERS.items() if k not in ("class", "availableZone")}
+    body = _body(
+        CREATE_CCE_EXAMPLE,
+        sermantAgentInjectActionFlag=True,
+        **{
+            "refer_resources.0.parameters": parameters
+            | {"class_": "csi-disk", "available_zone": "az1"}
+        },
+    )
+
+    sent = to_request_body(ComponentSpec.model_validate(body))
+
+    assert sent["sermantAgentInjectActionFlag"] is True
+    assert sent["refer_resources"][0]["parameters"]["class"] == "csi-disk"
+    assert sent["refer_resources"][0]["parameters"]["availableZone"] == "az1"
+
+
+def _values_at(body: Any, path: list[str]) -> list[Any]:
+    if not path:
+        return [body]
+    head, *rest = path
+    if head == "*":
+        return [value for item in body for value in _values_at(item, rest)]
+    return _values_at(body[head], rest) if head in body else []
+
+
+def test_secret_paths__point_at_the_credentials() -> None:
+    body = _body(
+        FULL_BODY,
+        source=HTTP_SOURCE,
+        **{"multi_containers.0.source": HTTP_SOURCE | {"kind": "image"}},
+    )
+    sent = to_request_body(ComponentSpec.model_validate(body))
+
+    found = {path: _values_at(sent, path.split(".")) for path in SECRET_PATHS}
+
+    headers = HTTP_SOURCE["http_headers"]
+    assert found == {
+        "source.http_password": ["package-s3cret"],
+        "source.http_headers": [headers],
+        "multi_containers.*.source.http_password": ["package-s3cret"],
+        "multi_containers.*.source.http_headers": [headers],
+        "template_source.http_password": ["template-s3cret"],
+        "template_source.http_headers": [[{"key": "X-Token", "value": "header-s3cret"}]],
+    }
+
+
+# Keys of our bodies that the installed SDK's models do not carry, and the table defining each.
+DOCUMENTED_ONLY = {
+    "host_aliases": "Table 16",
+    "dns_policy": "Table 3",
+    "dns_config": "Table 17",
+    "workload_kind": "Table 3",
+    "security_context": "Table 19",
+    "startup_probe": "Table 25",
+    "tolerations": "Table 36",
+    "container_name": "Table 3",
+    "update_strategy": "Table 37",
+    "multi_containers": "Table 38",
+    "workload_content": "Table 3",
+    "configs": "Table 39",
+    "config_mode": "Table 3",
+    "enable_sermant_injection": "Table 3",
+    "enable_sermant_spring_register": "Table 3",
+    "enable_sermant_dubbo_register": "Table 3",
+    "enable_sermant_config": "Table 3",
+    "cell_id": "Table 3",
+    "sermantAgentInjectActionFlag": "Table 3",
+    "sys_config": "Table 3",
+    "image_pull_secrets": "Table 3",
+    "template_source": "Table 40",
+    "input_values": "Table 3",
+    "auto_lts_config": "Table 35",
+    "config_encryption": "Table 42",
+}
+
+
+@pytest.fixture(scope="module")
+def sdk() -> Client:
+    client = Client()
+    client.model_package = importlib.import_module("huaweicloudsdkservicestage.v3.model")
+    return client
+
+
+def _dropped_by_sdk(ours: Any, theirs: Any, path: str = "") -> set[str]:
+    """Paths of `ours` that the SDK's copy lacks; every value it kept must be unchanged."""
+    if isinstance(ours, dict):
+        dropped: set[str] = set()
+        for key, value in ours.items():
+            sub = f"{path}.{key}" if path else key
+            dropped |= _dropped_by_sdk(value, theirs[key], sub) if key in theirs else {sub}
+        return dropped
+    if isinstance(ours, list):
+        pairs = zip(ours, theirs, strict=True)
+        return set().union(*(_dropped_by_sdk(o, t, f"{path}.*") for o, t in pairs))
+    assert (ours, type(ours)) == (theirs, type(theirs)), path
+    return set()
+
+
+@pytest.mark.parametrize(
+    ("sdk_model", "extra_dropped"),
+    [("ComponentCreate", set()), ("ComponentModify", {"environment_id"})],
+)
+def test_body__matches_the_sdk_models(sdk: Client, sdk_model: str, extra_dropped: set[str]) -> None:
+    sent = to_request_body(ComponentSpec.model_validate(FULL_BODY))
+    # The installed SDK types (anti_)affinity as one {az, node, component} object; the tables'
+    # list of rules cannot pass through it.
+    comparable = {k: v for k, v in sent.items() if k not in ("affinity", "anti_affinity")}
+
+    through_sdk = sanitize_for_serialization(sdk._deserialize(copy.deepcopy(comparable), sdk_model))
+
+    assert _dropped_by_sdk(comparable, through_sdk) == set(DOCUMENTED_ONLY) | extra_dropped
+
+
+@pytest.mark.parametrize(
+    ("sdk_model", "path", "value", "documented_only"),
+    [
+        ("SourceObject", "source", CODE_SOURCE, {"commit_id"}),
+        (
+            "SourceObject",
+            "source",
+            HTTP_SOURCE,
+            {"http_command", "http_username", "http_password", "http_headers"},
+        ),
+        (
+            "ReferResourceCreateParameters",
+            "refer_resources.0.parameters",
+            VOLUME_PARAMETERS,
+            set(VOLUME_PARAMETERS) - {"namespace"},
+        ),
+    ],
+    ids=["code-source", "http-source", "volume-parameters"],
+)
+def test_nested_body__matches_the_sdk_models(
+    sdk: Client, sdk_model: str, path: str, value: dict[str, Any], documented_only: set[str]
+) -> None:
+    sent = to_request_body(ComponentSpec.model_validate(_body(CREATE_CCE_EXAMPLE, **{path: value})))
+    part = _at(sent, path)
+
+    through_sdk = sanitize_for_serialization(sdk._deserialize(copy.deepcopy(part), sdk_model))
+
+    assert _dropped_by_sdk(part, through_sdk) == documented_only
