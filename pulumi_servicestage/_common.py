@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
-# Environment, application and component names: 2-64 letters, digits, `-` or `_`, starting with a
-# letter and ending with a letter or digit.
-NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,62}[A-Za-z0-9]$"
 
+def matching(pattern: str, rule: str) -> AfterValidator:
+    """A string check whose failure states the rule in words, not the regular expression."""
+    regex = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not regex.fullmatch(value):
+            raise PydanticCustomError("pattern_rule", rule)
+        return value
+
+    return AfterValidator(check)
+
+
+# The rule of environment, application and component names (PDF 004 §4.1.1, §4.2.1, §4.3.1).
 Name = Annotated[
     str,
-    Field(
-        pattern=NAME_PATTERN,
-        description="2-64 letters, digits, '-' or '_', starting with a letter and ending with a "
-        "letter or digit",
+    matching(
+        r"[A-Za-z][A-Za-z0-9_-]{0,62}[A-Za-z0-9]",
+        "name must be 2 to 64 letters, digits, hyphens (-) or underscores (_), "
+        "starting with a letter and ending with a letter or digit",
     ),
 ]
 Description = Annotated[str, Field(max_length=128)]
@@ -26,8 +38,21 @@ class Label(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(pattern=r"^[0-9A-Za-z_\-\u4e00-\u9fa5]{1,36}$")
-    value: str = Field(pattern=r"^[0-9A-Za-z_.\-\u4e00-\u9fa5]{2,43}$")
+    key: Annotated[
+        str,
+        matching(
+            r"[0-9A-Za-z_\-\u4e00-\u9fa5]{1,36}",
+            "label key must be 1 to 36 letters, digits, underscores, hyphens or Chinese characters",
+        ),
+    ]
+    value: Annotated[
+        str,
+        matching(
+            r"[0-9A-Za-z_.\-\u4e00-\u9fa5]{2,43}",
+            "label value must be 2 to 43 letters, digits, underscores, dots, hyphens or Chinese "
+            "characters",
+        ),
+    ]
 
 
 Labels = Annotated[list[Label], Field(max_length=20)]

@@ -29,6 +29,8 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from typing_extensions import Self
 
+from ._common import Name, matching
+
 _Violation = tuple[str, str]
 """A broken rule: the dotted wire path of the offending field, relative to the model, and why."""
 
@@ -79,17 +81,6 @@ def _only_when(model: BaseModel, paths: Iterable[str], condition: str) -> Iterat
             yield path, f"{path} can be set only when {condition}"
 
 
-def _matching(pattern: str, rule: str) -> AfterValidator:
-    regex = re.compile(pattern)
-
-    def check(value: str) -> str:
-        if not regex.fullmatch(value):
-            raise PydanticCustomError("pattern_rule", rule)
-        return value
-
-    return AfterValidator(check)
-
-
 def _count_or_percentage(value: int | str, info: ValidationInfo) -> int | str:
     if isinstance(value, str) and not re.fullmatch(r"[0-9]+%", value):
         raise PydanticCustomError(
@@ -98,17 +89,9 @@ def _count_or_percentage(value: int | str, info: ValidationInfo) -> int | str:
     return value
 
 
-ComponentName = Annotated[
-    str,
-    _matching(
-        r"[A-Za-z][A-Za-z0-9_-]{0,62}[A-Za-z0-9]",
-        "name must be 2 to 64 letters, digits, hyphens (-) or underscores (_), "
-        "starting with a letter and ending with a letter or digit",
-    ),
-]
 VERSION_PATTERN = r"^([0-9]+)(.[0-9]+){2,3}$"  # verbatim from Table 3, unescaped dot included
 ComponentVersion = Annotated[
-    str, Field(max_length=32), _matching(VERSION_PATTERN, f"version must match {VERSION_PATTERN}")
+    str, Field(max_length=32), matching(VERSION_PATTERN, f"version must match {VERSION_PATTERN}")
 ]
 PodCount = Annotated[int | str, AfterValidator(_count_or_percentage)]
 
@@ -116,7 +99,7 @@ PodCount = Annotated[int | str, AfterValidator(_count_or_percentage)]
 class ComponentSpec(_Input):
     """Table 3 request body (create and modify), plus environment_id of the create body."""
 
-    name: ComponentName
+    name: Name
     labels: list[Label] | None = None
     runtime_stack: RuntimeStack
     environment_id: str
@@ -172,7 +155,7 @@ class ComponentSpec(_Input):
     cell_id: str | None = None
     swimlane_id: str | None = None
     # Named as on the wire: top-level fields are also the resource's argument and output names.
-    sermantAgentInjectActionFlag: bool | None = None  # noqa: N815
+    sermantAgentInjectActionFlag: bool | None = None
     sys_config: dict[str, str] | None = None
     image_pull_secrets: list[str] | None = None
     template_source: TemplateSource | None = None
@@ -198,14 +181,14 @@ class ComponentSpec(_Input):
 
 LabelKey = Annotated[
     str,
-    _matching(
+    matching(
         r"[0-9A-Za-z_\-\u4e00-\u9fff]{1,36}",
         "key must be 1 to 36 letters, digits, underscores (_), hyphens (-) or Chinese characters",
     ),
 ]
 LabelValue = Annotated[
     str,
-    _matching(
+    matching(
         r"[0-9A-Za-z_.\-\u4e00-\u9fff]{0,43}",
         "value must be up to 43 letters, digits, underscores (_), dots (.), hyphens (-) "
         "or Chinese characters",
@@ -539,7 +522,7 @@ class RuntimeStack(_Input):
 RepoType = Literal["GitHub", "BitBucket", "GitLab", "github", "bitbucket", "gitlab"]
 CommitId = Annotated[
     str,
-    _matching(
+    matching(
         r"[a-z0-9].{7,39}",
         "commit_id must be 8 to 40 characters starting with a lowercase letter or digit",
     ),
