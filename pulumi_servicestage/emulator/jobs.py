@@ -96,6 +96,12 @@ _TASKS: dict[JobOperation, tuple[TaskTemplate, ...]] = {
     ),
 }
 _WORKING_TASK = 1
+# What a failing task says when its plan gives no message.
+_FAILURE_MESSAGES = {
+    JobOperation.CREATE_COMPONENT: "deploy failed: instances did not become ready in time",
+    JobOperation.MODIFY_COMPONENT: "upgrade failed: instances did not become ready in time",
+    JobOperation.DELETE_COMPONENT: "delete failed: the workload could not be removed",
+}
 _VM_PREFIX, _CONTAINER_PREFIX = "VMAPP_", "CCEAPP_"
 
 
@@ -179,7 +185,6 @@ class Job:
     id: str
     project_id: str
     operation: JobOperation
-    component_name: str
     task_names: list[str]
     task_ids: list[str]
     started_at: float
@@ -358,14 +363,13 @@ class JobBackend:
                 id=f"JOB{uuid.uuid4()}",
                 project_id=project_id,
                 operation=operation,
-                component_name=component_name,
                 task_names=task_names,
                 task_ids=[f"Task-{uuid.uuid4()}" for _ in task_names],
                 started_at=self._clock(),
                 duration=self.default_duration if planned.duration is None else planned.duration,
                 outcome=planned.outcome,
                 stop_index=planned.stop_index(task_names),
-                failure_message=planned.message or _default_failure_message(operation),
+                failure_message=planned.message or _FAILURE_MESSAGES[operation],
                 on_end=on_end,
             )
             self._jobs[job.id] = job
@@ -394,12 +398,3 @@ class JobBackend:
             if planned.applies_to(operation, component_name, tasks):
                 return self._plans.pop(index)
         return JobPlan()
-
-
-def _default_failure_message(operation: JobOperation) -> str:
-    action = {
-        JobOperation.CREATE_COMPONENT: "deploy",
-        JobOperation.MODIFY_COMPONENT: "upgrade",
-        JobOperation.DELETE_COMPONENT: "delete",
-    }[operation]
-    return f"{action} failed: instances did not become ready in time (planned in the emulator)"

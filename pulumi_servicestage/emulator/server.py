@@ -163,9 +163,7 @@ class WsgiApp:
 
 def _to_response(answer: ApiResponse, request_id: str) -> Response:
     headers = {"X-Request-Id": request_id, **answer.headers}
-    if answer.body is None:
-        return Response(status=answer.status, headers=headers)
-    payload = json.dumps(answer.body, ensure_ascii=False)
+    payload = "" if answer.body is None else json.dumps(answer.body, ensure_ascii=False)
     return Response(payload, status=answer.status, headers=headers, content_type=JSON_CONTENT_TYPE)
 
 
@@ -216,7 +214,7 @@ class _JobPlanRequest(BaseModel):
 
 
 class ControlApi:
-    """The ``/_emulator/...`` routes with which tests and benchmarks steer and watch it."""
+    """The ``/_emulator/...`` routes: reset, request counts, job duration and job plans."""
 
     def __init__(self, *, reset: Callable[[], None], jobs: JobBackend, stats: RequestStats):
         self._reset = reset

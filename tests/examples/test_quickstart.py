@@ -70,3 +70,12 @@ def test_component__credential_inputs_are_registered_as_secrets(live):
     assert is_rpc_secret(source)
     assert unwrap_rpc_secret(source)["http_password"] == "s3cret"
     assert not is_rpc_secret(mocks.by_name("web").inputs["version"])
+
+
+def test_quickstart__settings_from_the_environment_as_the_emulator_wrapper_sets_them(
+    live, monkeypatch
+):
+    for name, value in live.emulator.client_environment(live.url).items():
+        monkeypatch.setenv(name, value)
+    exports = ProviderMocks({}).run(lambda: runpy.run_path(str(QUICKSTART)))
+    assert exports["component_status"] == "RUNNING"
