@@ -103,7 +103,7 @@ class CredentialStore:
         """
         with self._lock:
             user = self._users.get(user_name)
-            account_matches = (domain_name or domain_id) and (
+            account_matches = bool(domain_name or domain_id) and (
                 domain_name in (None, self.domain_name) and domain_id in (None, self.domain_id)
             )
             if not account_matches or user is None or user.password != password:
@@ -146,18 +146,19 @@ class CredentialStore:
         wire = wire_request_from_wsgi(environ)
         token = wire.headers.get("x-auth-token")
         if token is not None:
-            principal, token_project = self._check_token(token)
+            principal, scoped_to = self._check_token(token)
         elif "authorization" in wire.headers:
+            # Access keys belong to the account, so they reach each of its projects.
             principal = self._check_signature(
                 wire.method, wire.raw_path, wire.raw_query, wire.headers, body
             )
-            token_project = project_id
+            scoped_to = project_id
         else:
             raise IAM_AUTHENTICATION_INCORRECT.error("x-auth-token not found")
         header_project = wire.headers.get("x-project-id", project_id)
         with self._lock:
             known = project_id in self._projects
-        if not known or token_project != project_id or header_project != project_id:
+        if not known or scoped_to != project_id or header_project != project_id:
             raise IAM_USER_NOT_AUTHORIZED.error()
         return principal
 
@@ -176,12 +177,14 @@ class CredentialStore:
     def _check_signature(
         self, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str], body: bytes
     ) -> Principal:
-        asked_for: list[str] = []
+        unknown_keys: list[str] = []
 
         def secret_for(access_key: str) -> str | None:
-            asked_for.append(access_key)
             with self._lock:
-                return self._secret_keys.get(access_key)
+                secret_key = self._secret_keys.get(access_key)
+            if secret_key is None:
+                unknown_keys.append(access_key)
+            return secret_key
 
         try:
             access_key = verify_request(
@@ -195,11 +198,9 @@ class CredentialStore:
                 max_skew=SIGNATURE_MAX_SKEW,
             )
         except SignatureError as error:
-            with self._lock:
-                unknown = [key for key in asked_for if key not in self._secret_keys]
-            if unknown:
+            if unknown_keys:
                 raise IAM_AUTHENTICATION_INCORRECT.error(
-                    f"Get secretKey failed,ak:{unknown[0]},err:ak not exist"
+                    f"Get secretKey failed,ak:{unknown_keys[0]},err:ak not exist"
                 ) from error
             raise IAM_AUTHENTICATION_INCORRECT.error(
                 f"verify aksk signature fail, {error.reason}"

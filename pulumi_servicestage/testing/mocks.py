@@ -223,6 +223,9 @@ class ProviderMocks(Mocks):
             # program in a stack of its own so its exports are registered at the end.
             settings.ROOT.set(None)
             set_mocks(self, project=self.project, stack=stack, preview=False, monitor=monitor)
+            # `set_mocks` keeps the ambient set of pending outputs, which outputs made
+            # outside any run (on other loops) also join; waiting on those would hang.
+            settings.SETTINGS.outputs = set()
             set_all_config(dict(self.config), sorted(self.secret_keys))
             await wait_for_rpcs()
             settings.ROOT.set(None)

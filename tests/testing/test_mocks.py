@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import time
 from typing import Any
@@ -50,6 +51,29 @@ def test_provider_sees_what_the_host_would_pass() -> None:
     outs = mocks.by_name("first").outs
     assert outs["size"] == 1.0 and isinstance(outs["size"], float)
     assert outs["greeting"] == "hi"
+
+
+def test_outputs_left_pending_outside_the_run_are_not_awaited() -> None:
+    # Every Output joins one ambient set of pending outputs; one left waiting on a loop
+    # that is not running (a stray from another test) must not make the run wait for it.
+    other_loop = asyncio.new_event_loop()
+    value: asyncio.Future[str] = other_loop.create_future()
+    known: asyncio.Future[bool] = other_loop.create_future()
+
+    async def make_stray() -> pulumi.Output[str]:
+        return pulumi.Output(set(), value, known)
+
+    try:
+        stray = other_loop.run_until_complete(make_stray())
+
+        exports = run_program(chained_things, config=CONFIG)
+
+        assert exports["first"] == "hi:alpha"
+        value.set_result("stray")
+        known.set_result(True)
+        assert other_loop.run_until_complete(stray.future()) == "stray"
+    finally:
+        other_loop.close()
 
 
 def test_program_config_and_secret_exports() -> None:

@@ -878,12 +878,12 @@ class ServiceStageBackend:
         self, application_id: str, spec: ComponentSpec, *, creator: str
     ) -> Component:
         """Create a component and start the job that deploys it; see `Component.last_job_id`."""
+        if spec.environment_id is None:
+            raise PARAMETER_INVALID.error("environment_id: Field required")
+        if spec.refer_resources is None:
+            raise PARAMETER_INVALID.error("refer_resources: Field required")
         with self._current_state():
             application = self._application(application_id)
-            if spec.environment_id is None:
-                raise PARAMETER_INVALID.error("environment_id: Field required")
-            if spec.refer_resources is None:
-                raise PARAMETER_INVALID.error("refer_resources: Field required")
             environment = self._environment(spec.environment_id)
             stack = self._runtime_stack(spec.runtime_stack)
             if environment.deploy_mode not in (stack.deploy_mode, "mixed"):
