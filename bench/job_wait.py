@@ -46,8 +46,12 @@ def start_jobs(emulator: Emulator, durations: list[float]) -> list[str]:
                 "environment_id": environment.id,
                 "version": "1.0.0",
                 "replica": 1,
-                "runtime_stack": {"name": "Docker", "type": "Docker", "version": "1.0.0",
-                                  "deploy_mode": "container"},
+                "runtime_stack": {
+                    "name": "Docker",
+                    "type": "Docker",
+                    "version": "1.0.0",
+                    "deploy_mode": "container",
+                },
                 "source": {"kind": "image", "storage": "swr", "url": "swr.example.com/a:1"},
                 "refer_resources": [{"id": "cce", "type": "cce"}],
             }

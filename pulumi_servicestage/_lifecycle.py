@@ -183,7 +183,8 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
         failures = [
-            CheckFailure(path, reason) for path, reason in validation_failures(self.args_model, inputs)
+            CheckFailure(path, reason)
+            for path, reason in validation_failures(self.args_model, inputs)
         ]
         return CheckResult(news, failures)
 
@@ -250,8 +251,9 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
         job_id = answer.get("job_id")
         if job_id:
             try:
-                self._wait_for_job(str(job_id), f"create {self.noun} {args_name(args)}",
-                                   args.timeout("create"))
+                self._wait_for_job(
+                    str(job_id), f"create {self.noun} {args_name(args)}", args.timeout("create")
+                )
             except JobError as failure:
                 self._clean_up_failed_create(ref, args, failure)
         return ref
@@ -292,8 +294,9 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
         answer = _runtime.clients().servicestage.put(self._item(ref), self.update_body(args)) or {}
         job_id = answer.get("job_id") if isinstance(answer, dict) else None
         if job_id:
-            self._wait_for_job(str(job_id), f"modify {self.noun} {args_name(args)}",
-                               args.timeout("update"))
+            self._wait_for_job(
+                str(job_id), f"modify {self.noun} {args_name(args)}", args.timeout("update")
+            )
 
     def _delete_object(self, ref: ObjectRef, *, timeout: float) -> None:
         clients = _runtime.clients()
@@ -342,7 +345,7 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
             raise ServiceStageError(f"invalid {self.noun} arguments: {failures}") from None
 
     def _parse_lenient(self, props: Mapping[str, Any]) -> ResourceArgs:
-        """Only the local settings, for delete: state written by older versions must not block it."""
+        """Only the local settings, for delete: old state must not block a delete."""
         try:
             return ResourceArgs.model_validate({k: props.get(k) for k in LOCAL_FIELDS})
         except ValidationError:
@@ -377,7 +380,9 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
             elif known and field not in known:
                 continue
             elif server.get(field) is not None:
-                result[field] = project(server[field], known.get(field, _ANY), field, self.write_only)
+                result[field] = project(
+                    server[field], known.get(field, _ANY), field, self.write_only
+                )
             elif field in known and field in self.write_only:
                 result[field] = known[field]
         return result
@@ -451,7 +456,9 @@ def _is_unknown(value: Any) -> bool:
     return isinstance(value, pulumi.output.Unknown)
 
 
-def _without_unknowns(value: Any, path: tuple[Any, ...], unknown_paths: list[tuple[Any, ...]]) -> Any:
+def _without_unknowns(
+    value: Any, path: tuple[Any, ...], unknown_paths: list[tuple[Any, ...]]
+) -> Any:
     if isinstance(value, dict):
         kept = {}
         for key, item in value.items():
@@ -472,7 +479,7 @@ def _without_unknowns(value: Any, path: tuple[Any, ...], unknown_paths: list[tup
     return value
 
 
-# -- comparing and projecting values ----------------------------------------------------------------
+# -- comparing and projecting values ------------------------------------------------------------
 
 
 def _plain(value: Any) -> Any:

@@ -60,9 +60,7 @@ def _build(settings: Settings) -> Clients:
 def _auth(settings: Settings) -> httpx.Auth:
     credentials: Credentials = settings.credentials
     if credentials.access_key and credentials.secret_key:
-        return AkSkAuth(
-            credentials.access_key, credentials.secret_key, credentials.security_token
-        )
+        return AkSkAuth(credentials.access_key, credentials.secret_key, credentials.security_token)
     if credentials.auth_token:
         return TokenAuth(credentials.auth_token)
     assert credentials.user_name and credentials.password and credentials.domain_name

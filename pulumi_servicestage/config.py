@@ -90,9 +90,7 @@ class Settings:
     max_retries: int = 5
 
     @classmethod
-    def resolve(
-        cls, stack_config: Mapping[str, Any], environ: Mapping[str, str]
-    ) -> Settings:
+    def resolve(cls, stack_config: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
         """Build settings from stack config first, then the environment.
 
         Raises ConfigurationError naming the config key and variables to set.

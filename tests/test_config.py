@@ -20,8 +20,11 @@ def test_resolve__stack_config_with_default_endpoints():
 
 def test_resolve__one_endpoint_serves_every_service_unless_overridden():
     settings = Settings.resolve(
-        {**BASE, "servicestage:endpoint": "http://127.0.0.1:9000",
-         "servicestage:asmEndpoint": "http://asm.local"},
+        {
+            **BASE,
+            "servicestage:endpoint": "http://127.0.0.1:9000",
+            "servicestage:asmEndpoint": "http://asm.local",
+        },
         {},
     )
     assert settings.servicestage_endpoint == "http://127.0.0.1:9000"
@@ -32,8 +35,13 @@ def test_resolve__one_endpoint_serves_every_service_unless_overridden():
 def test_resolve__falls_back_to_terraform_environment_variables():
     settings = Settings.resolve(
         {},
-        {"HW_REGION_NAME": "ap-southeast-1", "HW_PROJECT_ID": "p2", "HW_ACCESS_KEY": "a",
-         "HW_SECRET_KEY": "s", "HW_SECURITY_TOKEN": "t"},
+        {
+            "HW_REGION_NAME": "ap-southeast-1",
+            "HW_PROJECT_ID": "p2",
+            "HW_ACCESS_KEY": "a",
+            "HW_SECRET_KEY": "s",
+            "HW_SECURITY_TOKEN": "t",
+        },
     )
     assert (settings.region, settings.project_id) == ("ap-southeast-1", "p2")
     assert settings.credentials.security_token == "t"
@@ -53,8 +61,15 @@ def test_resolve__stack_config_wins_over_environment():
 
 
 def test_resolve__token_and_iam_user_credentials():
-    token = Settings.resolve({**BASE, "servicestage:accessKey": "", "servicestage:secretKey": "",
-                              "servicestage:authToken": "tok"}, {})
+    token = Settings.resolve(
+        {
+            **BASE,
+            "servicestage:accessKey": "",
+            "servicestage:secretKey": "",
+            "servicestage:authToken": "tok",
+        },
+        {},
+    )
     assert token.credentials.kind == "token"
     user = Settings.resolve(
         {"servicestage:region": "r", "servicestage:projectId": "p"},
@@ -68,12 +83,26 @@ def test_resolve__token_and_iam_user_credentials():
     [
         ({}, ["servicestage:region", "HW_REGION_NAME"]),
         ({"servicestage:region": "r"}, ["servicestage:projectId", "HW_PROJECT_ID"]),
-        ({"servicestage:region": "r", "servicestage:projectId": "p"},
-         ["servicestage:accessKey", "servicestage:authToken", "servicestage:userName"]),
-        ({"servicestage:region": "r", "servicestage:projectId": "p",
-          "servicestage:accessKey": "a"}, ["servicestage:secretKey", "HW_SECRET_KEY"]),
-        ({"servicestage:region": "r", "servicestage:projectId": "p",
-          "servicestage:userName": "u"}, ["servicestage:password", "HW_USER_PASSWORD"]),
+        (
+            {"servicestage:region": "r", "servicestage:projectId": "p"},
+            ["servicestage:accessKey", "servicestage:authToken", "servicestage:userName"],
+        ),
+        (
+            {
+                "servicestage:region": "r",
+                "servicestage:projectId": "p",
+                "servicestage:accessKey": "a",
+            },
+            ["servicestage:secretKey", "HW_SECRET_KEY"],
+        ),
+        (
+            {
+                "servicestage:region": "r",
+                "servicestage:projectId": "p",
+                "servicestage:userName": "u",
+            },
+            ["servicestage:password", "HW_USER_PASSWORD"],
+        ),
         ({**BASE, "servicestage:maxRetries": "many"}, ["servicestage:maxRetries"]),
     ],
 )

@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from pulumi_servicestage.client.errors import NotFoundError
@@ -61,7 +63,9 @@ def test_wait__returns_on_success_and_polls_the_job_path():
     assert 3 <= clock.now <= 3.5
 
 
-@pytest.mark.parametrize("status", ["FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKED", "UNKNOWN"])
+@pytest.mark.parametrize(
+    "status", ["FAILED", "CANCELLED", "PARTIALLY_FAILED", "ROLLBACKED", "UNKNOWN"]
+)
 def test_wait__failure_states_end_with_error_quoting_failed_tasks(status):
     tasks = [("Build", "SUCCEEDED", ""), ("Deploy", "FAILED", "image pull failed")]
     waiter, _, _ = waiter_for(lambda t: job(status, tasks))
@@ -89,8 +93,14 @@ def test_wait__timeout_says_what_was_still_running():
 def test_wait__tolerates_a_job_not_yet_readable():
     def answer(t):
         if t < 1:
-            return NotFoundError(status_code=404, method="GET", path="/", error_code=None,
-                                 error_msg=None, request_id=None)
+            return NotFoundError(
+                status_code=404,
+                method="GET",
+                path="/",
+                error_code=None,
+                error_msg=None,
+                request_id=None,
+            )
         return job("SUCCEEDED")
 
     waiter, _, _ = waiter_for(answer)
@@ -98,8 +108,14 @@ def test_wait__tolerates_a_job_not_yet_readable():
 
 
 def test_wait__gives_up_on_a_job_that_never_appears():
-    missing = NotFoundError(status_code=404, method="GET", path="/", error_code="SVCSTG.00100429",
-                            error_msg="job not found", request_id=None)
+    missing = NotFoundError(
+        status_code=404,
+        method="GET",
+        path="/",
+        error_code="SVCSTG.00100429",
+        error_msg="job not found",
+        request_id=None,
+    )
     waiter, _, _ = waiter_for(lambda t: missing)
     with pytest.raises(NotFoundError):
         waiter.wait("j1", description="d", timeout=600)
@@ -113,7 +129,7 @@ def test_schedule__short_jobs_noticed_fast_long_jobs_cost_at_most_12_calls_a_min
         polls_at.append(elapsed)
         elapsed += next(intervals)
     first_ten_seconds = [t for t in polls_at if t < 10]
-    gaps = [b - a for a, b in zip(first_ten_seconds, first_ten_seconds[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(first_ten_seconds)]
     assert max(gaps) < 2.0
     last_minute = [t for t in polls_at if t >= 540]
     assert len(last_minute) <= 12

@@ -60,8 +60,13 @@ def test_check__valid_inputs_pass_with_float_numbers():
 
 
 def test_check__failures_name_the_property_path_and_rule():
-    news = {**VALID, "replica": "x", "source": {"kind": "package"},
-            "envs": [{"name": "A"}], "colour": "red"}
+    news = {
+        **VALID,
+        "replica": "x",
+        "source": {"kind": "package"},
+        "envs": [{"name": "A"}],
+        "colour": "red",
+    }
     failures = {(f.property, f.reason) for f in ThingProvider().check({}, news).failures}
     paths = {path for path, _ in failures}
     assert paths == {"replica", "source", "envs[0].value", "colour"}
@@ -70,8 +75,12 @@ def test_check__failures_name_the_property_path_and_rule():
 
 
 def test_check__unknown_values_during_preview_are_not_failures():
-    news = {**VALID, "parent_id": UNKNOWN, "source": {"kind": "package", "url": UNKNOWN},
-            "envs": [UNKNOWN]}
+    news = {
+        **VALID,
+        "parent_id": UNKNOWN,
+        "source": {"kind": "package", "url": UNKNOWN},
+        "envs": [UNKNOWN],
+    }
     assert ThingProvider().check({}, news).failures == []
 
 
@@ -89,8 +98,14 @@ def test_validation_failures__missing_required_field():
 
 
 def old_outputs(**changes):
-    return {**VALID, "replica": 2, "status": {"component_status": "RUNNING"},
-            "thing_id": "t", "__provider": "x", **changes}
+    return {
+        **VALID,
+        "replica": 2,
+        "status": {"component_status": "RUNNING"},
+        "thing_id": "t",
+        "__provider": "x",
+        **changes,
+    }
 
 
 def test_diff__no_change_ignores_computed_outputs_floats_and_provider():
@@ -123,7 +138,9 @@ def test_project__drops_server_defaults_keeps_drift_and_write_only_values():
     server = {"kind": "image", "url": "u2", "auth": "iam"}
     template = {"kind": "image", "url": "u", "password": "pw"}
     assert project(server, template, "source", frozenset({"source.password"})) == {
-        "kind": "image", "url": "u2", "password": "pw"
+        "kind": "image",
+        "url": "u2",
+        "password": "pw",
     }
 
 
@@ -131,12 +148,13 @@ def test_project__lists_of_objects_projected_item_by_item():
     server = [{"name": "A", "value": "1", "extra": True}, {"name": "B", "value": "2"}]
     template = [{"name": "A", "value": "1"}, {"name": "B", "value": "3"}]
     assert project(server, template, "envs", frozenset()) == [
-        {"name": "A", "value": "1"}, {"name": "B", "value": "2"}
+        {"name": "A", "value": "1"},
+        {"name": "B", "value": "2"},
     ]
 
 
 def test_resource_props__rejects_unknown_argument_names_at_once():
-    with pytest.raises(TypeError, match="unknown argument.*colour"):
+    with pytest.raises(TypeError, match=r"unknown argument.*colour"):
         resource_props(ThingArgs, {"colour": "red"}, computed=())
 
 

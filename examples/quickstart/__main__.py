@@ -32,7 +32,12 @@ web = Component(
     name="web",
     version="1.0.0",
     replica=2,
-    runtime_stack={"name": "Docker", "type": "Docker", "version": "1.0.0", "deploy_mode": "container"},
+    runtime_stack={
+        "name": "Docker",
+        "type": "Docker",
+        "version": "1.0.0",
+        "deploy_mode": "container",
+    },
     source={
         "kind": "image",
         "storage": "swr",

@@ -1,11 +1,11 @@
 """Exceptions raised by the API client.
 
-    ServiceStageError
-    ├── ConfigurationError        a setting is missing or malformed
-    ├── APIConnectionError        the request never got an HTTP answer
-    │   └── APITimeoutError
-    └── APIStatusError            the service answered with 4xx/5xx
-        └── NotFoundError         the object is gone (404, or ServiceStage's 401 + SVCSTG.00100401)
+ServiceStageError
+├── ConfigurationError        a setting is missing or malformed
+├── APIConnectionError        the request never got an HTTP answer
+│   └── APITimeoutError
+└── APIStatusError            the service answered with 4xx/5xx
+    └── NotFoundError         the object is gone (404, or ServiceStage's 401 + SVCSTG.00100401)
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class APIStatusError(ServiceStageError):
     """The service answered with an error status.
 
     The message is one line, so it reads well in `pulumi up` output:
-    ``404 SVCSTG.00100404 component not found (GET /v3/p/cas/applications/a/components/c, request 1f2e...)``
+    ``404 SVCSTG.00100404 component not found (GET /v3/p/cas/.../components/c, request 1f2e)``
     """
 
     def __init__(

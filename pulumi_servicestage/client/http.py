@@ -128,7 +128,9 @@ class ApiClient:
             try:
                 response = self._send(method, path, clean_params, json)
             except httpx.TransportError as error:
-                if attempt < self.retry.max_retries and self.retry.should_retry_error(method, error):
+                if attempt < self.retry.max_retries and self.retry.should_retry_error(
+                    method, error
+                ):
                     self._sleep(self.retry.delay(attempt, None))
                     attempt += 1
                     continue
@@ -146,9 +148,7 @@ class ApiClient:
                 continue
             raise status_error_from_response(response)
 
-    def _send(
-        self, method: str, path: str, params: Mapping[str, Any], json: Any
-    ) -> httpx.Response:
+    def _send(self, method: str, path: str, params: Mapping[str, Any], json: Any) -> httpx.Response:
         with self._count_lock:
             self._request_count += 1
         return self._http.request(

@@ -20,7 +20,9 @@ def test_quickstart__deploys_and_outputs_flow_between_resources(live):
     application = live.backend.show_application(exports["application_id"])
     component = live.backend.show_component(application.id, exports["component_id"])
     assert (environment.name, application.name, component.name) == (
-        "quickstart-dev", "quickstart-shop", "web"
+        "quickstart-dev",
+        "quickstart-shop",
+        "web",
     )
     # The component was created with the ids the environment and application produced.
     assert component.environment.id == environment.id
@@ -56,10 +58,20 @@ def test_component__credential_inputs_are_registered_as_secrets(live):
             name="web",
             version="1.0.0",
             replica=1,
-            runtime_stack={"name": "OpenJDK8", "type": "Java", "version": "1.2.0",
-                           "deploy_mode": "container"},
-            source={"kind": "package", "storage": "http", "url": "https://repo.example/app.jar",
-                    "http_command": "GET", "http_username": "deployer", "http_password": "s3cret"},
+            runtime_stack={
+                "name": "OpenJDK8",
+                "type": "Java",
+                "version": "1.2.0",
+                "deploy_mode": "container",
+            },
+            source={
+                "kind": "package",
+                "storage": "http",
+                "url": "https://repo.example/app.jar",
+                "http_command": "GET",
+                "http_username": "deployer",
+                "http_password": "s3cret",
+            },
             refer_resources=[{"id": "cce", "type": "cce"}],
         )
 

@@ -170,5 +170,7 @@ def test_create__adopts_a_component_made_outside_pulumi(host, live, inputs, job_
 
 
 def test_read__rejects_a_malformed_id(host, inputs):
-    with pytest.raises(ProviderCallError, match="expected the form <application_id>/<component_id>"):
+    with pytest.raises(
+        ProviderCallError, match="expected the form <application_id>/<component_id>"
+    ):
         host.read(PROVIDER, "just-one-part", inputs)

@@ -108,7 +108,9 @@ def test_read__get_of_an_existing_object_returns_all_its_fields(host, live):
     got = host.read(PROVIDER, existing.id, None, {})
     assert got.id == existing.id
     assert (got.outs["name"], got.outs["vpc_id"], got.outs["deploy_mode"]) == (
-        "env-x", "vpc-9", "virtualmachine"
+        "env-x",
+        "vpc-9",
+        "virtualmachine",
     )
 
 
