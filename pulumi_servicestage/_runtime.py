@@ -39,8 +39,11 @@ def configure(stack_config: Mapping[str, Any]) -> None:
 
 
 def clients() -> Clients:
-    """The clients for the current settings, built once per distinct settings."""
-    settings = Settings.resolve(_stack_config, os.environ)
+    """The clients for the configured stack's settings, built once per distinct settings."""
+    return clients_for(Settings.resolve(_stack_config, os.environ))
+
+
+def clients_for(settings: Settings) -> Clients:
     with _lock:
         existing = _clients_by_settings.get(settings)
         if existing is None:

@@ -8,6 +8,7 @@ import pulumi
 
 from ._common import Description, Labels, Name
 from ._lifecycle import ResourceArgs, RestProvider, RestResource
+from ._lookup import LookupResult, get_all, project_path
 
 
 class ApplicationArgs(ResourceArgs):
@@ -40,3 +41,22 @@ class Application(RestResource, module="servicestage", name="Application"):
     create_time: pulumi.Output[int]
     update_time: pulumi.Output[int]
     component_count: pulumi.Output[int]
+
+
+class ApplicationInfo(LookupResult):
+    id: str
+    name: str
+    description: str | None = None
+    enterprise_project_id: str | None = None
+    labels: list[dict[str, str]] | None = None
+    creator: str | None = None
+    component_count: int | None = None
+    create_time: int | None = None
+    update_time: int | None = None
+
+
+def get_applications(*, name: str | None = None) -> list[ApplicationInfo]:
+    """The project's applications (§4.2.2), optionally only the one called `name`."""
+    path = project_path(ApplicationProvider.collection_path)
+    found = (ApplicationInfo.from_api(item) for item in get_all(path, "applications"))
+    return [application for application in found if name in (None, application.name)]

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import pulumi
 
 from ._lifecycle import ResourceArgs, RestProvider, RestResource
+from ._lookup import LookupResult, get_all, project_path
 from .component_spec import SECRET_PATHS, ComponentSpec
 
 
@@ -55,3 +56,22 @@ class Component(RestResource, module="servicestage", name="Component"):
     runtime_stack: pulumi.Output[dict[str, Any]]
     source: pulumi.Output[dict[str, Any]]
     status: pulumi.Output[dict[str, Any]]
+
+
+class ComponentInfo(LookupResult):
+    id: str
+    name: str
+    application_id: str
+    environment_id: str | None = None
+    version: str | None = None
+    status: dict[str, Any] | None = None
+    runtime_stack: dict[str, Any] | None = None
+    source: dict[str, Any] | None = None
+    labels: dict[str, str] | list[dict[str, str]] | None = None
+
+
+def get_components(application_id: str, *, name: str | None = None) -> list[ComponentInfo]:
+    """The components of an application (§4.3.3), optionally only the one called `name`."""
+    path = project_path(ComponentProvider.collection_path, application_id=application_id)
+    found = (ComponentInfo.from_api(item) for item in get_all(path, "components"))
+    return [component for component in found if name in (None, component.name)]

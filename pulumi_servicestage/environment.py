@@ -8,6 +8,7 @@ import pulumi
 
 from ._common import Description, Labels, Name
 from ._lifecycle import ResourceArgs, RestProvider, RestResource
+from ._lookup import LookupResult, get_all, project_path
 
 
 class EnvironmentArgs(ResourceArgs):
@@ -45,3 +46,22 @@ class Environment(RestResource, module="servicestage", name="Environment"):
     creator: pulumi.Output[str]
     create_time: pulumi.Output[int]
     update_time: pulumi.Output[int]
+
+
+class EnvironmentInfo(LookupResult):
+    id: str
+    name: str
+    vpc_id: str
+    deploy_mode: str | None = None
+    description: str | None = None
+    enterprise_project_id: str | None = None
+    labels: list[dict[str, str]] | None = None
+    creator: str | None = None
+    create_time: int | None = None
+    update_time: int | None = None
+
+
+def get_environments(*, name: str | None = None) -> list[EnvironmentInfo]:
+    """The project's environments, optionally only the one called `name` (§4.1.2)."""
+    path = project_path(EnvironmentProvider.collection_path)
+    return [EnvironmentInfo.from_api(item) for item in get_all(path, "environments", name=name)]

@@ -158,14 +158,14 @@ class ApiClient:
     def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=params)
 
-    def post(self, path: str, json: Any = None) -> Any:
-        return self.request("POST", path, json=json)
+    def post(self, path: str, json: Any = None, *, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("POST", path, json=json, params=params)
 
-    def put(self, path: str, json: Any = None) -> Any:
-        return self.request("PUT", path, json=json)
+    def put(self, path: str, json: Any = None, *, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("PUT", path, json=json, params=params)
 
-    def delete(self, path: str) -> Any:
-        return self.request("DELETE", path)
+    def delete(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("DELETE", path, params=params)
 
     def paginate(
         self,

@@ -50,7 +50,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
+from typing import TypeVar
 
+from .areas import AREAS, AreaBackend
 from .auth import CredentialStore
 from .iam import IamApi
 from .jobs import JobBackend
@@ -81,6 +84,8 @@ DEFAULT_ACCESS_KEY = "EMULATORACCESSKEY001"
 DEFAULT_SECRET_KEY = "EmulatorSecretKey0123456789abcdefghijklm"
 DEFAULT_JOB_SECONDS = 2.0
 
+_AreaT = TypeVar("_AreaT", bound=AreaBackend)
+
 
 class Emulator:
     """ServiceStage and IAM as one WSGI app, with state that tests can inspect and steer.
@@ -105,11 +110,17 @@ class Emulator:
         )
         self.jobs = JobBackend(default_duration=job_seconds, clock=clock, lock=self._lock)
         self._backends: dict[str, ServiceStageBackend] = {}
+        self._area_backends: dict[tuple[int, str], AreaBackend] = {}
         self.add_project(DEFAULT_PROJECT_ID, DEFAULT_REGION)
         self._stats = RequestStats()
         routes = [
             *IamApi(self.credentials, region=DEFAULT_REGION).routes(),
             *ServiceStageApi(self.backend).routes(),
+            *(
+                route
+                for index, area in enumerate(AREAS)
+                for route in area.api(partial(self._area_backend, index)).routes()
+            ),
             *ControlApi(reset=self.reset, jobs=self.jobs, stats=self._stats).routes(),
         ]
         self.wsgi_app = WsgiApp(routes, credentials=self.credentials, stats=self._stats)
@@ -122,6 +133,8 @@ class Emulator:
                 project_id=project_id, jobs=self.jobs, clock=self._clock, lock=self._lock
             )
             self._backends[project_id] = backend
+            for index, area in enumerate(AREAS):
+                self._area_backends[index, project_id] = area.backend(backend)
             return backend
 
     def backend(self, project_id: str = DEFAULT_PROJECT_ID) -> ServiceStageBackend:
@@ -129,12 +142,26 @@ class Emulator:
         with self._lock:
             return self._backends[project_id]
 
+    def area(self, backend_type: type[_AreaT], project_id: str = DEFAULT_PROJECT_ID) -> _AreaT:
+        """The state of one service area (`areas.AREAS`) in a project of the account."""
+        with self._lock:
+            for (_, project), area_backend in self._area_backends.items():
+                if project == project_id and isinstance(area_backend, backend_type):
+                    return area_backend
+        raise KeyError(f"no {backend_type.__name__} in project {project_id}")
+
+    def _area_backend(self, area_index: int, project_id: str) -> AreaBackend:
+        with self._lock:
+            return self._area_backends[area_index, project_id]
+
     def reset(self) -> None:
         """Forget every object, job, plan and request count; credentials and tokens stay valid."""
         with self._lock:
             self.jobs.reset()
             for backend in self._backends.values():
                 backend.reset()
+            for area_backend in self._area_backends.values():
+                area_backend.reset()
             self._stats.clear()
 
     def request_counts(self) -> dict[str, int]:

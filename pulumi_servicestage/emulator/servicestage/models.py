@@ -612,7 +612,7 @@ class Page(Generic[_Item]):
 _ORDER_KEYS = ("create_time", "name", "update_time")
 
 
-def _page(
+def page_of(
     items: Iterable[_Item], *, order_by: str, order: str, limit: int | None, offset: int
 ) -> Page[_Item]:
     """Sort as asked and cut out a page; `limit` None or 0 means all remaining items."""
@@ -669,9 +669,9 @@ class ServiceStageBackend:
         enterprise_project_id: str | None = None,
         labels: list[ResourceLabel] | None = None,
     ) -> Environment:
-        with self._current_state():
+        with self.current_state():
             self._check_environment_name_free(name)
-            now = self._now_ms()
+            now = self.now_ms()
             environment = Environment(
                 id=str(uuid.uuid4()),
                 project_id=self.project_id,
@@ -684,7 +684,7 @@ class ServiceStageBackend:
                 creator=creator,
                 create_time=now,
                 update_time=now,
-                sequence=next(self._sequence),
+                sequence=self.next_sequence(),
             )
             self._environments[environment.id] = environment
             return environment
@@ -700,7 +700,7 @@ class ServiceStageBackend:
         environment_id: str | None = None,
         enterprise_project_id: str | None = None,
     ) -> Page[Environment]:
-        with self._current_state():
+        with self.current_state():
             matching = [
                 environment
                 for environment in self._environments.values()
@@ -708,10 +708,10 @@ class ServiceStageBackend:
                 and environment_id in (None, environment.id)
                 and enterprise_project_id in (None, environment.enterprise_project_id)
             ]
-            return _page(matching, order_by=order_by, order=order, limit=limit, offset=offset)
+            return page_of(matching, order_by=order_by, order=order, limit=limit, offset=offset)
 
     def show_environment(self, environment_id: str) -> Environment:
-        with self._current_state():
+        with self.current_state():
             return self._environment(environment_id)
 
     def modify_environment(
@@ -726,7 +726,7 @@ class ServiceStageBackend:
         enterprise_project_id: str | None = None,
     ) -> Environment:
         """Rename or relabel an environment; its VPC, type and enterprise project are fixed."""
-        with self._current_state():
+        with self.current_state():
             environment = self._environment(environment_id)
             _check_unchanged("vpc_id", vpc_id, environment.vpc_id)
             _check_unchanged("deploy_mode", deploy_mode, environment.deploy_mode)
@@ -739,11 +739,11 @@ class ServiceStageBackend:
                 environment.description = description
             if labels is not None:
                 environment.labels = labels
-            environment.update_time = self._now_ms()
+            environment.update_time = self.now_ms()
             return environment
 
     def delete_environment(self, environment_id: str) -> None:
-        with self._current_state():
+        with self.current_state():
             environment = self._environment(environment_id)
             if any(component.environment is environment for component in self._components()):
                 raise ENVIRONMENT_IN_USE.error(f"components are deployed in {environment.name}")
@@ -752,7 +752,7 @@ class ServiceStageBackend:
                 application.configurations.pop(environment_id, None)
 
     def show_environment_resources(self, environment_id: str) -> list[dict[str, Any]]:
-        with self._current_state():
+        with self.current_state():
             return self._environment(environment_id).resources
 
     # Applications (§4.2)
@@ -766,9 +766,9 @@ class ServiceStageBackend:
         enterprise_project_id: str | None = None,
         labels: list[ResourceLabel] | None = None,
     ) -> Application:
-        with self._current_state():
+        with self.current_state():
             self._check_application_name_free(name)
-            now = self._now_ms()
+            now = self.now_ms()
             application = Application(
                 id=str(uuid.uuid4()),
                 project_id=self.project_id,
@@ -779,7 +779,7 @@ class ServiceStageBackend:
                 creator=creator,
                 create_time=now,
                 update_time=now,
-                sequence=next(self._sequence),
+                sequence=self.next_sequence(),
             )
             self._applications[application.id] = application
             return application
@@ -792,8 +792,8 @@ class ServiceStageBackend:
         order_by: str = "create_time",
         order: str = "desc",
     ) -> Page[Application]:
-        with self._current_state():
-            return _page(
+        with self.current_state():
+            return page_of(
                 self._applications.values(),
                 order_by=order_by,
                 order=order,
@@ -802,7 +802,7 @@ class ServiceStageBackend:
             )
 
     def show_application(self, application_id: str) -> Application:
-        with self._current_state():
+        with self.current_state():
             return self._application(application_id)
 
     def modify_application(
@@ -815,7 +815,7 @@ class ServiceStageBackend:
         labels: list[ResourceLabel] | None = None,
     ) -> Application:
         """Change the fields given; the others keep their values."""
-        with self._current_state():
+        with self.current_state():
             application = self._application(application_id)
             if name is not None:
                 self._check_application_name_free(name, ignoring=application)
@@ -826,11 +826,11 @@ class ServiceStageBackend:
                 application.enterprise_project_id = enterprise_project_id
             if labels is not None:
                 application.labels = labels
-            application.update_time = self._now_ms()
+            application.update_time = self.now_ms()
             return application
 
     def delete_application(self, application_id: str) -> None:
-        with self._current_state():
+        with self.current_state():
             application = self._application(application_id)
             if application.components:
                 names = ", ".join(
@@ -842,7 +842,7 @@ class ServiceStageBackend:
     def show_application_configuration(
         self, application_id: str, *, environment_id: str | None = None
     ) -> list[ApplicationConfiguration]:
-        with self._current_state():
+        with self.current_state():
             configurations = self._application(application_id).configurations
             return [
                 configuration
@@ -854,7 +854,7 @@ class ServiceStageBackend:
         self, application_id: str, *, environment_id: str, env: list[ConfigurationVariable]
     ) -> ApplicationConfiguration:
         """Replace the application's variables for one environment."""
-        with self._current_state():
+        with self.current_state():
             application = self._application(application_id)
             self._environment(environment_id)
             names = [variable.name for variable in env]
@@ -869,7 +869,7 @@ class ServiceStageBackend:
             return configuration
 
     def delete_application_configuration(self, application_id: str, *, environment_id: str) -> None:
-        with self._current_state():
+        with self.current_state():
             self._application(application_id).configurations.pop(environment_id, None)
 
     # Components (§4.3)
@@ -882,7 +882,7 @@ class ServiceStageBackend:
             raise PARAMETER_INVALID.error("environment_id: Field required")
         if spec.refer_resources is None:
             raise PARAMETER_INVALID.error("refer_resources: Field required")
-        with self._current_state():
+        with self.current_state():
             application = self._application(application_id)
             environment = self._environment(spec.environment_id)
             stack = self._runtime_stack(spec.runtime_stack)
@@ -896,7 +896,7 @@ class ServiceStageBackend:
                 raise NAME_EXISTS.error(
                     f"component {spec.name} already exists in {application.name}"
                 )
-            now = self._now_ms()
+            now = self.now_ms()
             component = Component(
                 id=str(uuid.uuid4()),
                 application=application,
@@ -906,7 +906,7 @@ class ServiceStageBackend:
                 creator=creator,
                 create_time=now,
                 update_time=now,
-                sequence=next(self._sequence),
+                sequence=self.next_sequence(),
                 status=ComponentStatus.INITIALIZING,
             )
             application.components[component.id] = component
@@ -925,7 +925,7 @@ class ServiceStageBackend:
         order: str = "desc",
     ) -> Page[Component]:
         """Components of one application, or of the project filtered by names."""
-        with self._current_state():
+        with self.current_state():
             components: Iterable[Component] = (
                 self._components()
                 if application_id is None
@@ -937,10 +937,10 @@ class ServiceStageBackend:
                 if application_name in (None, component.application.name)
                 and component_name in (None, component.name)
             ]
-            return _page(matching, order_by=order_by, order=order, limit=limit, offset=offset)
+            return page_of(matching, order_by=order_by, order=order, limit=limit, offset=offset)
 
     def show_component(self, application_id: str, component_id: str) -> Component:
-        with self._current_state():
+        with self.current_state():
             return self._component(application_id, component_id)
 
     def modify_component(self, application_id: str, component_id: str, spec: ComponentSpec) -> str:
@@ -949,7 +949,7 @@ class ServiceStageBackend:
         The name, runtime stack, environment and instance count cannot change (the instance count
         only through scaling); ``refer_resources`` keeps its value when left out.
         """
-        with self._current_state():
+        with self.current_state():
             component = self._component(application_id, component_id)
             self._check_no_job_running(component)
             _check_unchanged("name", spec.name, component.name)
@@ -964,22 +964,22 @@ class ServiceStageBackend:
             component.spec = spec
             component.status = ComponentStatus.UPGRADING
             component.fail_detail = None
-            component.update_time = self._now_ms()
+            component.update_time = self.now_ms()
             return self._start_job(component, JobOperation.MODIFY_COMPONENT)
 
     def delete_component(self, application_id: str, component_id: str) -> str:
         """Start the job that deletes a component; it disappears when the job succeeds."""
-        with self._current_state():
+        with self.current_state():
             component = self._component(application_id, component_id)
             self._check_no_job_running(component)
             component.status = ComponentStatus.DELETING
-            component.update_time = self._now_ms()
+            component.update_time = self.now_ms()
             return self._start_job(component, JobOperation.DELETE_COMPONENT)
 
     # Runtime stacks (§4.4.1) and deploy jobs (§4.6.1)
 
     def list_runtime_stacks(self) -> list[dict[str, Any]]:
-        with self._current_state():
+        with self.current_state():
             components = list(self._components())
             return [
                 stack.to_dict(
@@ -993,14 +993,14 @@ class ServiceStageBackend:
         self, job_id: str, *, limit: int | None = None, offset: int = 0, descending: bool = False
     ) -> dict[str, Any]:
         """The job and a page of its tasks, as they stand now."""
-        with self._current_state():
+        with self.current_state():
             job = self._jobs.show(self.project_id, job_id)
             return job.to_dict(self._clock(), limit=limit, offset=offset, descending=descending)
 
-    # Helpers
+    # Helpers, shared with the other service areas of the project (`..areas`)
 
     @contextmanager
-    def _current_state(self) -> Iterator[None]:
+    def current_state(self) -> Iterator[None]:
         """Hold the state lock, with the effects of every job that has ended by now applied."""
         with self._lock:
             self._jobs.settle()
@@ -1089,8 +1089,16 @@ class ServiceStageBackend:
             "GET /v3/{project_id}/cas/runtimestacks lists the supported ones"
         )
 
-    def _now_ms(self) -> int:
+    def now_ms(self) -> int:
         return int(self._clock() * 1000)
+
+    def next_sequence(self) -> int:
+        """Creation order across the project's objects; breaks ties between equal timestamps."""
+        return next(self._sequence)
+
+    @property
+    def jobs(self) -> JobBackend:
+        return self._jobs
 
 
 def _check_unchanged(field_name: str, requested: object | None, current: object) -> None:

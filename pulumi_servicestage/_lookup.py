@@ -1,0 +1,55 @@
+"""What the lookup functions (`get_environments()`, `get_runtime_stacks()`, ...) share.
+
+Lookups run in the user's program, not in the provider host, so their settings come from the
+program's own view of the stack config (`pulumi.Config("servicestage")`) and the environment.
+They answer plain, typed values at once, during preview as well as update; pass them plain
+arguments (inside `Output.apply` when an argument is another resource's output).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
+
+import pulumi
+from pydantic import BaseModel, ConfigDict
+
+from . import _runtime
+from .config import Settings, stack_config_from
+
+_Found = TypeVar("_Found", bound="LookupResult")
+
+
+class LookupResult(BaseModel):
+    """A typed answer of a lookup; fields the service adds beyond the model are kept."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+    @classmethod
+    def from_api(cls: type[_Found], data: Mapping[str, Any]) -> _Found:
+        return cls.model_validate(dict(data))
+
+
+def program_clients() -> _runtime.Clients:
+    """The API clients for the running program's stack config and environment."""
+    config = pulumi.Config("servicestage")
+    stack_config = stack_config_from(lambda key: config.get(key.removeprefix("servicestage:")))
+    return _runtime.clients_for(Settings.resolve(stack_config, os.environ))
+
+
+def project_path(template: str, **params: str) -> str:
+    """`template` with `{project_id}` from the settings and the other parameters filled in."""
+    return template.format(project_id=program_clients().settings.project_id, **params)
+
+
+def get_all(path: str, items_key: str, **query: Any) -> Iterator[dict[str, Any]]:
+    """Every item of a paginated list operation."""
+    params = {key: value for key, value in query.items() if value is not None}
+    yield from program_clients().servicestage.paginate(path, items_key, params=params)
+
+
+def get_one(path: str, **query: Any) -> dict[str, Any]:
+    params = {key: value for key, value in query.items() if value is not None}
+    answer = program_clients().servicestage.get(path, params=params)
+    return answer if isinstance(answer, dict) else {}
