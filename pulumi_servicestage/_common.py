@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 def matching(pattern: str, rule: str) -> AfterValidator:
@@ -56,3 +57,21 @@ class Label(BaseModel):
 
 
 Labels = Annotated[list[Label], Field(max_length=20)]
+
+
+def raise_broken_rules(model: BaseModel, broken: Iterable[tuple[str, str]]) -> None:
+    """Report cross-field rules, given as (field, reason) pairs, each under its own field.
+
+    Called from a model validator, so that a check failure names the field to fix rather than
+    the whole object.
+    """
+    errors = [
+        InitErrorDetails(
+            type=PydanticCustomError("field_rule", reason),
+            loc=(field,),
+            input=getattr(model, field),
+        )
+        for field, reason in broken
+    ]
+    if errors:
+        raise ValidationError.from_exception_data(type(model).__name__, errors)

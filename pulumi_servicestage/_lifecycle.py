@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import _runtime
 from .client.errors import NotFoundError, ServiceStageError
+from .client.http import ApiClient
 from .config import stack_config_from
 from .jobs import JobError, JobWaiter, PollSchedule
 
@@ -124,6 +125,8 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
     write_only: ClassVar[frozenset[str]] = frozenset()
     #: Whether a delete is finished only once a read answers "not found".
     delete_is_asynchronous: ClassVar[bool] = False
+    #: The service client (attribute of `_runtime.Clients`) that serves the object.
+    service: ClassVar[str] = "servicestage"
 
     # -- declaration helpers, overridable where a resource's API differs ------------------------
 
@@ -239,8 +242,7 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
     # -- the steps ---------------------------------------------------------------------------------
 
     def _create_object(self, args: ArgsT) -> ObjectRef:
-        clients = _runtime.clients()
-        answer = clients.servicestage.post(self._collection(args), self.create_body(args)) or {}
+        answer = self._client().post(self._collection(args), self.create_body(args)) or {}
         own_id = answer.get(self.created_id_key)
         if not own_id:
             raise ServiceStageError(
@@ -258,7 +260,9 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
                 self._clean_up_failed_create(ref, args, failure)
         return ref
 
-    def _clean_up_failed_create(self, ref: ObjectRef, args: ArgsT, failure: JobError) -> None:
+    def _clean_up_failed_create(
+        self, ref: ObjectRef, args: ArgsT, failure: ServiceStageError
+    ) -> None:
         try:
             self._delete_object(ref, timeout=args.timeout("delete"))
         except ServiceStageError as cleanup_failure:
@@ -291,7 +295,7 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
             self._update_object(ref, args)
 
     def _update_object(self, ref: ObjectRef, args: ArgsT) -> None:
-        answer = _runtime.clients().servicestage.put(self._item(ref), self.update_body(args)) or {}
+        answer = self._client().put(self._item(ref), self.update_body(args)) or {}
         job_id = answer.get("job_id") if isinstance(answer, dict) else None
         if job_id:
             self._wait_for_job(
@@ -299,9 +303,8 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
             )
 
     def _delete_object(self, ref: ObjectRef, *, timeout: float) -> None:
-        clients = _runtime.clients()
         try:
-            answer = clients.servicestage.delete(self._item(ref)) or {}
+            answer = self._client().delete(self._item(ref)) or {}
         except NotFoundError:
             return
         job_id = answer.get("job_id") if isinstance(answer, dict) else None
@@ -331,8 +334,12 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
         )
 
     def _fetch(self, ref: ObjectRef) -> dict[str, Any]:
-        answer = _runtime.clients().servicestage.get(self._item(ref))
+        answer = self._client().get(self._item(ref))
         return answer if isinstance(answer, dict) else {}
+
+    def _client(self) -> ApiClient:
+        client: ApiClient = getattr(_runtime.clients(), self.service)
+        return client
 
     # -- values ------------------------------------------------------------------------------------
 
@@ -532,7 +539,7 @@ def _local_only(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def resource_props(
-    args_model: type[ResourceArgs],
+    args_model: type[BaseModel],
     inputs: Mapping[str, Any],
     *,
     computed: Iterable[str],

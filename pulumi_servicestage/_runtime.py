@@ -14,16 +14,23 @@ from typing import Any
 
 import httpx
 
+from . import _host
 from .client.auth import IamPasswordAuth, TokenAuth
 from .client.http import ApiClient, RetryPolicy
 from .client.signing import AkSkAuth
 from .config import Credentials, Settings
+
+# API Gateway scopes a request whose path has no project (ASM's `/v2/meshes/...`) by this header;
+# huaweicloudsdkcore sends it on every request signed with a project's credentials.
+PROJECT_HEADER = "X-Project-Id"
 
 
 @dataclass(frozen=True)
 class Clients:
     settings: Settings
     servicestage: ApiClient
+    #: Application Service Mesh; its paths carry no project, so requests name it in a header.
+    asm: ApiClient
 
 
 _lock = threading.Lock()
@@ -32,10 +39,14 @@ _clients_by_settings: dict[Settings, Clients] = {}
 
 
 def configure(stack_config: Mapping[str, Any]) -> None:
-    """Remember the stack config the engine sent; called from every provider's `configure()`."""
+    """Remember the stack config the engine sent; called from every provider's `configure()`.
+
+    Also lets the provider host, when this process is one, run more calls at once (`_host`).
+    """
     global _stack_config
     with _lock:
         _stack_config = dict(stack_config)
+    _host.enlarge_host_executor(_host.configured_workers(stack_config, os.environ))
 
 
 def clients() -> Clients:
@@ -57,6 +68,12 @@ def _build(settings: Settings) -> Clients:
     return Clients(
         settings=settings,
         servicestage=ApiClient(settings.servicestage_endpoint, auth=auth, retry=retry),
+        asm=ApiClient(
+            settings.asm_endpoint,
+            auth=auth,
+            retry=retry,
+            headers={PROJECT_HEADER: settings.project_id},
+        ),
     )
 
 

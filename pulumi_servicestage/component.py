@@ -3,16 +3,37 @@
 Create, modify and delete are asynchronous: create and modify answer with a deployment job that
 is waited on; delete answers at once and the component disappears later, so delete waits until a
 read says it is gone. A create whose job fails or times out deletes the half-made component.
+
+The service's modify keeps the instance count: a change of `replica` is a scale task (§4.3.8),
+sent before the modify when it lowers the count and after it when it raises it, so that the
+modify's rolling upgrade replaces as few instances as possible and new instances start on the new
+configuration.
+
+The lookups at the end read a component's release records (§4.3.9) and deploy jobs (§4.6.1).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import pulumi
+from pulumi.dynamic import CheckFailure, CheckResult, UpdateResult
+from pydantic import Field
 
-from ._lifecycle import ResourceArgs, RestProvider, RestResource
-from ._lookup import LookupResult, get_all, project_path
+from ._lifecycle import (
+    LOCAL_FIELDS,
+    ObjectRef,
+    ResourceArgs,
+    RestProvider,
+    RestResource,
+    _is_unknown,
+    _plain,
+    args_name,
+)
+from ._lookup import LookupResult, get_all, get_one, project_path
+from .client.errors import ServiceStageError
+from .component_action import run_component_action
 from .component_spec import SECRET_PATHS, ComponentSpec
 
 
@@ -37,11 +58,112 @@ class ComponentProvider(RestProvider[ComponentArgs]):
         # keeps it, so the old component has to go first.
         return True
 
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        result = super().check(olds, news)
+        stack = news.get("runtime_stack")
+        old_replica, new_replica = olds.get("replica"), news.get("replica")
+        if (
+            isinstance(stack, dict)
+            and stack.get("deploy_mode") == "virtualmachine"
+            and old_replica is not None
+            and not _is_unknown(new_replica)
+            and _plain(old_replica) != _plain(new_replica)
+        ):
+            result.failures.append(
+                CheckFailure(
+                    "replica",
+                    "replica of a component deployed on virtual machines changes only by scaling "
+                    "it onto named hosts: run a ComponentAction with action 'scale' and "
+                    "parameters.hosts, then refresh this component",
+                )
+            )
+        return result
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        # The generic update, with the modify left out when only the instance count changed.
+        # Whether anything else changed is judged from the arguments: credentials the service
+        # does not show could not be compared with it.
+        args = self._parse(news)
+        ref = self._ref_from_id(id_)
+        if self._api_fields_differ(olds, news):
+            reconfigured = self._api_fields_differ(_without_replica(olds), _without_replica(news))
+            self._reach(ref, args, self._fetch(ref), reconfigured=reconfigured)
+        return UpdateResult(self._outputs(args, ref, self._fetch(ref)))
+
+    def _update_object(self, ref: ObjectRef, args: ComponentArgs) -> None:
+        """Make an adopted component match the arguments, judging from what the service shows."""
+        server = self._fetch(ref)
+        wanted = self._body(args, exclude=LOCAL_FIELDS)
+        current = self._inputs_from_server(server, wanted, ref)
+        reconfigured = _plain(_without_replica(current)) != _plain(_without_replica(wanted))
+        self._reach(ref, args, server, reconfigured=reconfigured)
+
+    def _reach(
+        self, ref: ObjectRef, args: ComponentArgs, server: dict[str, Any], *, reconfigured: bool
+    ) -> None:
+        scale_around_modify(
+            running=running_replica(server, ref),
+            wanted=args.replica,
+            modify=(lambda replica: self._modify(ref, args, replica)) if reconfigured else None,
+            scale=lambda replica: scale_component(ref, replica, args),
+        )
+
+    def _modify(self, ref: ObjectRef, args: ComponentArgs, replica: int) -> None:
+        # The modify body must repeat the instance count the component runs at that moment.
+        super()._update_object(ref, args.model_copy(update={"replica": replica}))
+
+
+def _without_replica(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if key != "replica"}
+
+
+def running_replica(server: Mapping[str, Any], ref: ObjectRef) -> int:
+    """The instance count the service has for the component (§4.3.7: top level and status)."""
+    count = server.get("replica", (server.get("status") or {}).get("replica"))
+    if count is None:
+        raise ServiceStageError(
+            f"component {ref.resource_id()}: the service does not say how many instances it runs"
+        )
+    return int(count)
+
+
+def scale_component(ref: ObjectRef, replica: int, args: ResourceArgs) -> None:
+    """Run the scale task on the component at `ref` and wait for it (`timeouts.update`)."""
+    run_component_action(
+        ref.parts["application_id"],
+        ref.parts["component_id"],
+        {"action": "scale", "parameters": {"replica": replica}},
+        description=f"scale component {args_name(args)} to {replica} instances",
+        timeout=args.timeout("update"),
+    )
+
+
+def scale_around_modify(
+    *,
+    running: int,
+    wanted: int | None,
+    modify: Callable[[int], None] | None,
+    scale: Callable[[int], None],
+) -> None:
+    """Reach `wanted` instances (None: leave the count) and run `modify` (if any) on the way.
+
+    `modify` is given the instance count the component has when it runs.
+    """
+    if wanted is not None and wanted < running:
+        scale(wanted)
+        running = wanted
+    if modify is not None:
+        modify(running)
+    if wanted is not None and wanted != running:
+        scale(wanted)
+
 
 class Component(RestResource, module="servicestage", name="Component"):
     """A deployable unit of an application, running in an environment.
 
-    Its id is ``<application_id>/<component_id>``.
+    Its id is ``<application_id>/<component_id>``. A change of ``replica`` scales the component in
+    place (for a component deployed on virtual machines, scale it with a `ComponentAction`, which
+    takes the hosts, then refresh).
     """
 
     provider_class: ClassVar[Any] = ComponentProvider
@@ -75,3 +197,93 @@ def get_components(application_id: str, *, name: str | None = None) -> list[Comp
     path = project_path(ComponentProvider.collection_path, application_id=application_id)
     found = (ComponentInfo.from_api(item) for item in get_all(path, "components"))
     return [component for component in found if name in (None, component.name)]
+
+
+class ReleaseBatches(LookupResult):
+    """How a release spreads over batches (§4.3.9, table 4-270 job_info)."""
+
+    deploy_type: str | None = None
+    source_url: str | None = None
+    first_batch_weight: int | None = None
+    first_batch_replica: int | None = None
+    replica: int | None = None
+    remaining_batch: int | None = None
+
+
+class ReleaseJob(LookupResult):
+    """One job of a release (table 4-269); a gray release has one per step."""
+
+    job_id: str
+    sequence: int | None = None
+    deploy_type: str | None = None
+    job_info: ReleaseBatches | None = None
+
+
+class ComponentRecord(LookupResult):
+    """One release of a component: a deploy, upgrade, import or rollback (table 4-268)."""
+
+    instance_id: str | None = None
+    version: str | None = None
+    status: str | None = None
+    current_used: bool | None = None
+    deploy_type: str | None = None
+    begin_time: str | None = None
+    end_time: str | None = None
+    description: Any = None
+    jobs: list[ReleaseJob] = Field(default_factory=list)
+
+
+def get_component_records(
+    application_id: str,
+    component_id: str,
+    *,
+    order_by: str | None = None,
+    order: str | None = None,
+) -> list[ComponentRecord]:
+    """The release records of a component (§4.3.9), newest first unless `order` is "asc".
+
+    `order_by` is create_time (the default), update_time or name.
+    """
+    path = project_path(
+        f"{ComponentProvider.collection_path}/{{component_id}}/records",
+        application_id=application_id,
+        component_id=component_id,
+    )
+    found = get_all(path, "records", order_by=order_by, order=order)
+    return [ComponentRecord.from_api(record) for record in found]
+
+
+class DeployJobSummary(LookupResult):
+    """The `job` part of a deploy job (§4.6.1, table 4-368)."""
+
+    job_id: str
+    execution_status: str
+    job_type: str | None = None
+
+
+class DeployJobTask(LookupResult):
+    """One task of a deploy job (table 4-369)."""
+
+    task_id: str | None = None
+    task_index: int | None = None
+    task_name: str | None = None
+    task_status: str | None = None
+    task_type: str | None = None
+    messages: str | None = None
+    created_at: str | None = None
+    update_at: str | None = None
+
+
+class DeployJob(LookupResult):
+    """A deploy job and its tasks, as they stand when read."""
+
+    job: DeployJobSummary
+    tasks: list[DeployJobTask] = Field(default_factory=list)
+    task_count: int | None = None
+
+
+def get_deploy_job(job_id: str) -> DeployJob:
+    """A deploy job (§4.6.1): of a component's create, modify, import or task, e.g. a
+    `ComponentAction`'s ``job_id`` or a component's ``status["last_job_id"]``."""
+    path = project_path("/v3/{project_id}/cas/jobs/{job_id}", job_id=job_id)
+    return DeployJob.from_api(get_one(path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from pulumi_servicestage.emulator import (
     DEFAULT_SECRET_KEY,
     Emulator,
 )
-from pulumi_servicestage.emulator.servicestage.models import ServiceStageBackend
+from pulumi_servicestage.emulator.servicestage.models import ComponentSpec, ServiceStageBackend
 
 JOB_SECONDS = 0.3
 
@@ -57,3 +58,34 @@ def live(served_emulator: LiveEmulator) -> LiveEmulator:
 @pytest.fixture
 def job_seconds() -> float:
     return JOB_SECONDS
+
+
+@pytest.fixture
+def deployed_component(live: LiveEmulator) -> dict[str, str]:
+    """A RUNNING container component of the live emulator: its application_id and component_id."""
+    environment = live.backend.create_environment(
+        name="env", vpc_id="vpc-1", deploy_mode="container", creator="tests"
+    )
+    application = live.backend.create_application(name="shop", creator="tests")
+    spec = ComponentSpec.model_validate(
+        {
+            "name": "web",
+            "runtime_stack": {
+                "name": "Docker",
+                "type": "Docker",
+                "version": "1.0.0",
+                "deploy_mode": "container",
+            },
+            "source": {"kind": "image", "storage": "swr", "url": "swr.example.com/org/web:1"},
+            "version": "1.0.0",
+            "replica": 2,
+            "environment_id": environment.id,
+            "refer_resources": [{"id": "cce-1", "type": "cce"}],
+        }
+    )
+    component = live.backend.create_component(application.id, spec, creator="tests")
+    deadline = time.monotonic() + 20 * JOB_SECONDS
+    while live.backend.show_component(application.id, component.id).job_running:
+        assert time.monotonic() < deadline, "the deploy job did not end"
+        time.sleep(JOB_SECONDS / 5)
+    return {"application_id": application.id, "component_id": component.id}

@@ -6,6 +6,7 @@ import email.utils
 import random
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -76,10 +77,19 @@ def _parse_retry_after(value: str | None, *, now: float) -> float | None:
         return None
 
 
+@dataclass(frozen=True)
+class Multipart:
+    """A ``multipart/form-data`` body: text fields, and files as (file name, bytes, media type)."""
+
+    fields: Mapping[str, str]
+    files: Mapping[str, tuple[str, bytes, str]]
+
+
 class ApiClient:
     """JSON-over-HTTPS client of one service endpoint.
 
     Thread-safe: one instance is shared by all provider calls running in the provider host.
+    `headers` go on every request, besides the JSON content headers.
     """
 
     def __init__(
@@ -91,6 +101,7 @@ class ApiClient:
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.retry = retry or RetryPolicy()
@@ -100,7 +111,11 @@ class ApiClient:
             auth=auth,
             transport=transport,
             timeout=timeout,
-            headers={"Content-Type": JSON_CONTENT_TYPE, "Accept": "application/json"},
+            headers={
+                "Content-Type": JSON_CONTENT_TYPE,
+                "Accept": "application/json",
+                **(headers or {}),
+            },
         )
         self._request_count = 0
         self._count_lock = threading.Lock()
@@ -120,13 +135,17 @@ class ApiClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        multipart: Multipart | None = None,
     ) -> Any:
-        """Send a request and return its decoded JSON body (None when the body is empty)."""
+        """Send a request and return its decoded JSON body (None when the body is empty).
+
+        The body is `json`, or a `multipart` form (file uploads), or none.
+        """
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
         attempt = 0
         while True:
             try:
-                response = self._send(method, path, clean_params, json)
+                response = self._send(method, path, clean_params, json, multipart)
             except httpx.TransportError as error:
                 if attempt < self.retry.max_retries and self.retry.should_retry_error(
                     method, error
@@ -148,9 +167,28 @@ class ApiClient:
                 continue
             raise status_error_from_response(response)
 
-    def _send(self, method: str, path: str, params: Mapping[str, Any], json: Any) -> httpx.Response:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any],
+        json: Any,
+        multipart: Multipart | None = None,
+    ) -> httpx.Response:
         with self._count_lock:
             self._request_count += 1
+        if multipart is not None:
+            # httpx takes the boundary from an explicit Content-Type, which must replace the
+            # client's JSON one.
+            content_type = f"multipart/form-data; boundary={uuid.uuid4().hex}"
+            return self._http.request(
+                method,
+                path,
+                params=params or None,
+                data=dict(multipart.fields),
+                files=dict(multipart.files),
+                headers={"Content-Type": content_type},
+            )
         return self._http.request(
             method, path, params=params or None, json=json if json is not None else None
         )
@@ -158,8 +196,15 @@ class ApiClient:
     def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=params)
 
-    def post(self, path: str, json: Any = None, *, params: Mapping[str, Any] | None = None) -> Any:
-        return self.request("POST", path, json=json, params=params)
+    def post(
+        self,
+        path: str,
+        json: Any = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        multipart: Multipart | None = None,
+    ) -> Any:
+        return self.request("POST", path, json=json, params=params, multipart=multipart)
 
     def put(self, path: str, json: Any = None, *, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("PUT", path, json=json, params=params)

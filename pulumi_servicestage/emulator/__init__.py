@@ -29,8 +29,9 @@ GET      /_emulator/jobs/plans      ``{"plans": [...]}``: outcomes queued for co
 POST     /_emulator/jobs/plans      queue a plan; body fields, all optional: ``outcome``
                                     (SUCCEEDED, FAILED, HANG), ``count``, ``duration``,
                                     ``stop_at_task`` (e.g. DEPLOY_002), ``message``,
-                                    ``operation`` (create_component, modify_component,
-                                    delete_component), ``component_name``; answers the plans
+                                    ``operation`` (a ``jobs.JobOperation`` value such as
+                                    create_component, scale_component or
+                                    import_component), ``component_name``; answers the plans
 DELETE   /_emulator/jobs/plans      drop the queued plans; 204
 =======  =========================  =========================================================
 

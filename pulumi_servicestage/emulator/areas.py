@@ -13,8 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from .asm import AsmApi, AsmBackend
 from .server import Route
+from .servicestage.configs import ConfigsApi, ConfigsBackend
 from .servicestage.models import ServiceStageBackend
+from .servicestage.plugins import PluginApi, PluginBackend
+from .servicestage.release_plans import ReleasePlanApi, ReleasePlanBackend
+from .servicestage.repo_authorizations import RepoAuthorizationApi, RepoAuthorizationBackend
+from .servicestage.runtime_stacks import RuntimeStackApi, RuntimeStackBackend
 
 
 class AreaBackend(Protocol):
@@ -37,4 +43,11 @@ class Area(Generic[BackendT]):
     api: Callable[[Callable[[str], BackendT]], AreaApi]
 
 
-AREAS: tuple[Area[Any], ...] = ()
+AREAS: tuple[Area[Any], ...] = (
+    Area(AsmBackend, AsmApi),
+    Area(ConfigsBackend, ConfigsApi),
+    Area(PluginBackend, PluginApi),
+    Area(ReleasePlanBackend, ReleasePlanApi),
+    Area(RepoAuthorizationBackend, RepoAuthorizationApi),
+    Area(RuntimeStackBackend, RuntimeStackApi),
+)

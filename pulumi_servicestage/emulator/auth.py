@@ -46,9 +46,13 @@ class IssuedToken:
 
 @dataclass(frozen=True)
 class Principal:
-    """The identity a request was authenticated as; it becomes the `creator` of what it creates."""
+    """The identity a request was authenticated as; it becomes the `creator` of what it creates.
+
+    `project_id` is the project the request acts in.
+    """
 
     user_name: str
+    project_id: str
 
 
 class CredentialStore:
@@ -135,34 +139,44 @@ class CredentialStore:
             return token
 
     def authenticate(
-        self, environ: Mapping[str, Any], body: bytes, *, project_id: str
+        self, environ: Mapping[str, Any], body: bytes, *, project_id: str | None
     ) -> Principal:
-        """Check a request's token or AK/SK signature the way API Gateway does, for `project_id`.
+        """Check a request's token or AK/SK signature the way API Gateway does.
+
+        The request acts in the project of its path (`project_id`); a path without one (ASM's
+        ``/v2/meshes/...``) acts in the project its ``X-Project-Id`` header names, or else in
+        the one its token is scoped to.
 
         Failures raise API Gateway's 401 APIGW.0301 with its messages. A valid identity without
-        access to the project in the path, or with a different ``X-Project-Id`` header, gets 403
-        APIGW.0302, as does an unknown project.
+        access to the project, or with an ``X-Project-Id`` header naming another one, gets 403
+        APIGW.0302, as does an unknown project or a request that names none.
         """
         wire = wire_request_from_wsgi(environ)
         token = wire.headers.get("x-auth-token")
         if token is not None:
-            principal, scoped_to = self._check_token(token)
+            user_name, scoped_to = self._check_token(token)
         elif "authorization" in wire.headers:
-            # Access keys belong to the account, so they reach each of its projects.
-            principal = self._check_signature(
+            user_name = self._check_signature(
                 wire.method, wire.raw_path, wire.raw_query, wire.headers, body
             )
-            scoped_to = project_id
+            # Access keys belong to the account, so they reach each of its projects.
+            scoped_to = None
         else:
             raise IAM_AUTHENTICATION_INCORRECT.error("x-auth-token not found")
-        header_project = wire.headers.get("x-project-id", project_id)
+        header_project = wire.headers.get("x-project-id")
+        project = project_id or header_project or scoped_to
         with self._lock:
-            known = project_id in self._projects
-        if not known or scoped_to != project_id or header_project != project_id:
+            known = project in self._projects
+        if (
+            project is None
+            or not known
+            or (token is not None and scoped_to != project)
+            or header_project not in (None, project)
+        ):
             raise IAM_USER_NOT_AUTHORIZED.error()
-        return principal
+        return Principal(user_name=user_name, project_id=project)
 
-    def _check_token(self, value: str) -> tuple[Principal, str | None]:
+    def _check_token(self, value: str) -> tuple[str, str | None]:
         with self._lock:
             token = self._tokens.get(value)
         if token is None:
@@ -172,11 +186,11 @@ class CredentialStore:
                 f"token expires, expires_at: {format_iam_time(token.expires_at)}"
             )
         project_id = token.project.id if token.project else None
-        return Principal(user_name=token.user.name), project_id
+        return token.user.name, project_id
 
     def _check_signature(
         self, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str], body: bytes
-    ) -> Principal:
+    ) -> str:
         unknown_keys: list[str] = []
 
         def secret_for(access_key: str) -> str | None:
@@ -206,7 +220,7 @@ class CredentialStore:
                 f"verify aksk signature fail, {error.reason}"
             ) from error
         with self._lock:
-            return Principal(user_name=self._key_owners[access_key].name)
+            return self._key_owners[access_key].name
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), tz=timezone.utc)

@@ -42,6 +42,9 @@ class ErrorCode:
 
 # ServiceStage (API reference §11.2).
 PARAMETER_INVALID = ErrorCode(400, "SVCSTG.00100400", "parameter invalid")
+COMPONENT_ACTION_NOT_DEFINED = ErrorCode(
+    400, "SVCSTG.00100418", "component instance action not defined"
+)
 RUNTIME_NOT_SUPPORTED = ErrorCode(400, "SVCSTG.00100420", "runtime not supported")
 ENVIRONMENT_NAME_USED = ErrorCode(400, "SVCSTG.00100449", "environment name is already used")
 APPLICATION_NOT_FOUND = ErrorCode(404, "SVCSTG.00100403", "application not found")
@@ -54,7 +57,35 @@ CANNOT_OPERATE_IN_CURRENT_STATUS = ErrorCode(
     409, "SVCSTG.00100419", "can not operate in current status"
 )
 ENVIRONMENT_IN_USE = ErrorCode(409, "SVCSTG.00100426", "environment is in use")
+COMPONENT_IN_RELEASING = ErrorCode(409, "SVCSTG.00100432", "component in releasing")
+RELEASE_NOT_FOUND = ErrorCode(404, "SVCSTG.00100433", "application release not found")
+RELEASE_CANNOT_DELETE = ErrorCode(409, "SVCSTG.00100435", "release can not delete")
+COMPONENT_IN_RELEASING = ErrorCode(409, "SVCSTG.00100432", "component in releasing")
 SERVICE_INTERNAL_ERROR = ErrorCode(500, "SVCSTG.00100500", "service internal error")
+# The reference names no code for a missing plugin (addon); this is the table's generic one.
+INSTANCE_NOT_FOUND = ErrorCode(404, "SVCSTG.00100412", "instance not found")
+
+# ServiceStage's Git repository APIs (/v1/{project_id}/git/..., §11.2 SVCSTG.REPO rows).
+REPO_PARAMETER_INVALID = ErrorCode(400, "SVCSTG.REPO.0400", "parameter invalid")
+REPOSITORY_NOT_IMPLEMENTED = ErrorCode(400, "SVCSTG.REPO.0401", "repository not implemented")
+OAUTH_CODE_OR_STATE_INVALID = ErrorCode(400, "SVCSTG.REPO.0402", "oauth code or state invalid")
+REPO_RESOURCE_EXISTS = ErrorCode(400, "SVCSTG.REPO.0403", "resource already exist")
+REPO_AUTHORIZATION_INVALID = ErrorCode(400, "SVCSTG.REPO.0451", "repository authorization invalid")
+
+
+@dataclass(frozen=True)
+class AsmErrorCode(ErrorCode):
+    """A row of ASM's error-code table; ASM spells the body's fields errorCode and errorMsg."""
+
+    def error(self, detail: str | None = None) -> ApiError:
+        text = self.message if detail is None else f"{self.message} {detail}"
+        return ApiError(self.status, {"errorCode": self.code, "errorMsg": text})
+
+
+# Application Service Mesh (ASM error-code page, 2026-06-25 version).
+ASM_INVALID_REQUEST = AsmErrorCode(400, "ASM.01010001", "Invalid request.")
+ASM_RESOURCE_NOT_FOUND = AsmErrorCode(404, "ASM.01010002", "Resource not found.")
+ASM_RESOURCE_EXISTS = AsmErrorCode(409, "ASM.01010003", "The resource already exists.")
 
 # API Gateway, which answers before the service sees the request (API signing guide, error codes).
 API_NOT_FOUND = ErrorCode(

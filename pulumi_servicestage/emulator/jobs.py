@@ -62,11 +62,30 @@ class JobOperation(str, Enum):
     CREATE_COMPONENT = "create_component"
     MODIFY_COMPONENT = "modify_component"
     DELETE_COMPONENT = "delete_component"
+    CREATE_PLUGIN = "create_plugin"
+    DELETE_PLUGIN = "delete_plugin"
+    RESTART_PLUGIN = "restart_plugin"
+    REDEPLOY_PLUGIN = "redeploy_plugin"
+    # Component actions (§4.3.8; rollback_current is a ROLLBACK_COMPONENT too) and CCE imports.
+    START_COMPONENT = "start_component"
+    STOP_COMPONENT = "stop_component"
+    RESTART_COMPONENT = "restart_component"
+    SCALE_COMPONENT = "scale_component"
+    ROLLBACK_COMPONENT = "rollback_component"
+    CONTINUE_DEPLOY = "continue_deploy"
+    CHECK_GRAY_RELEASE = "check_gray_release"
+    MODIFY_GRAY_RULE = "modify_gray_rule"
+    SYNC_WORKLOAD = "sync_workload"
+    SYNC_IMPORT = "sync_import"
+    IMPORT_COMPONENT = "import_component"
 
     @property
     def job_type(self) -> str:
         # The reference's example shows an upgrade task inside a PROVISION job.
-        return "DEPROVISION" if self is JobOperation.DELETE_COMPONENT else "PROVISION"
+        deleting = (JobOperation.DELETE_COMPONENT, JobOperation.DELETE_PLUGIN)
+        if self in deleting:
+            return "DEPROVISION"
+        return "DAILY_OPERATION" if self in _COMPONENT_ACTIONS else "PROVISION"
 
     @property
     def tasks(self) -> tuple[TaskTemplate, ...]:
@@ -94,13 +113,111 @@ _TASKS: dict[JobOperation, tuple[TaskTemplate, ...]] = {
         TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
         TaskTemplate("DELETE_002", "DELETE"),
     ),
+    JobOperation.CREATE_PLUGIN: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("INSTALL_002", "INSTALL"),
+        TaskTemplate("HEALTH_CHECK_003", "CHECK"),
+    ),
+    JobOperation.DELETE_PLUGIN: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("UNINSTALL_002", "UNINSTALL"),
+    ),
+    JobOperation.RESTART_PLUGIN: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("RESTART_002", "RESTART"),
+        TaskTemplate("HEALTH_CHECK_003", "CHECK"),
+    ),
+    JobOperation.REDEPLOY_PLUGIN: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("REDEPLOY_002", "REDEPLOY"),
+        TaskTemplate("HEALTH_CHECK_003", "CHECK"),
+    ),
+    JobOperation.START_COMPONENT: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("START_002", "START"),
+        TaskTemplate("HEALTH_CHECK_003", "CHECK"),
+    ),
+    JobOperation.STOP_COMPONENT: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("STOP_002", "STOP"),
+    ),
+    JobOperation.RESTART_COMPONENT: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("RESTART_002", "RESTART"),
+        TaskTemplate("HEALTH_CHECK_003", "CHECK"),
+    ),
+    JobOperation.SCALE_COMPONENT: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("SCALE_002", "SCALE"),
+        TaskTemplate("HEALTH_CHECK_003", "CHECK"),
+    ),
+    JobOperation.ROLLBACK_COMPONENT: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("ROLLBACK_002", "ROLLBACK"),
+        TaskTemplate("HEALTH_CHECK_003", "CHECK"),
+    ),
+    JobOperation.CONTINUE_DEPLOY: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("UPGRADE_REMAINING_002", "UPGRADE"),
+        TaskTemplate("HEALTH_CHECK_003", "CHECK"),
+    ),
+    JobOperation.CHECK_GRAY_RELEASE: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("CHECK_GRAY_RULE_002", "CHECK"),
+    ),
+    JobOperation.MODIFY_GRAY_RULE: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("MODIFY_GRAY_RULE_002", "UPGRADE"),
+    ),
+    JobOperation.SYNC_WORKLOAD: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("SYNC_WORKLOAD_002", "SYNC"),
+    ),
+    JobOperation.SYNC_IMPORT: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("SYNC_IMPORT_002", "SYNC"),
+    ),
+    JobOperation.IMPORT_COMPONENT: (
+        TaskTemplate("CONTEXT_PREPARE_01", "PREPARE"),
+        TaskTemplate("IMPORT_WORKLOAD_002", "IMPORT"),
+        TaskTemplate("HEALTH_CHECK_003", "CHECK"),
+    ),
 }
+_COMPONENT_ACTIONS = frozenset(
+    {
+        JobOperation.START_COMPONENT,
+        JobOperation.STOP_COMPONENT,
+        JobOperation.RESTART_COMPONENT,
+        JobOperation.SCALE_COMPONENT,
+        JobOperation.ROLLBACK_COMPONENT,
+        JobOperation.CONTINUE_DEPLOY,
+        JobOperation.CHECK_GRAY_RELEASE,
+        JobOperation.MODIFY_GRAY_RULE,
+        JobOperation.SYNC_WORKLOAD,
+        JobOperation.SYNC_IMPORT,
+    }
+)
 _WORKING_TASK = 1
 # What a failing task says when its plan gives no message.
 _FAILURE_MESSAGES = {
     JobOperation.CREATE_COMPONENT: "deploy failed: instances did not become ready in time",
     JobOperation.MODIFY_COMPONENT: "upgrade failed: instances did not become ready in time",
     JobOperation.DELETE_COMPONENT: "delete failed: the workload could not be removed",
+    JobOperation.CREATE_PLUGIN: "install failed: the plugin workload did not become ready",
+    JobOperation.DELETE_PLUGIN: "uninstall failed: the plugin workload could not be removed",
+    JobOperation.RESTART_PLUGIN: "restart failed: the plugin workload did not become ready",
+    JobOperation.REDEPLOY_PLUGIN: "redeploy failed: the plugin workload did not become ready",
+    JobOperation.START_COMPONENT: "start failed: instances did not become ready in time",
+    JobOperation.STOP_COMPONENT: "stop failed: instances could not be stopped",
+    JobOperation.RESTART_COMPONENT: "restart failed: instances did not become ready in time",
+    JobOperation.SCALE_COMPONENT: "scale failed: new instances did not become ready in time",
+    JobOperation.ROLLBACK_COMPONENT: "rollback failed: instances did not become ready in time",
+    JobOperation.CONTINUE_DEPLOY: "upgrade failed: instances did not become ready in time",
+    JobOperation.CHECK_GRAY_RELEASE: "gray rule check failed: the gray instances are unhealthy",
+    JobOperation.MODIFY_GRAY_RULE: "gray rule update failed: the route could not be changed",
+    JobOperation.SYNC_WORKLOAD: "sync failed: the workload could not be read",
+    JobOperation.SYNC_IMPORT: "sync failed: the imported workload could not be read",
+    JobOperation.IMPORT_COMPONENT: "import failed: the workload was not found in the cluster",
 }
 _VM_PREFIX, _CONTAINER_PREFIX = "VMAPP_", "CCEAPP_"
 
@@ -288,6 +405,10 @@ class JobBackend:
         self._jobs: dict[str, Job] = {}
         self._running: list[Job] = []
         self._plans: list[JobPlan] = []
+        # Callbacks of other parties (a release task) waiting for a job's end, by job id.
+        self._followers: dict[str, list[JobEndCallback]] = {}
+        # While the end of a job takes effect: when it ended (see `now`).
+        self._effect_time: float | None = None
 
     @property
     def default_duration(self) -> float:
@@ -344,6 +465,7 @@ class JobBackend:
             self._jobs.clear()
             self._running.clear()
             self._plans.clear()
+            self._followers.clear()
             self.default_duration = self._initial_duration
 
     def start(
@@ -365,7 +487,7 @@ class JobBackend:
                 operation=operation,
                 task_names=task_names,
                 task_ids=[f"Task-{uuid.uuid4()}" for _ in task_names],
-                started_at=self._clock(),
+                started_at=self.now(),
                 duration=self.default_duration if planned.duration is None else planned.duration,
                 outcome=planned.outcome,
                 stop_index=planned.stop_index(task_names),
@@ -376,15 +498,53 @@ class JobBackend:
             self._running.append(job)
             return job
 
+    def now(self) -> float:
+        """The current instant; while the end of a job takes effect, the moment it ended.
+
+        So a job that another job's end starts (a release task's next batch) starts when the
+        previous one ended, however late the emulator notices that end.
+        """
+        with self._lock:
+            return self._clock() if self._effect_time is None else self._effect_time
+
     def settle(self) -> None:
-        """Apply the effects of every job that has ended by now and was not yet seen ending."""
+        """Apply the effects of every job that has ended by now and was not yet seen ending.
+
+        Jobs are settled in the order they ended. An effect may start jobs (which may have ended
+        by now too, as they start when the previous job ended) and settle again, so the ended
+        jobs leave the running list before any effect runs, and settling goes on until no ended
+        job is left.
+        """
         with self._lock:
             now = self._clock()
-            for job in list(self._running):
-                ends_at = job.ends_at
-                if ends_at is not None and now >= ends_at:
+            while ended := self._ended_by(now):
+                for job, _ in ended:
                     self._running.remove(job)
-                    job.on_end(job.execution_status(now), ends_at)
+                for job, ends_at in ended:
+                    status = job.execution_status(now)
+                    outer, self._effect_time = self._effect_time, ends_at
+                    try:
+                        job.on_end(status, ends_at)
+                        for follower in self._followers.pop(job.id, []):
+                            follower(status, ends_at)
+                    finally:
+                        self._effect_time = outer
+
+    def _ended_by(self, now: float) -> list[tuple[Job, float]]:
+        ended: list[tuple[Job, float]] = []
+        for job in self._running:
+            ends_at = job.ends_at
+            if ends_at is not None and now >= ends_at:
+                ended.append((job, ends_at))
+        return sorted(ended, key=lambda item: item[1])
+
+    def when_ended(self, job_id: str, callback: JobEndCallback) -> None:
+        """Also run `callback(status, ended_at)` when the job's end is applied, after `on_end`."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job not in self._running:
+                raise ValueError(f"job {job_id} is not running")
+            self._followers.setdefault(job_id, []).append(callback)
 
     def show(self, project_id: str, job_id: str) -> Job:
         with self._lock:

@@ -23,7 +23,7 @@ from .errors import API_NOT_FOUND, CONTROL_REQUEST_INVALID, SERVICE_INTERNAL_ERR
 from .jobs import JobBackend, JobOperation, Outcome
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
     from .auth import CredentialStore, Principal
 
@@ -45,10 +45,17 @@ class ApiCall:
     body: bytes
     principal: Principal | None
     base_url: str
+    #: The request's ``Content-Type`` (with its parameters, e.g. a multipart boundary).
+    content_type: str = ""
 
     @property
     def project_id(self) -> str:
-        return self.path_params["project_id"]
+        """The project in the path, or for paths without one (ASM's) the project the auth
+        check scoped the request to."""
+        if "project_id" in self.path_params:
+            return self.path_params["project_id"]
+        assert self.principal is not None, "only authenticated routes have a project"
+        return self.principal.project_id
 
     @property
     def user_name(self) -> str:
@@ -70,7 +77,8 @@ Handler = Callable[[ApiCall], ApiResponse]
 class Route:
     """One API operation: method, werkzeug rule, handler, and how the gateway treats it.
 
-    `authenticated` routes need a token or signature for the ``<project_id>`` in their path;
+    `authenticated` routes need a token or signature for the ``<project_id>`` in their path, or,
+    where the path has none, for the project of the ``X-Project-Id`` header or the token's scope;
     `counted` routes show up in the request statistics (the control routes do not).
     """
 
@@ -149,7 +157,7 @@ class WsgiApp:
         principal = None
         if route.authenticated:
             principal = self._credentials.authenticate(
-                request.environ, body, project_id=params["project_id"]
+                request.environ, body, project_id=params.get("project_id")
             )
         call = ApiCall(
             path_params=params,
@@ -157,6 +165,7 @@ class WsgiApp:
             body=body,
             principal=principal,
             base_url=request.host_url.rstrip("/"),
+            content_type=request.content_type or "",
         )
         return route.handler(call)
 
@@ -175,7 +184,7 @@ class _QuietRequestHandler(WSGIRequestHandler):
 
 
 @contextmanager
-def serve_in_thread(app: WsgiApp, *, host: str, port: int) -> Iterator[str]:
+def serve_in_thread(app: WSGIApplication, *, host: str, port: int) -> Iterator[str]:
     """Serve `app` from a daemon thread with werkzeug's threaded server; yield its base URL.
 
     Port 0 picks a free port. Each connection gets its own thread, so many clients can call at

@@ -174,3 +174,110 @@ def test_read__rejects_a_malformed_id(host, inputs):
         ProviderCallError, match="expected the form <application_id>/<component_id>"
     ):
         host.read(PROVIDER, "just-one-part", inputs)
+
+
+def request_count(live, method, path):
+    prefix = "/v3/{project_id}/cas/applications/{application_id}/components/{component_id}"
+    return live.emulator.request_counts().get(f"{method} {prefix}{path}", 0)
+
+
+def release_replicas(live, resource_id):
+    """The instance count of each release of the component, oldest first."""
+    application_id, component_id = resource_id.split("/")
+    records = live.backend.list_component_records(application_id, component_id, order="asc")
+    return [(record.spec.version, record.spec.replica) for record in records.items]
+
+
+def test_update__replica_scales_in_place_without_a_modify(host, live, inputs):
+    created = create(host, inputs)
+    scaled = {**inputs, "replica": 3}
+
+    diff = host.diff(PROVIDER, created.id, created.outs, scaled)
+    outs = host.update(PROVIDER, created.id, created.outs, scaled)
+
+    assert (diff.changes, diff.replaces) == (DiffChanges.SOME, [])
+    assert outs["component_id"] == created.outs["component_id"]
+    assert outs["replica"] == 3
+    assert (outs["status"]["replica"], outs["status"]["available_replica"]) == (3, 3)
+    assert outs["status"]["component_status"] == "RUNNING"
+    assert request_count(live, "POST", "/action") == 1
+    assert request_count(live, "PUT", "") == 0
+    job = live.backend.show_job_info(outs["status"]["last_job_id"])
+    assert job["tasks"][1]["task_name"] == "CCEAPP_SCALE_002"
+
+
+@pytest.mark.parametrize(
+    ("replica", "releases"),
+    [
+        # Fewer instances: scaled down first, so the upgrade rolls two instances, not four.
+        (2, [("1.0.0", 4), ("1.0.1", 2)]),
+        # More instances: upgraded first, so the new instances start on the new version.
+        (6, [("1.0.0", 4), ("1.0.1", 4)]),
+    ],
+)
+def test_update__replica_and_configuration_together(host, live, inputs, replica, releases):
+    created = create(host, {**inputs, "replica": 4})
+
+    outs = host.update(
+        PROVIDER, created.id, created.outs, {**inputs, "replica": replica, "version": "1.0.1"}
+    )
+
+    assert release_replicas(live, created.id) == releases
+    assert (outs["version"], outs["status"]["available_replica"]) == ("1.0.1", replica)
+    assert (request_count(live, "POST", "/action"), request_count(live, "PUT", "")) == (1, 1)
+
+
+def test_update__failed_scale_job_is_reported(host, live, inputs):
+    created = create(host, inputs)
+    live.emulator.jobs.plan("FAILED", operation="scale_component", message="quota exceeded")
+
+    with pytest.raises(ProviderCallError) as raised:
+        host.update(PROVIDER, created.id, created.outs, {**inputs, "replica": 5})
+
+    assert "scale component 'web' to 5 instances" in raised.value.details
+    assert "quota exceeded" in raised.value.details
+
+
+def test_create__adopting_with_another_replica_scales_it(host, live, inputs):
+    adopted_id = create(host, inputs).id
+
+    adopted = create(host, {**inputs, "replica": 3, "adopt_id": adopted_id})
+
+    assert adopted.outs["status"]["available_replica"] == 3
+    assert request_count(live, "PUT", "") == 0
+
+
+def test_check__replica_of_a_component_on_virtual_machines_changes_only_by_a_task(host, inputs):
+    vm_stack = {
+        "name": "OpenJDK8",
+        "type": "Java",
+        "version": "1.2.0",
+        "deploy_mode": "virtualmachine",
+    }
+    olds = {**inputs, "runtime_stack": vm_stack}
+
+    created = host.check(PROVIDER, None, olds)
+    rescaled = dict(host.check(PROVIDER, olds, {**olds, "replica": 3}).failures)
+    upgraded = host.check(PROVIDER, olds, {**olds, "version": "1.0.1"})
+
+    assert created.failures == upgraded.failures == []
+    assert set(rescaled) == {"replica"}
+    assert "run a ComponentAction with action 'scale' and parameters.hosts" in rescaled["replica"]
+
+
+def test_create__gray_release_strategy_in_the_sdk_spelling_is_accepted(host, live, inputs):
+    gray = {
+        **inputs,
+        "deploy_strategy": {
+            "type": "GrayRelease",
+            "gray_release": {
+                "type": "WEIGHT",
+                "first_batch_weight": 20,
+                "first_batch_replica": 1,
+                "remaining_batch": 1,
+            },
+        },
+    }
+    created = create(host, gray)
+    assert created.outs["deploy_strategy"]["gray_release"]["type"] == "WEIGHT"
+    assert component_status(live, created.id)["component_status"] == "RUNNING"

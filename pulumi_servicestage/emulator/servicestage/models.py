@@ -1,5 +1,6 @@
 """ServiceStage's state and business rules for one project: environments, applications and their
-configurations, components, runtime stacks, and the deploy jobs' effects on components."""
+configurations, components (with their tasks, imports and release records), runtime stacks, and
+the deploy jobs' effects on components."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from ..errors import (
     APPLICATION_NOT_EMPTY,
     APPLICATION_NOT_FOUND,
     CANNOT_OPERATE_IN_CURRENT_STATUS,
+    COMPONENT_ACTION_NOT_DEFINED,
+    COMPONENT_IN_RELEASING,
     COMPONENT_NOT_FOUND,
     ENVIRONMENT_IN_USE,
     ENVIRONMENT_NAME_USED,
@@ -27,7 +30,7 @@ from ..errors import (
     PARAMETER_INVALID,
     RUNTIME_NOT_SUPPORTED,
 )
-from ..jobs import ExecutionStatus, JobBackend, JobOperation
+from ..jobs import ExecutionStatus, JobBackend, JobOperation, _iso_millis
 
 # Names of environments, applications and components (API reference §4.1.1, §4.2.1, §4.3.1).
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,62}[A-Za-z0-9]$"
@@ -65,6 +68,35 @@ class ConfigurationVariable(_WireObject):
 
     name: str = Field(pattern=r"^[A-Za-z_-][A-Za-z0-9_.-]{0,63}$")
     value: str
+
+
+# What an environment can manage: the types the modify operation lists (§4.1.6, table 4-30) and
+# the ones the query of managed resources may show (§4.1.8, table 4-41), which must be accepted
+# back when a client sends the current list again with one change.
+ManagedResourceType = Literal[
+    "eip", "elb", "cce", "ecs", "as", "cse", "dcs", "rds", "nacos", "ms_gateway", "subnet", "acl"
+]
+# Compute resources of the other kind of environment (PDF 004 §12.1.2.6, table 12-37: ecs and as
+# for virtual machines, cce for containers).
+_FOREIGN_COMPUTE_TYPES = {
+    "container": frozenset({"ecs", "as"}),
+    "virtualmachine": frozenset({"cce"}),
+}
+
+
+class ManagedResource(_WireObject):
+    """A cloud resource that an environment manages (§4.1.6, tables 4-30 and 4-32)."""
+
+    id: str = Field(min_length=1)
+    type: ManagedResourceType
+    name: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.type, self.id
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "name": self.name}
 
 
 class ComponentLabel(_WireObject):
@@ -140,12 +172,16 @@ class RollingRelease(_NestedObject):
 
 
 class GrayRelease(_NestedObject):
-    type: Literal["weight", "content"]
+    # The SDK sends the English table's upper-case spellings, the Chinese tables print lower case;
+    # the service is taken to accept both.
+    type: Literal["WEIGHT", "CONTENT", "weight", "content"]
     first_batch_weight: int | None = Field(None, ge=0, le=100)
     first_batch_replica: int | None = Field(None, ge=0)
     remaining_batch: int | None = Field(None, ge=0)
     deployment_mode: int | None = None
-    replica_surge_mode: Literal["mirror", "extra", "no_surge"] | None = None
+    replica_surge_mode: (
+        Literal["MIRROR", "EXTRA", "NOSURGE", "mirror", "extra", "no_surge"] | None
+    ) = None
     rule_match_mode: Literal["all", "any"] | None = None
     rules: list[dict[str, Any]] | None = None
 
@@ -154,7 +190,7 @@ class GrayRelease(_NestedObject):
         needed = {
             "weight": ("first_batch_weight", "first_batch_replica", "remaining_batch"),
             "content": ("replica_surge_mode", "rule_match_mode", "rules"),
-        }[self.type]
+        }[self.type.lower()]
         missing = [name for name in needed if getattr(self, name) is None]
         if missing:
             raise ValueError(f"{', '.join(missing)} required when type is {self.type}")
@@ -242,7 +278,8 @@ class Probe(_NestedObject):
 
 class ReferResource(_NestedObject):
     id: str = Field(min_length=1)
-    type: Literal["vpc", "eip", "elb", "cce", "ecs", "as", "cse", "dcs", "rds"]
+    # nacos per the import body's table 4-160.
+    type: Literal["vpc", "eip", "elb", "cce", "ecs", "as", "cse", "nacos", "dcs", "rds"]
     parameters: dict[str, Any] | None = None
 
 
@@ -311,6 +348,47 @@ class ComponentSpec(_WireObject):
         return self.model_dump(mode="json", exclude_unset=True, exclude={"environment_id"})
 
 
+class ComponentImport(_WireObject):
+    """The body that makes a component of a workload already running in CCE (§4.3.2)."""
+
+    create_mode: Literal["import"]
+    name: str = Field(pattern=NAME_PATTERN)
+    workload_name: str = Field(min_length=1)
+    workload_kind: Literal["deployment", "statefulset"]
+    runtime_stack: RuntimeStackRef
+    environment_id: str = Field(min_length=1)
+    version: str = Field(pattern=VERSION_PATTERN, max_length=32)
+    refer_resources: list[ReferResource]
+    labels: list[ComponentLabel] | None = None
+    description: str | None = Field(None, max_length=128)
+    external_accesses: list[ExternalAccess] | None = None
+
+
+class ComponentActionType(str, Enum):
+    """Component tasks (§4.3.8 table 4-261 and the SDK's ComponentActionType; the newer English
+    page adds rollback_current, sync_workload and sync_import)."""
+
+    START = "start"
+    STOP = "stop"
+    RESTART = "restart"
+    SCALE = "scale"
+    ROLLBACK = "rollback"
+    ROLLBACK_CURRENT = "rollback_current"
+    CONTINUE_DEPLOY = "continue_deploy"
+    CHECK_GRAY_RELEASE = "check_gray_release"
+    MODIFY_GRAY_RULE = "modify_gray_rule"
+    SYNC_WORKLOAD = "sync_workload"
+    SYNC_IMPORT = "sync_import"
+
+
+class ActionParameters(_WireObject):
+    """`parameters` of a component task (table 4-262)."""
+
+    replica: int | None = Field(default=None, ge=0)
+    version: str | None = None
+    hosts: list[str] | None = None
+
+
 class ComponentStatus(str, Enum):
     """`status.component_status` values (API reference §4.3.3, table 4-171)."""
 
@@ -334,17 +412,101 @@ class ComponentStatus(str, Enum):
 # While a job works on a component, the component shows what the job is doing and refuses others.
 _STATUS_WHILE_JOB_RUNS = {
     JobOperation.CREATE_COMPONENT: ComponentStatus.INITIALIZING,
+    JobOperation.IMPORT_COMPONENT: ComponentStatus.INITIALIZING,
     JobOperation.MODIFY_COMPONENT: ComponentStatus.UPGRADING,
     JobOperation.DELETE_COMPONENT: ComponentStatus.DELETING,
+    JobOperation.START_COMPONENT: ComponentStatus.STARTING,
+    JobOperation.STOP_COMPONENT: ComponentStatus.STOPPING,
+    JobOperation.RESTART_COMPONENT: ComponentStatus.RESTARTING,
+    # The status enum has no state of its own for these; they all change the running workload.
+    JobOperation.SCALE_COMPONENT: ComponentStatus.UPGRADING,
+    JobOperation.ROLLBACK_COMPONENT: ComponentStatus.UPGRADING,
+    JobOperation.CONTINUE_DEPLOY: ComponentStatus.UPGRADING,
+    JobOperation.CHECK_GRAY_RELEASE: ComponentStatus.UPGRADING,
+    JobOperation.MODIFY_GRAY_RULE: ComponentStatus.UPGRADING,
+    JobOperation.SYNC_WORKLOAD: ComponentStatus.UPGRADING,
+    JobOperation.SYNC_IMPORT: ComponentStatus.UPGRADING,
 }
 _FAIL_DETAILS = {
     JobOperation.CREATE_COMPONENT: "create_failed",
+    JobOperation.IMPORT_COMPONENT: "create_failed",
     JobOperation.DELETE_COMPONENT: "delete_failed",
 }
+# Deploy types of a release (§4.3.9, table 4-268); a component without a strategy deploys at once.
+ONE_BATCH_RELEASE, GRAY_RELEASE = "OneBatchRelease", "GrayRelease"
+# Record statuses are those of jobs; a gray release abandoned midway ends as ROLLBACKED.
+_RECORD_OPEN = ExecutionStatus.RUNNING.value
+_ROLLED_BACK = ExecutionStatus.ROLLBACKED.value
+# Jobs that belong to a paused gray release and leave it open when they succeed.
+_GRAY_RELEASE_STEPS = frozenset({JobOperation.CHECK_GRAY_RELEASE, JobOperation.MODIFY_GRAY_RULE})
+
+
+@dataclass(frozen=True)
+class _ActionRule:
+    """How the emulator runs one kind of component task."""
+
+    operation: JobOperation
+    #: The component statuses the task may start from.
+    starts_from: frozenset[ComponentStatus]
+    #: Whether the task steers a gray release that waits for the user (and needs one).
+    steers_gray_release: bool = False
+
+
+_UP = frozenset({ComponentStatus.RUNNING, ComponentStatus.FAILED})
+_AT_REST = frozenset({ComponentStatus.RUNNING, ComponentStatus.STOPPED, ComponentStatus.FAILED})
+_ACTION_RULES = {
+    ComponentActionType.START: _ActionRule(
+        JobOperation.START_COMPONENT, frozenset({ComponentStatus.STOPPED, ComponentStatus.FAILED})
+    ),
+    ComponentActionType.STOP: _ActionRule(JobOperation.STOP_COMPONENT, _UP),
+    ComponentActionType.RESTART: _ActionRule(JobOperation.RESTART_COMPONENT, _UP),
+    ComponentActionType.SCALE: _ActionRule(JobOperation.SCALE_COMPONENT, _UP),
+    ComponentActionType.ROLLBACK: _ActionRule(JobOperation.ROLLBACK_COMPONENT, _UP),
+    ComponentActionType.ROLLBACK_CURRENT: _ActionRule(JobOperation.ROLLBACK_COMPONENT, _UP),
+    ComponentActionType.CONTINUE_DEPLOY: _ActionRule(
+        JobOperation.CONTINUE_DEPLOY, frozenset({ComponentStatus.RUNNING}), True
+    ),
+    ComponentActionType.CHECK_GRAY_RELEASE: _ActionRule(
+        JobOperation.CHECK_GRAY_RELEASE, frozenset({ComponentStatus.RUNNING}), True
+    ),
+    ComponentActionType.MODIFY_GRAY_RULE: _ActionRule(
+        JobOperation.MODIFY_GRAY_RULE, frozenset({ComponentStatus.RUNNING}), True
+    ),
+    ComponentActionType.SYNC_WORKLOAD: _ActionRule(JobOperation.SYNC_WORKLOAD, _AT_REST),
+    ComponentActionType.SYNC_IMPORT: _ActionRule(JobOperation.SYNC_IMPORT, _AT_REST),
+}
+_ROLLBACKS = frozenset({ComponentActionType.ROLLBACK, ComponentActionType.ROLLBACK_CURRENT})
 
 
 def _labels_to_dict(labels: Iterable[BaseModel]) -> list[dict[str, Any]]:
     return [label.model_dump() for label in labels]
+
+
+# The status of a released stack, the only kind new components may use (§4.4.1, table 4-283).
+RUNTIME_STACK_SUPPORTED = "Supported"
+
+
+class CatalogueStack(Protocol):
+    """A runtime stack of the project's catalogue (§4.4.1): built in, or custom (§4.4.3).
+
+    Custom stacks live in their own area (`.runtime_stacks`) and join the catalogue through
+    `ServiceStageBackend.add_runtime_stack_source`, so that components can run on them.
+    """
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def deploy_mode(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+    def to_dict(self, *, project_id: str, component_count: int) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -359,13 +521,9 @@ class RuntimeStack:
     sdk: str
     image: str | None
 
-    def matches(self, ref: RuntimeStackRef) -> bool:
-        return (ref.name, ref.type, ref.version, ref.deploy_mode) == (
-            self.name,
-            self.type,
-            self.version,
-            self.deploy_mode,
-        )
+    @property
+    def status(self) -> str:
+        return RUNTIME_STACK_SUPPORTED
 
     def to_dict(self, *, project_id: str, component_count: int) -> dict[str, Any]:
         return {
@@ -381,7 +539,7 @@ class RuntimeStack:
                 "parameters": {"image": self.image} if self.image else None,
             },
             "system": 1,
-            "status": "Supported",
+            "status": self.status,
             "create_time": _BUILT_IN_STACKS_CREATED,
             "update_time": _BUILT_IN_STACKS_CREATED,
             "component_count": component_count,
@@ -439,11 +597,7 @@ class Environment:
     create_time: int
     update_time: int
     sequence: int
-
-    @property
-    def resources(self) -> list[dict[str, Any]]:
-        # Resources are managed through CCE, ECS, ELB... which the emulator does not have.
-        return []
+    resources: list[ManagedResource] = field(default_factory=list)
 
     def to_dict(self, *, with_resources: bool = False) -> dict[str, Any]:
         shown: dict[str, Any] = {
@@ -460,7 +614,7 @@ class Environment:
             "labels": _labels_to_dict(self.labels),
         }
         if with_resources:
-            shown["resources"] = self.resources
+            shown["resources"] = [resource.to_dict() for resource in self.resources]
         return shown
 
 
@@ -512,12 +666,116 @@ class Application:
         return shown
 
 
+@dataclass(frozen=True)
+class ImportedWorkload:
+    """Where an imported component's workload runs in CCE."""
+
+    cluster_id: str
+    namespace: str
+    kind: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.namespace}/{self.name} of cluster {self.cluster_id}"
+
+
+@dataclass
+class DeployRecord:
+    """One release of a component's configuration (§4.3.9): its deploy, import, upgrade or
+    rollback, and the jobs that carried it out (a gray release needs more than one).
+
+    Times are epoch milliseconds; `end_time` stays None while the release is under way, which
+    for a gray upgrade lasts until continue_deploy or a rollback ends it.
+    """
+
+    component_id: str
+    spec: ComponentSpec
+    deploy_type: str
+    begin_time: int
+    sequence: int
+    job_ids: list[str]
+    status: str = _RECORD_OPEN
+    end_time: int | None = None
+    current_used: bool = True
+
+    # What the list's order_by values (create_time, name, update_time) sort records by.
+    @property
+    def name(self) -> str:
+        return self.spec.version
+
+    @property
+    def create_time(self) -> int:
+        return self.begin_time
+
+    @property
+    def update_time(self) -> int:
+        return self.begin_time if self.end_time is None else self.end_time
+
+    def job_ended(self, operation: JobOperation, status: ExecutionStatus, ended_at: int) -> None:
+        """Close the release, unless the job leaves a gray release waiting for the user."""
+        waits = operation in _GRAY_RELEASE_STEPS or (
+            operation is JobOperation.MODIFY_COMPONENT and self.deploy_type == GRAY_RELEASE
+        )
+        if status is not ExecutionStatus.SUCCEEDED or not waits:
+            self.close(status.value, ended_at)
+
+    def close(self, status: str, at: int) -> None:
+        self.status = status
+        self.end_time = at
+
+    def to_dict(self) -> dict[str, Any]:
+        plan = _release_plan(self.spec, self.deploy_type)
+        return {
+            "begin_time": _iso_millis(self.begin_time / 1000),
+            "end_time": None if self.end_time is None else _iso_millis(self.end_time / 1000),
+            "description": None,
+            "instance_id": self.component_id,
+            "version": self.spec.version,
+            "current_used": self.current_used,
+            "status": self.status,
+            "deploy_type": self.deploy_type,
+            "jobs": [
+                {
+                    "sequence": index,
+                    "deploy_type": self.deploy_type,
+                    "job_id": job_id,
+                    "job_info": plan,
+                }
+                for index, job_id in enumerate(self.job_ids, start=1)
+            ],
+        }
+
+
+def _release_plan(spec: ComponentSpec, deploy_type: str) -> dict[str, Any]:
+    """A record's `job_info` (table 4-270): how the release spreads over batches."""
+    source = spec.source.model_dump()
+    plan: dict[str, Any] = {
+        "deploy_type": deploy_type,
+        "source_url": source.get("url") or source.get("repo_url"),
+        "replica": spec.replica,
+        "first_batch_weight": None,
+        "first_batch_replica": spec.replica,
+        "remaining_batch": 0,
+    }
+    strategy = spec.deploy_strategy
+    if deploy_type == GRAY_RELEASE and strategy and strategy.gray_release:
+        gray = strategy.gray_release
+        plan["first_batch_weight"] = gray.first_batch_weight
+        plan["first_batch_replica"] = gray.first_batch_replica
+        plan["remaining_batch"] = gray.remaining_batch
+    elif deploy_type == "RollingRelease" and strategy and strategy.rolling_release:
+        batches = strategy.rolling_release.batches
+        plan["first_batch_replica"] = -(-spec.replica // batches)
+        plan["remaining_batch"] = batches - 1
+    return plan
+
+
 @dataclass
 class Component:
     id: str
     application: Application
     environment: Environment
-    stack: RuntimeStack
+    stack: CatalogueStack
     spec: ComponentSpec
     creator: str
     create_time: int
@@ -527,6 +785,9 @@ class Component:
     last_job_id: str = ""
     available_replica: int = 0
     fail_detail: str | None = None
+    records: list[DeployRecord] = field(default_factory=list)
+    #: The CCE workload the component was made from by an import (§4.3.2), if it was.
+    workload: ImportedWorkload | None = None
 
     @property
     def name(self) -> str:
@@ -535,6 +796,17 @@ class Component:
     @property
     def job_running(self) -> bool:
         return self.status in _STATUS_WHILE_JOB_RUNS.values()
+
+    @property
+    def paused_release(self) -> DeployRecord | None:
+        """The gray release whose first batch is out and that waits for the user's next step."""
+        latest = self.records[-1] if self.records else None
+        if latest is None or latest.end_time is not None or self.job_running:
+            return None
+        return latest
+
+    def record_of_job(self, job_id: str) -> DeployRecord | None:
+        return next((record for record in self.records if job_id in record.job_ids), None)
 
     def to_dict(self) -> dict[str, Any]:
         """The full component, as `GET .../components/{component_id}` shows it (§4.3.7)."""
@@ -648,6 +920,7 @@ class ServiceStageBackend:
         self._environments: dict[str, Environment] = {}
         self._applications: dict[str, Application] = {}
         self._runtime_stacks = built_in_runtime_stacks(project_id)
+        self._runtime_stack_sources: list[Callable[[], Iterable[CatalogueStack]]] = []
         self._sequence = itertools.count()
 
     def reset(self) -> None:
@@ -751,9 +1024,41 @@ class ServiceStageBackend:
             for application in self._applications.values():
                 application.configurations.pop(environment_id, None)
 
-    def show_environment_resources(self, environment_id: str) -> list[dict[str, Any]]:
+    def show_environment_resources(self, environment_id: str) -> list[ManagedResource]:
         with self.current_state():
-            return self._environment(environment_id).resources
+            return list(self._environment(environment_id).resources)
+
+    def modify_environment_resources(
+        self, environment_id: str, resources: list[ManagedResource]
+    ) -> list[ManagedResource]:
+        """Make `resources` the environment's whole list of managed resources.
+
+        A resource sent without a name keeps the name the environment knows it by.
+        """
+        with self.current_state():
+            environment = self._environment(environment_id)
+            foreign = _FOREIGN_COMPUTE_TYPES.get(environment.deploy_mode, frozenset())
+            known_names = {resource.key: resource.name for resource in environment.resources}
+            seen: set[tuple[str, str]] = set()
+            for index, resource in enumerate(resources):
+                if resource.key in seen:
+                    raise PARAMETER_INVALID.error(
+                        f"resources[{index}]: {resource.type} {resource.id} is listed twice"
+                    )
+                seen.add(resource.key)
+                if resource.type in foreign:
+                    raise PARAMETER_INVALID.error(
+                        f"resources[{index}].type: {resource.type} resources cannot be managed "
+                        f"by the {environment.deploy_mode} environment {environment.name}"
+                    )
+            environment.resources = [
+                resource
+                if resource.name is not None
+                else resource.model_copy(update={"name": known_names.get(resource.key)})
+                for resource in resources
+            ]
+            environment.update_time = self.now_ms()
+            return list(environment.resources)
 
     # Applications (§4.2)
 
@@ -891,11 +1196,7 @@ class ServiceStageBackend:
                     f"runtime_stack.deploy_mode: {stack.deploy_mode} components cannot be deployed "
                     f"in the {environment.deploy_mode} environment {environment.name}"
                 )
-            taken = {component.name.lower() for component in application.components.values()}
-            if spec.name.lower() in taken:
-                raise NAME_EXISTS.error(
-                    f"component {spec.name} already exists in {application.name}"
-                )
+            self._check_component_name_free(application, spec.name)
             now = self.now_ms()
             component = Component(
                 id=str(uuid.uuid4()),
@@ -911,6 +1212,7 @@ class ServiceStageBackend:
             )
             application.components[component.id] = component
             self._start_job(component, JobOperation.CREATE_COMPONENT)
+            self._open_record(component)
             return component
 
     def list_components(
@@ -952,6 +1254,7 @@ class ServiceStageBackend:
         with self.current_state():
             component = self._component(application_id, component_id)
             self._check_no_job_running(component)
+            self._check_no_release_paused(component)
             _check_unchanged("name", spec.name, component.name)
             _check_unchanged("runtime_stack", spec.runtime_stack, component.spec.runtime_stack)
             _check_unchanged("environment_id", spec.environment_id, component.environment.id)
@@ -965,7 +1268,9 @@ class ServiceStageBackend:
             component.status = ComponentStatus.UPGRADING
             component.fail_detail = None
             component.update_time = self.now_ms()
-            return self._start_job(component, JobOperation.MODIFY_COMPONENT)
+            job_id = self._start_job(component, JobOperation.MODIFY_COMPONENT)
+            self._open_record(component)
+            return job_id
 
     def delete_component(self, application_id: str, component_id: str) -> str:
         """Start the job that deletes a component; it disappears when the job succeeds."""
@@ -976,18 +1281,194 @@ class ServiceStageBackend:
             component.update_time = self.now_ms()
             return self._start_job(component, JobOperation.DELETE_COMPONENT)
 
+    # Component tasks (§4.3.8), release records (§4.3.9) and imports of CCE workloads (§4.3.2)
+
+    def import_component(
+        self, application_id: str, request: ComponentImport, *, creator: str
+    ) -> Component:
+        """Make a component of a workload that runs in CCE, and start the job that takes it over.
+
+        The emulator has no CCE to read the workload from, so the component shows the workload's
+        name as its image and one instance (until it is scaled).
+        """
+        cluster = next((item for item in request.refer_resources if item.type == "cce"), None)
+        if cluster is None:
+            raise PARAMETER_INVALID.error(
+                "refer_resources: the cce cluster the workload runs in is required"
+            )
+        if (request.runtime_stack.type, request.runtime_stack.deploy_mode) != (
+            "Docker",
+            "container",
+        ):
+            raise PARAMETER_INVALID.error(
+                "runtime_stack: an imported workload runs on the Docker stack "
+                "(type Docker, deploy_mode container)"
+            )
+        workload = ImportedWorkload(
+            cluster_id=cluster.id,
+            namespace=str((cluster.parameters or {}).get("namespace") or "default"),
+            kind=request.workload_kind,
+            name=request.workload_name,
+        )
+        with self.current_state():
+            application = self._application(application_id)
+            environment = self._environment(request.environment_id)
+            if environment.deploy_mode == "virtualmachine":
+                raise PARAMETER_INVALID.error(
+                    f"environment_id: the virtualmachine environment {environment.name} "
+                    "cannot hold CCE workloads"
+                )
+            self._check_component_name_free(application, request.name)
+            for other in self._components():
+                if other.workload == workload:
+                    raise NAME_EXISTS.error(
+                        f"the {workload} is already component {other.name} of "
+                        f"{other.application.name}"
+                    )
+            optional = {
+                name: getattr(request, name)
+                for name in ("labels", "description", "external_accesses")
+                if getattr(request, name) is not None
+            }
+            spec = ComponentSpec(
+                name=request.name,
+                runtime_stack=request.runtime_stack,
+                source=Source(kind="image", storage="swr", url=request.workload_name),
+                version=request.version,
+                replica=1,
+                environment_id=environment.id,
+                workload_kind=request.workload_kind,
+                refer_resources=request.refer_resources,
+                **optional,
+            )
+            now = self.now_ms()
+            component = Component(
+                id=str(uuid.uuid4()),
+                application=application,
+                environment=environment,
+                stack=self._docker_stack(),
+                spec=spec,
+                creator=creator,
+                create_time=now,
+                update_time=now,
+                sequence=self.next_sequence(),
+                status=ComponentStatus.INITIALIZING,
+                workload=workload,
+            )
+            application.components[component.id] = component
+            self._start_job(component, JobOperation.IMPORT_COMPONENT)
+            self._open_record(component)
+            return component
+
+    def run_component_action(
+        self, application_id: str, component_id: str, action: str, parameters: ActionParameters
+    ) -> str:
+        """Start a component task and return the id of its job; see `ComponentActionType`.
+
+        A new instance count (scale) or configuration (rollbacks) shows at once, as a modify's
+        does. When the job succeeds the component is STOPPED after a stop and RUNNING after any
+        other task; a gray upgrade's release stays open until continue_deploy or a rollback.
+        """
+        try:
+            kind = ComponentActionType(action)
+        except ValueError:
+            defined = ", ".join(item.value for item in ComponentActionType)
+            raise COMPONENT_ACTION_NOT_DEFINED.error(
+                f"{action!r}; the defined actions are {defined}"
+            ) from None
+        rule = _ACTION_RULES[kind]
+        with self.current_state():
+            component = self._component(application_id, component_id)
+            self._check_no_job_running(component)
+            paused = component.paused_release
+            if rule.steers_gray_release and paused is None:
+                raise CANNOT_OPERATE_IN_CURRENT_STATUS.error(
+                    f"{kind.value}: no gray release of component {component.name} waits to go on"
+                )
+            if not rule.steers_gray_release and kind not in _ROLLBACKS:
+                self._check_no_release_paused(component)
+            if component.status not in rule.starts_from:
+                needed = " or ".join(sorted(status.value for status in rule.starts_from))
+                raise CANNOT_OPERATE_IN_CURRENT_STATUS.error(
+                    f"{kind.value}: component {component.name} is {component.status.value}, "
+                    f"and {kind.value} needs it {needed}"
+                )
+            replica: int | None = None
+            source: DeployRecord | None = None
+            if kind is ComponentActionType.SCALE:
+                replica = _scaled_replica(component, parameters)
+            elif kind in _ROLLBACKS:
+                source = _rollback_source(component, kind, parameters)
+            elif kind is ComponentActionType.SYNC_WORKLOAD and (
+                component.stack.deploy_mode != "container"
+            ):
+                raise PARAMETER_INVALID.error(
+                    f"action: component {component.name} runs on virtual machines, not as a "
+                    "CCE workload"
+                )
+            elif kind is ComponentActionType.SYNC_IMPORT and component.workload is None:
+                raise PARAMETER_INVALID.error(
+                    f"action: component {component.name} was not imported from CCE"
+                )
+
+            if replica is not None:
+                component.spec = component.spec.model_copy(update={"replica": replica})
+            if source is not None:
+                # A rollback restores the release's configuration, not its instance count.
+                update = {"replica": component.spec.replica}
+                component.spec = source.spec.model_copy(update=update)
+            component.fail_detail = None
+            component.update_time = self.now_ms()
+            job_id = self._start_job(component, rule.operation)
+            if source is not None:
+                if paused is not None:
+                    paused.close(_ROLLED_BACK, self.now_ms())
+                self._open_record(component, deploy_type=ONE_BATCH_RELEASE)
+            elif paused is not None:
+                paused.job_ids.append(job_id)
+            return job_id
+
+    def list_component_records(
+        self,
+        application_id: str,
+        component_id: str,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        order_by: str = "create_time",
+        order: str = "desc",
+    ) -> Page[DeployRecord]:
+        """The releases of a component; `order_by` name sorts them by version."""
+        with self.current_state():
+            records = self._component(application_id, component_id).records
+            return page_of(records, order_by=order_by, order=order, limit=limit, offset=offset)
+
     # Runtime stacks (§4.4.1) and deploy jobs (§4.6.1)
 
     def list_runtime_stacks(self) -> list[dict[str, Any]]:
+        """Built-in and custom stacks alike, released or not (§4.4.1 lists both kinds)."""
         with self.current_state():
-            components = list(self._components())
             return [
                 stack.to_dict(
-                    project_id=self.project_id,
-                    component_count=sum(component.stack is stack for component in components),
+                    project_id=self.project_id, component_count=self.count_components_on(stack)
                 )
-                for stack in self._runtime_stacks
+                for stack in self.runtime_stacks()
             ]
+
+    def runtime_stacks(self) -> list[CatalogueStack]:
+        """The catalogue: the built-in stacks, then those the other areas add."""
+        with self._lock:
+            added = [stack for source in self._runtime_stack_sources for stack in source()]
+            return [*self._runtime_stacks, *added]
+
+    def add_runtime_stack_source(self, source: Callable[[], Iterable[CatalogueStack]]) -> None:
+        """Add the stacks `source` returns (read at each use) to the catalogue."""
+        with self._lock:
+            self._runtime_stack_sources.append(source)
+
+    def count_components_on(self, stack: CatalogueStack) -> int:
+        with self.current_state():
+            return sum(component.stack is stack for component in self._components())
 
     def show_job_info(
         self, job_id: str, *, limit: int | None = None, offset: int = 0, descending: bool = False
@@ -1026,15 +1507,37 @@ class ServiceStageBackend:
         ended_at: float,
     ) -> None:
         component.update_time = int(ended_at * 1000)
+        record = component.record_of_job(component.last_job_id)
+        if record is not None:
+            record.job_ended(operation, status, component.update_time)
         if status is not ExecutionStatus.SUCCEEDED:
             component.status = ComponentStatus.FAILED
             component.fail_detail = _FAIL_DETAILS.get(operation)
             component.available_replica = 0
         elif operation is JobOperation.DELETE_COMPONENT:
             del component.application.components[component.id]
+        elif operation is JobOperation.STOP_COMPONENT:
+            component.status = ComponentStatus.STOPPED
+            component.available_replica = 0
         else:
             component.status = ComponentStatus.RUNNING
             component.available_replica = component.spec.replica
+
+    def _open_record(self, component: Component, *, deploy_type: str | None = None) -> None:
+        """Record the release that the component's newly started job carries out."""
+        for record in component.records:
+            record.current_used = False
+        strategy = component.spec.deploy_strategy
+        component.records.append(
+            DeployRecord(
+                component_id=component.id,
+                spec=component.spec,
+                deploy_type=deploy_type or (strategy.type if strategy else ONE_BATCH_RELEASE),
+                begin_time=self.now_ms(),
+                sequence=self.next_sequence(),
+                job_ids=[component.last_job_id],
+            )
+        )
 
     def _check_no_job_running(self, component: Component) -> None:
         if component.job_running:
@@ -1042,6 +1545,19 @@ class ServiceStageBackend:
                 f"component {component.name} is {component.status.value}"
                 f" (job {component.last_job_id})"
             )
+
+    def _check_no_release_paused(self, component: Component) -> None:
+        paused = component.paused_release
+        if paused is not None:
+            raise COMPONENT_IN_RELEASING.error(
+                f"the gray release of component {component.name} to version "
+                f"{paused.spec.version} waits for continue_deploy or a rollback"
+            )
+
+    def _check_component_name_free(self, application: Application, name: str) -> None:
+        taken = {component.name.lower() for component in application.components.values()}
+        if name.lower() in taken:
+            raise NAME_EXISTS.error(f"component {name} already exists in {application.name}")
 
     def _check_environment_name_free(
         self, name: str, *, ignoring: Environment | None = None
@@ -1080,17 +1596,36 @@ class ServiceStageBackend:
         for application in self._applications.values():
             yield from application.components.values()
 
-    def _runtime_stack(self, ref: RuntimeStackRef) -> RuntimeStack:
-        for stack in self._runtime_stacks:
-            if stack.matches(ref):
+    def _runtime_stack(self, ref: RuntimeStackRef) -> CatalogueStack:
+        wanted = (ref.name, ref.type, ref.version, ref.deploy_mode)
+        for stack in self.runtime_stacks():
+            if (stack.name, stack.type, stack.version, stack.deploy_mode) == wanted and (
+                stack.status == RUNTIME_STACK_SUPPORTED
+            ):
                 return stack
         raise RUNTIME_NOT_SUPPORTED.error(
             f"{ref.name} {ref.version} ({ref.type}, {ref.deploy_mode}); "
-            "GET /v3/{project_id}/cas/runtimestacks lists the supported ones"
+            "GET /v3/{project_id}/cas/runtimestacks lists the stacks, and those with status "
+            f"{RUNTIME_STACK_SUPPORTED} can be used"
         )
+
+    def _docker_stack(self) -> CatalogueStack:
+        """The stack of imported workloads, whose image already holds everything they run."""
+        for stack in self.runtime_stacks():
+            if (stack.type, stack.deploy_mode, stack.status) == (
+                "Docker",
+                "container",
+                RUNTIME_STACK_SUPPORTED,
+            ):
+                return stack
+        raise RUNTIME_NOT_SUPPORTED.error("no Docker stack for containers is supported")
 
     def now_ms(self) -> int:
         return int(self._clock() * 1000)
+
+    def now(self) -> float:
+        """The emulator's clock in epoch seconds, unrounded, for timing steps exactly."""
+        return self._clock()
 
     def next_sequence(self) -> int:
         """Creation order across the project's objects; breaks ties between equal timestamps."""
@@ -1104,3 +1639,42 @@ class ServiceStageBackend:
 def _check_unchanged(field_name: str, requested: object | None, current: object) -> None:
     if requested is not None and requested != current:
         raise PARAMETER_INVALID.error(f"{field_name}: cannot be modified")
+
+
+def _scaled_replica(component: Component, parameters: ActionParameters) -> int:
+    if parameters.replica is None:
+        raise PARAMETER_INVALID.error("parameters.replica: required to scale")
+    if component.stack.deploy_mode == "virtualmachine" and not parameters.hosts:
+        raise PARAMETER_INVALID.error(
+            "parameters.hosts: required to scale a component deployed on virtual machines"
+        )
+    return parameters.replica
+
+
+def _rollback_source(
+    component: Component, kind: ComponentActionType, parameters: ActionParameters
+) -> DeployRecord:
+    """The earlier successful release a rollback restores, latest first."""
+    earlier = [
+        record
+        for record in reversed(component.records)
+        if record.status == ExecutionStatus.SUCCEEDED.value and not record.current_used
+    ]
+    if kind is ComponentActionType.ROLLBACK_CURRENT:
+        if not earlier:
+            raise CANNOT_OPERATE_IN_CURRENT_STATUS.error(
+                f"rollback_current: component {component.name} has no earlier successful "
+                "release to go back to"
+            )
+        return earlier[0]
+    if parameters.version is None:
+        raise PARAMETER_INVALID.error(
+            "parameters.version: required to roll back (rollback_current needs none)"
+        )
+    for record in earlier:
+        if record.spec.version == parameters.version:
+            return record
+    raise PARAMETER_INVALID.error(
+        f"parameters.version: component {component.name} has no earlier successful release of "
+        f"version {parameters.version}"
+    )

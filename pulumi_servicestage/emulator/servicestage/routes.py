@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Literal, TypedDict, TypeVar
 
@@ -12,8 +13,11 @@ from ..server import ApiCall, ApiResponse, Route, describe_validation_error
 from .models import (
     MAX_LABELS,
     NAME_PATTERN,
+    ActionParameters,
+    ComponentImport,
     ComponentSpec,
     ConfigurationVariable,
+    ManagedResource,
     ResourceLabel,
     ServiceStageBackend,
 )
@@ -60,6 +64,16 @@ class _ApplicationModify(_RequestBody):
     labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
 
 
+class _EnvironmentResourcesModify(_RequestBody):
+    resources: list[ManagedResource]
+
+
+class _ComponentAction(_RequestBody):
+    # Checked by the backend, which answers an undefined action with its own error code.
+    action: str
+    parameters: ActionParameters | None = None
+
+
 class _ConfigurationEnv(_RequestBody):
     env: list[ConfigurationVariable]
 
@@ -87,6 +101,7 @@ class ServiceStageApi:
             Route("PUT", environment, self.modify_environment),
             Route("DELETE", environment, self.delete_environment),
             Route("GET", f"{environment}/resources", self.show_environment_resources),
+            Route("PUT", f"{environment}/resources", self.modify_environment_resources),
             Route("POST", f"{cas}/applications", self.create_application),
             Route("GET", f"{cas}/applications", self.list_applications),
             Route("GET", application, self.show_application),
@@ -101,6 +116,8 @@ class ServiceStageApi:
             Route("GET", component, self.show_component),
             Route("PUT", component, self.modify_component),
             Route("DELETE", component, self.delete_component),
+            Route("POST", f"{component}/action", self.run_component_action),
+            Route("GET", f"{component}/records", self.list_component_records),
             Route("GET", f"{cas}/runtimestacks", self.list_runtime_stacks),
             Route("GET", f"{cas}/jobs/<job_id>", self.show_job_info),
         ]
@@ -155,7 +172,14 @@ class ServiceStageApi:
         resources = self._backend(call).show_environment_resources(
             call.path_params["environment_id"]
         )
-        return ApiResponse(200, {"resources": resources})
+        return ApiResponse(200, {"resources": [resource.to_dict() for resource in resources]})
+
+    def modify_environment_resources(self, call: ApiCall) -> ApiResponse:
+        body = _parse(_EnvironmentResourcesModify, call)
+        resources = self._backend(call).modify_environment_resources(
+            call.path_params["environment_id"], body.resources
+        )
+        return ApiResponse(200, {"resources": [resource.to_dict() for resource in resources]})
 
     # Applications
 
@@ -221,6 +245,8 @@ class ServiceStageApi:
     # Components
 
     def create_component(self, call: ApiCall) -> ApiResponse:
+        if _create_mode(call) == "import":
+            return self.import_component(call)
         spec = _parse(ComponentSpec, call)
         component = self._backend(call).create_component(
             call.path_params["application_id"], spec, creator=call.user_name
@@ -264,11 +290,44 @@ class ServiceStageApi:
         # Observed answer of the live service (terraform-provider-huaweicloud) plus the job.
         return ApiResponse(200, {"component_id": component_id, "job_id": job_id})
 
+    def import_component(self, call: ApiCall) -> ApiResponse:
+        request = _parse(ComponentImport, call)
+        component = self._backend(call).import_component(
+            call.path_params["application_id"], request, creator=call.user_name
+        )
+        # Table 4-163: the answer names the component only; its job shows in its status.
+        return ApiResponse(200, {"instance_id": component.id})
+
+    def run_component_action(self, call: ApiCall) -> ApiResponse:
+        body = _parse(_ComponentAction, call)
+        job_id = self._backend(call).run_component_action(
+            call.path_params["application_id"],
+            call.path_params["component_id"],
+            body.action,
+            body.parameters or ActionParameters(),
+        )
+        # `result` as in the reference's example: the task was accepted; its job tells the rest.
+        return ApiResponse(200, {"job_id": job_id, "result": "succeeded"})
+
+    def list_component_records(self, call: ApiCall) -> ApiResponse:
+        page = self._backend(call).list_component_records(
+            call.path_params["application_id"],
+            call.path_params["component_id"],
+            **_list_options(call),
+        )
+        records = [record.to_dict() for record in page.items]
+        return ApiResponse(200, {"count": page.count, "records": records})
+
     # Runtime stacks and jobs
 
     def list_runtime_stacks(self, call: ApiCall) -> ApiResponse:
         stacks = self._backend(call).list_runtime_stacks()
-        return ApiResponse(200, {"runtime_stacks": stacks, "total": len(stacks)})
+        # The reference's example and Terraform's acceptance tests against the live service read
+        # `runtime_stacks`; the official SDK's ShowRuntimeStacksResponse reads `runtimestacks`.
+        # Both keys carry the list, so both kinds of client see it.
+        return ApiResponse(
+            200, {"runtime_stacks": stacks, "runtimestacks": stacks, "total": len(stacks)}
+        )
 
     def show_job_info(self, call: ApiCall) -> ApiResponse:
         desc = call.query.get("desc", "false").lower()
@@ -293,6 +352,15 @@ def _parse(model: type[_Body], call: ApiCall) -> _Body:
         return model.model_validate_json(call.body)
     except ValidationError as error:
         raise PARAMETER_INVALID.error(describe_validation_error(error)) from None
+
+
+def _create_mode(call: ApiCall) -> object:
+    """The `create_mode` of a component body, which makes it an import (§4.3.2) when "import"."""
+    try:
+        body = json.loads(call.body)
+    except ValueError:
+        return None  # the body's own parsing reports it
+    return body.get("create_mode") if isinstance(body, dict) else None
 
 
 class _ListOptions(TypedDict):

@@ -1,0 +1,286 @@
+"""Component tasks: start, stop, restart, scale or roll back a component, and steer its gray
+releases (PDF 004 §4.3.8 and the newer English page,
+``POST /v3/{project_id}/cas/applications/{application_id}/components/{component_id}/action``).
+
+The service answers a task with a job, which is waited on. A `ComponentAction` stands for "this
+task was run on that component": it runs the task when it is created and again whenever one of
+its arguments changes, and deleting it leaves the component as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+from typing_extensions import Self
+
+from . import _runtime
+from ._lifecycle import (
+    DEFAULT_TIMEOUTS,
+    PROVIDER_KEY,
+    Timeouts,
+    _failures,
+    _is_unknown,
+    _plain,
+    resource_props,
+    validation_failures,
+)
+from .client.errors import NotFoundError, ServiceStageError
+from .component_spec import ComponentVersion
+from .config import stack_config_from
+from .jobs import Job, JobWaiter
+
+ACTION_PATH = "/v3/{project_id}/cas/applications/{application_id}/components/{component_id}/action"
+
+ActionName = Literal[
+    "start",
+    "stop",
+    "restart",
+    "scale",
+    "rollback",
+    "rollback_current",
+    "continue_deploy",
+    "check_gray_release",
+    "modify_gray_rule",
+    "sync_workload",
+    "sync_import",
+]
+
+# The parameters each task takes (table 4-262), and whether it needs them. Tasks missing here take
+# none: the reference documents parameters only for scaling and rolling back to a version.
+_PARAMETERS_TAKEN: dict[str, dict[str, bool]] = {
+    # hosts are "mandatory when scaling a component deployed on virtual machines"; whether the
+    # component is one is known only to the service.
+    "scale": {"replica": True, "hosts": False},
+    "rollback": {"version": True},
+}
+
+
+class ActionParameters(BaseModel):
+    """`parameters` of a task (table 4-262, the SDK's ComponentActionParameters)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # A component runs at least one instance; stop is the task that takes it to none.
+    replica: int | None = Field(default=None, ge=1)
+    version: ComponentVersion | None = None
+    hosts: list[str] | None = Field(default=None, min_length=1)
+
+
+class ComponentActionArgs(BaseModel):
+    """The arguments of a `ComponentAction`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    application_id: str
+    component_id: str
+    action: ActionName
+    parameters: ActionParameters | None = None
+    #: Values whose change runs the task again although the task itself is unchanged.
+    triggers: list[Any] | None = None
+    timeouts: Timeouts | None = None
+
+    @model_validator(mode="after")
+    def _parameters_fit_the_action(self) -> Self:
+        given = self.parameters or ActionParameters()
+        taken = _PARAMETERS_TAKEN.get(self.action, {})
+        errors: list[InitErrorDetails] = []
+        for name in ActionParameters.model_fields:
+            value = getattr(given, name)
+            path = f"parameters.{name}"
+            if name not in taken and value is not None:
+                users = " or ".join(
+                    repr(action) for action, names in _PARAMETERS_TAKEN.items() if name in names
+                )
+                message = f"{path} can be set only when action is {users}"
+            elif taken.get(name) and value is None:
+                message = f"{path} is required when action is {self.action!r}"
+            else:
+                continue
+            errors.append(
+                InitErrorDetails(
+                    type=PydanticCustomError("action_parameters", message),
+                    loc=("parameters", name),
+                    input=value,
+                )
+            )
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
+    def request_body(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", include={"action", "parameters"}, exclude_none=True)
+
+    def timeout(self, operation: Literal["create", "update"]) -> float:
+        chosen = getattr(self.timeouts, operation, None) if self.timeouts else None
+        return float(chosen or getattr(DEFAULT_TIMEOUTS, operation))
+
+
+# Arguments whose change is a different component: the task is run on the new one.
+_REPLACED_ON = frozenset({"application_id", "component_id"})
+# Arguments that only steer the provider: changing them does not run the task again.
+_LOCAL = frozenset({"timeouts"})
+_COMPUTED = ("job_id", "job_status")
+
+
+def run_component_action(
+    application_id: str,
+    component_id: str,
+    body: Mapping[str, Any],
+    *,
+    description: str,
+    timeout: float,
+) -> Job:
+    """Send a component task and wait for its job; raises `JobFailedError`/`JobTimeoutError`.
+
+    `description` says what the task does, for error messages ("scale component 'web' to 3").
+    """
+    clients = _runtime.clients()
+    project_id = clients.settings.project_id
+    path = ACTION_PATH.format(
+        project_id=project_id, application_id=application_id, component_id=component_id
+    )
+    answer = clients.servicestage.post(path, dict(body))
+    job_id = answer.get("job_id") if isinstance(answer, dict) else None
+    if not job_id:
+        raise ServiceStageError(
+            f"the service accepted the task ({description}) but named no job to follow: {answer}"
+        )
+    waiter = JobWaiter(clients.servicestage, project_id)
+    return waiter.wait(str(job_id), description=description, timeout=timeout)
+
+
+class ComponentActionProvider(ResourceProvider):
+    """Runs a component task on create and update; delete and a vanished job change nothing."""
+
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        _runtime.configure(stack_config_from(req.config.get))
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
+        failures = [
+            CheckFailure(path, reason)
+            for path, reason in validation_failures(ComponentActionArgs, inputs)
+        ]
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [
+            name
+            for name in ComponentActionArgs.model_fields
+            if name not in _LOCAL
+            and (_is_unknown(news.get(name)) or _plain(olds.get(name)) != _plain(news.get(name)))
+        ]
+        return DiffResult(
+            changes=bool(changed),
+            replaces=[name for name in changed if name in _REPLACED_ON],
+            delete_before_replace=False,
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        args = _parse(props)
+        job = self._run(args, "create")
+        # The first run's job names the resource; `job_id` follows the latest run.
+        return CreateResult(job.job_id, _outputs(args, job.job_id, job.status))
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        args = _parse(news)
+        job = self._run(args, "update")
+        return UpdateResult(_outputs(args, job.job_id, job.status))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh the job's status; a task that has run stays run, even once its job is purged."""
+        inputs = {name: props[name] for name in ComponentActionArgs.model_fields if name in props}
+        outs = {**props}
+        job_id = props.get("job_id")
+        if job_id:
+            clients = _runtime.clients()
+            path = f"/v3/{clients.settings.project_id}/cas/jobs/{job_id}"
+            try:
+                answer = clients.servicestage.get(path)
+            except NotFoundError:
+                answer = None
+            if isinstance(answer, dict):
+                outs["job_status"] = Job.from_payload(str(job_id), answer).status
+        return ReadResult(id_, outs, inputs)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Nothing to undo: a task has no inverse the service could run (see `ComponentAction`)."""
+
+    def _run(self, args: ComponentActionArgs, operation: Literal["create", "update"]) -> Job:
+        parameters = args.parameters.model_dump(exclude_none=True) if args.parameters else {}
+        shown = ", ".join(f"{key}={value}" for key, value in parameters.items())
+        description = f"{args.action} component {args.component_id}" + (
+            f" ({shown})" if shown else ""
+        )
+        return run_component_action(
+            args.application_id,
+            args.component_id,
+            args.request_body(),
+            description=description,
+            timeout=args.timeout(operation),
+        )
+
+
+def _parse(props: Mapping[str, Any]) -> ComponentActionArgs:
+    inputs = {k: v for k, v in props.items() if k in ComponentActionArgs.model_fields}
+    try:
+        return ComponentActionArgs.model_validate(inputs)
+    except ValidationError as error:
+        failures = "; ".join(f"{path}: {reason}" for path, reason in _failures(error))
+        raise ServiceStageError(f"invalid component action arguments: {failures}") from None
+
+
+def _outputs(args: ComponentActionArgs, job_id: str, job_status: str) -> dict[str, Any]:
+    return {
+        **args.model_dump(mode="json", exclude_none=True),
+        "job_id": job_id,
+        "job_status": job_status,
+    }
+
+
+class ComponentAction(pulumi.dynamic.Resource, module="servicestage", name="ComponentAction"):
+    """A task run on a component: start, stop, restart, scale, rollback, rollback_current,
+    continue_deploy, check_gray_release, modify_gray_rule, sync_workload or sync_import.
+
+    The task runs when the resource is created, and runs again on every update: a change of
+    `action`, `parameters` or `triggers` (a change of `application_id` or `component_id` runs it on
+    the other component). `scale` needs ``parameters.replica`` (and ``parameters.hosts`` for a
+    component deployed on virtual machines), `rollback` needs ``parameters.version``; the other
+    tasks take no parameters. The wait for the task's job is bounded by ``timeouts.create`` and
+    ``timeouts.update`` (20 minutes by default); a job that fails fails the deployment.
+
+    Deleting the resource does nothing to the component: a stop is not followed by a start, nor a
+    scale by a scale back, because the state before the task is not the provider's to restore.
+
+    The id is the job id of the first run; ``job_id`` and ``job_status`` describe the latest one.
+    """
+
+    application_id: pulumi.Output[str]
+    component_id: pulumi.Output[str]
+    action: pulumi.Output[str]
+    parameters: pulumi.Output[dict[str, Any] | None]
+    triggers: pulumi.Output[list[Any] | None]
+    job_id: pulumi.Output[str]
+    job_status: pulumi.Output[str]
+
+    def __init__(
+        self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **args: Any
+    ) -> None:
+        props = resource_props(ComponentActionArgs, args, computed=_COMPUTED)
+        super().__init__(ComponentActionProvider(), resource_name, props, opts)

@@ -1,0 +1,678 @@
+"""Release tasks of the old release management (`/v3/{project_id}/cas/release-plans`).
+
+A release task lists components, each with its release batch (`seq`) and its full specification.
+Executing it releases the batches in ascending order through the project's core backend, so every
+component gets a real deploy job and a real component: an entry that names a component
+(`component_id`) upgrades it (a modify job), an entry without one creates and deploys a new
+component, whose id the task then records in the entry. A batch starts once every job of the
+previous one has ended; after a batch in which a component failed, `fail_strategy` `stop` ends
+the release and `continue` goes on. A component is made to fail the way any job is, with
+``emulator.jobs.plan("FAILED", component_name=...)``.
+
+Where the reference is silent the emulator decides so (the assumptions the provider makes are
+listed in `pulumi_servicestage.release_plan`):
+
+* the create body is the edit body (name, desc, fail_strategy, components) and the answer is the
+  task as GET shows it; a task starts CREATED, and an edit makes it CREATED again, with the
+  entries exactly as sent;
+* `fail_strategy` defaults to `stop`; `action` is `upgrade` when every entry names its component
+  and `create` otherwise (lanes, and with them `clone`, are not emulated);
+* while its batches run a task is RUNNING, during a rollback ROLLBACKING; it ends SUCCESS when
+  every component was released, ABORTED when an abort stopped it first, PARTIALLY_FAILED when
+  some component was released and FAILED when none was;
+* a component operation the core refuses (a changed replica count, a name in use...) fails that
+  entry at once, its error message becoming the entry's `fail_message`;
+* abort lets the running batch finish and starts no other; rollback deletes the components the
+  release created and restores the previous specification of those it upgraded, all at once;
+* executing, editing or deleting a busy task (RUNNING, ROLLBACKING) is refused, and so is
+  executing a task whose component another running task is releasing; credentials in a
+  component's source are not shown back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from functools import partial
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import (
+    CANNOT_OPERATE_IN_CURRENT_STATUS,
+    COMPONENT_IN_RELEASING,
+    PARAMETER_INVALID,
+    RELEASE_CANNOT_DELETE,
+    RELEASE_NOT_FOUND,
+    ApiError,
+)
+from ..jobs import ExecutionStatus
+from ..server import ApiCall, ApiResponse, Route, describe_validation_error
+from .models import ComponentSpec, ComponentStatus, ServiceStageBackend
+
+
+class PlanStatus(str, Enum):
+    """Release task statuses: the list page's enum, plus the two of a task at work."""
+
+    CREATED = "CREATED"
+    RUNNING = "RUNNING"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    PARTIALLY_FAILED = "PARTIALLY_FAILED"
+    ABORTED = "ABORTED"
+    ROLLBACKING = "ROLLBACKING"
+    ROLLBACK_SUCCEED = "ROLLBACK_SUCCEED"
+    ROLLBACK_FAILED = "ROLLBACK_FAILED"
+
+
+_BUSY = frozenset({PlanStatus.RUNNING, PlanStatus.ROLLBACKING})
+_ROLLBACK_FROM = frozenset(
+    {
+        PlanStatus.SUCCESS,
+        PlanStatus.FAILED,
+        PlanStatus.PARTIALLY_FAILED,
+        PlanStatus.ABORTED,
+        PlanStatus.ROLLBACK_FAILED,
+    }
+)
+_SUCCEEDED = ExecutionStatus.SUCCEEDED.value
+_FAILED = ExecutionStatus.FAILED.value
+_CREDENTIAL_KEYS = ("http_password", "http_headers")
+
+
+class PlanComponent(ComponentSpec):
+    """An entry of a release task: a component's specification, its batch and where it goes.
+
+    Fields the core component model does not know are kept, so the task shows back what it was
+    given.
+    """
+
+    model_config = ConfigDict(strict=True, extra="allow")
+
+    seq: int = Field(ge=1)
+    application_id: str = Field(min_length=1)
+    component_id: str | None = None
+    workload_name: str | None = None
+    create_mode: str | None = None
+
+    def component_spec(self) -> ComponentSpec:
+        """The part the component operations take."""
+        placement = {"seq", "application_id", "component_id", "workload_name", "create_mode"}
+        return ComponentSpec.model_validate(self.model_dump(exclude_unset=True, exclude=placement))
+
+
+class ReleasePlanBody(BaseModel):
+    """The create and edit body (edit page, Table 3)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    name: str = Field(min_length=1)
+    desc: str | None = None
+    fail_strategy: Literal["continue", "stop"] | None = None
+    components: list[PlanComponent] = Field(min_length=1)
+
+
+@dataclass
+class ComponentRelease:
+    """What the latest execution, and the rollback after it, did to one entry's component."""
+
+    version: str
+    start_time: int
+    component_id: str | None = None
+    created_component: bool = False
+    # The specification an upgrade replaced, which a rollback restores.
+    previous_spec: ComponentSpec | None = None
+    job_id: str | None = None
+    # Set once the job has ended, or at once when the component operation was refused.
+    job_status: str | None = None
+    end_time: int = 0
+    fail_message: str | None = None
+    rollback_job_id: str | None = None
+    rollback_job_status: str | None = None
+    rollback_start_time: int = 0
+    rollback_end_time: int = 0
+    rollback_fail_message: str | None = None
+
+    @property
+    def ended(self) -> bool:
+        return self.job_status is not None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.job_status == _SUCCEEDED
+
+    @property
+    def changed_component(self) -> bool:
+        """Whether a job worked on the component, so that a rollback has something to undo."""
+        return self.job_id is not None
+
+
+@dataclass
+class PlanEntry:
+    spec: PlanComponent
+    component_id: str | None
+    release: ComponentRelease | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def to_dict(self) -> dict[str, Any]:
+        shown = self.spec.model_dump(mode="json", exclude_unset=True, exclude={"component_id"})
+        for source in _sources(shown):
+            for key in _CREDENTIAL_KEYS:
+                source.pop(key, None)
+        if self.component_id is not None:
+            shown["component_id"] = shown["id"] = self.component_id
+        return shown
+
+
+def _sources(component: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    if isinstance(component.get("source"), dict):
+        yield component["source"]
+    for container in component.get("multi_containers") or []:
+        if isinstance(container, dict) and isinstance(container.get("source"), dict):
+            yield container["source"]
+
+
+@dataclass
+class ReleasePlan:
+    id: str
+    name: str
+    desc: str
+    fail_strategy: str
+    entries: list[PlanEntry]
+    creator: str
+    create_time: int
+    sequence: int
+    status: PlanStatus = PlanStatus.CREATED
+    modify_time: int = 0
+    execute_time: int = 0
+    #: The `seq` of the batch being released.
+    batch: int | None = None
+    abort_requested: bool = False
+
+    @property
+    def action(self) -> str:
+        return "upgrade" if all(entry.component_id for entry in self.entries) else "create"
+
+    @property
+    def batches(self) -> list[int]:
+        return sorted({entry.spec.seq for entry in self.entries})
+
+    def entries_in(self, seq: int) -> list[PlanEntry]:
+        return [entry for entry in self.entries if entry.spec.seq == seq]
+
+    def to_summary(self) -> dict[str, Any]:
+        """A task as the list shows it."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "action": self.action,
+            "status": self.status.value,
+            "create_time": self.create_time,
+            "modify_time": self.modify_time,
+            "execute_time": self.execute_time,
+            "creator": self.creator,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.to_summary(),
+            "desc": self.desc,
+            "fail_strategy": self.fail_strategy,
+            "components": [entry.to_dict() for entry in self.entries],
+        }
+
+
+class ReleasePlanBackend:
+    """The release tasks of one project, released through its core backend."""
+
+    def __init__(self, core: ServiceStageBackend):
+        self._core = core
+        self._plans: dict[str, ReleasePlan] = {}
+
+    def reset(self) -> None:
+        with self._core.current_state():
+            self._plans.clear()
+
+    def create_release_plan(self, body: ReleasePlanBody, *, creator: str) -> ReleasePlan:
+        with self._core.current_state():
+            plan = ReleasePlan(
+                id=str(uuid.uuid4()),
+                name=body.name,
+                desc=body.desc or "",
+                fail_strategy=body.fail_strategy or "stop",
+                entries=self._checked_entries(body.components),
+                creator=creator,
+                create_time=self._core.now_ms(),
+                sequence=self._core.next_sequence(),
+            )
+            self._plans[plan.id] = plan
+            return plan
+
+    def list_release_plans(self) -> list[ReleasePlan]:
+        """Every task, the newest first."""
+        with self._core.current_state():
+            return sorted(
+                self._plans.values(),
+                key=lambda plan: (plan.create_time, plan.sequence),
+                reverse=True,
+            )
+
+    def show_release_plan(self, plan_id: str) -> ReleasePlan:
+        with self._core.current_state():
+            return self._plan(plan_id)
+
+    def modify_release_plan(self, plan_id: str, body: ReleasePlanBody) -> ReleasePlan:
+        """Replace the task's entries and settings; it is CREATED again, ready to execute."""
+        with self._core.current_state():
+            plan = self._plan(plan_id)
+            self._check_idle(plan, "edited")
+            plan.entries = self._checked_entries(body.components)
+            plan.name = body.name
+            if body.desc is not None:
+                plan.desc = body.desc
+            if body.fail_strategy is not None:
+                plan.fail_strategy = body.fail_strategy
+            plan.status = PlanStatus.CREATED
+            plan.modify_time = self._core.now_ms()
+            return plan
+
+    def delete_release_plan(self, plan_id: str) -> None:
+        with self._core.current_state():
+            plan = self._plan(plan_id)
+            if plan.status in _BUSY:
+                raise RELEASE_CANNOT_DELETE.error(
+                    f"release task {plan.name} is {plan.status.value}"
+                )
+            del self._plans[plan_id]
+
+    def show_deploy_info(self, plan_id: str) -> dict[str, Any]:
+        """Each entry's component and the state of the jobs of the latest execution."""
+        with self._core.current_state():
+            plan = self._plan(plan_id)
+            return {"id": plan.id, "components": [self._deploy_info(e) for e in plan.entries]}
+
+    def execute_release_plan(self, plan_id: str) -> None:
+        """Start releasing the first batch; the others follow as batches end."""
+        with self._core.current_state():
+            plan = self._plan(plan_id)
+            self._check_idle(plan, "executed")
+            busy = self._components_in_other_releases(plan)
+            named = {entry.component_id: entry.name for entry in plan.entries}
+            clashing = sorted(named[component_id] for component_id in busy if component_id in named)
+            if clashing:
+                raise COMPONENT_IN_RELEASING.error(
+                    f"{', '.join(clashing)} already in another running release task"
+                )
+            for entry in plan.entries:
+                entry.release = None
+            plan.status = PlanStatus.RUNNING
+            plan.abort_requested = False
+            plan.execute_time = self._core.now_ms()
+            self._start_batch(plan, plan.batches[0])
+
+    def abort_release_plan(self, plan_id: str) -> None:
+        """Start no further batch; the task is ABORTED once the running batch has ended."""
+        with self._core.current_state():
+            plan = self._plan(plan_id)
+            if plan.status is not PlanStatus.RUNNING:
+                raise CANNOT_OPERATE_IN_CURRENT_STATUS.error(
+                    f"release task {plan.name} is {plan.status.value}, not RUNNING"
+                )
+            plan.abort_requested = True
+
+    def rollback_release_plan(self, plan_id: str) -> None:
+        """Undo what the latest execution did to each component, all components at once."""
+        with self._core.current_state():
+            plan = self._plan(plan_id)
+            if plan.status not in _ROLLBACK_FROM:
+                raise CANNOT_OPERATE_IN_CURRENT_STATUS.error(
+                    f"release task {plan.name} is {plan.status.value}: there is no ended "
+                    "release to roll back"
+                )
+            plan.status = PlanStatus.ROLLBACKING
+            # Components a previous rollback already restored are left alone.
+            undo = [
+                (entry, entry.release)
+                for entry in plan.entries
+                if entry.release
+                and entry.release.changed_component
+                and entry.release.rollback_job_status != _SUCCEEDED
+            ]
+            for _, release in undo:
+                release.rollback_job_id = release.rollback_job_status = None
+                release.rollback_fail_message = None
+                release.rollback_start_time = self._core.now_ms()
+                release.rollback_end_time = 0
+            for entry, release in undo:
+                self._roll_back(plan, entry, release)
+            self._rollback_progressed(plan)
+
+    # Releasing
+
+    def _start_batch(self, plan: ReleasePlan, seq: int) -> None:
+        plan.batch = seq
+        for entry in plan.entries_in(seq):
+            self._release(plan, entry)
+        self._batch_progressed(plan)
+
+    def _release(self, plan: ReleasePlan, entry: PlanEntry) -> None:
+        release = entry.release = ComponentRelease(
+            version=entry.spec.version,
+            start_time=self._now_ms(),
+            component_id=entry.component_id,
+        )
+        application_id = entry.spec.application_id
+        spec = entry.spec.component_spec()
+        try:
+            if entry.component_id is None:
+                component = self._core.create_component(application_id, spec, creator=plan.creator)
+                entry.component_id = release.component_id = component.id
+                release.created_component = True
+                job_id = component.last_job_id
+            else:
+                current = self._core.show_component(application_id, entry.component_id)
+                release.previous_spec = current.spec
+                job_id = self._core.modify_component(application_id, entry.component_id, spec)
+        except ApiError as refused:
+            release.job_status = _FAILED
+            release.end_time = self._now_ms()
+            release.fail_message = _error_message(refused)
+            return
+        release.job_id = job_id
+        self._core.jobs.when_ended(job_id, partial(self._component_released, plan, release))
+
+    def _component_released(
+        self,
+        plan: ReleasePlan,
+        release: ComponentRelease,
+        status: ExecutionStatus,
+        ended_at: float,
+    ) -> None:
+        release.job_status = status.value
+        release.end_time = int(ended_at * 1000)
+        if status is not ExecutionStatus.SUCCEEDED and release.job_id is not None:
+            release.fail_message = self._core.jobs.show(
+                self._core.project_id, release.job_id
+            ).failure_message
+        self._batch_progressed(plan)
+
+    def _batch_progressed(self, plan: ReleasePlan) -> None:
+        if plan.status is not PlanStatus.RUNNING or plan.batch is None:
+            return
+        releases = [entry.release for entry in plan.entries_in(plan.batch)]
+        if not all(release and release.ended for release in releases):
+            return
+        failed = any(release and not release.succeeded for release in releases)
+        later = [seq for seq in plan.batches if seq > plan.batch]
+        stopped = failed and plan.fail_strategy == "stop"
+        if later and not stopped and not plan.abort_requested:
+            self._start_batch(plan, later[0])
+        else:
+            self._finish(plan)
+
+    def _finish(self, plan: ReleasePlan) -> None:
+        released = [entry for entry in plan.entries if entry.release and entry.release.succeeded]
+        if len(released) == len(plan.entries):
+            plan.status = PlanStatus.SUCCESS
+        elif plan.abort_requested:
+            plan.status = PlanStatus.ABORTED
+        elif released:
+            plan.status = PlanStatus.PARTIALLY_FAILED
+        else:
+            plan.status = PlanStatus.FAILED
+        plan.batch = None
+
+    # Rolling back
+
+    def _roll_back(self, plan: ReleasePlan, entry: PlanEntry, release: ComponentRelease) -> None:
+        application_id = entry.spec.application_id
+        component_id = release.component_id
+        assert component_id is not None, "a component with a job has an id"
+        try:
+            if release.created_component:
+                job_id = self._core.delete_component(application_id, component_id)
+            else:
+                assert release.previous_spec is not None, "an upgrade keeps what it replaced"
+                job_id = self._core.modify_component(
+                    application_id, component_id, release.previous_spec
+                )
+        except ApiError as refused:
+            release.rollback_end_time = self._now_ms()
+            if release.created_component and refused.status == 404:
+                # Already gone: the creation is undone.
+                release.rollback_job_status = _SUCCEEDED
+                entry.component_id = None
+            else:
+                release.rollback_job_status = _FAILED
+                release.rollback_fail_message = _error_message(refused)
+            return
+        release.rollback_job_id = job_id
+        self._core.jobs.when_ended(
+            job_id, partial(self._component_rolled_back, plan, entry, release)
+        )
+
+    def _component_rolled_back(
+        self,
+        plan: ReleasePlan,
+        entry: PlanEntry,
+        release: ComponentRelease,
+        status: ExecutionStatus,
+        ended_at: float,
+    ) -> None:
+        release.rollback_job_status = status.value
+        release.rollback_end_time = int(ended_at * 1000)
+        if status is ExecutionStatus.SUCCEEDED and release.created_component:
+            # The component is gone; executing the task again creates it anew.
+            entry.component_id = None
+        elif status is not ExecutionStatus.SUCCEEDED and release.rollback_job_id is not None:
+            release.rollback_fail_message = self._core.jobs.show(
+                self._core.project_id, release.rollback_job_id
+            ).failure_message
+        self._rollback_progressed(plan)
+
+    def _rollback_progressed(self, plan: ReleasePlan) -> None:
+        if plan.status is not PlanStatus.ROLLBACKING:
+            return
+        undone = [
+            entry.release
+            for entry in plan.entries
+            if entry.release and entry.release.changed_component
+        ]
+        if any(release.rollback_job_status is None for release in undone):
+            return
+        all_undone = all(release.rollback_job_status == _SUCCEEDED for release in undone)
+        plan.status = PlanStatus.ROLLBACK_SUCCEED if all_undone else PlanStatus.ROLLBACK_FAILED
+
+    # Shown state
+
+    def _deploy_info(self, entry: PlanEntry) -> dict[str, Any]:
+        release = entry.release
+        component_id = release.component_id if release else entry.component_id
+        shown: dict[str, Any] = {
+            "job_id": None,
+            "status": self._component_status(entry.spec.application_id, component_id),
+            "job_status": None,
+            "name": entry.name,
+            "id": component_id,
+            "seq": entry.spec.seq,
+            "version": entry.spec.version,
+            "rollback_job_id": None,
+            "start_time": 0,
+            "end_time": 0,
+            "rollback_job_status": None,
+            "rollback_start_time": 0,
+            "rollback_end_time": 0,
+            "fail_message": None,
+            "rollback_fail_message": None,
+        }
+        if release is None:
+            return shown
+        return {
+            **shown,
+            "job_id": release.job_id,
+            "job_status": release.job_status or self._job_status(release.job_id),
+            "version": release.version,
+            "start_time": release.start_time,
+            "end_time": release.end_time,
+            "fail_message": release.fail_message,
+            "rollback_job_id": release.rollback_job_id,
+            "rollback_job_status": (
+                release.rollback_job_status or self._job_status(release.rollback_job_id)
+            ),
+            "rollback_start_time": release.rollback_start_time,
+            "rollback_end_time": release.rollback_end_time,
+            "rollback_fail_message": release.rollback_fail_message,
+        }
+
+    def _job_status(self, job_id: str | None) -> str | None:
+        if job_id is None:
+            return None
+        status: str = self._core.show_job_info(job_id)["job"]["execution_status"]
+        return status
+
+    def _component_status(self, application_id: str, component_id: str | None) -> str | None:
+        if component_id is None:
+            return None
+        try:
+            return self._core.show_component(application_id, component_id).status.value
+        except ApiError:
+            return ComponentStatus.DELETED.value
+
+    # Checks and lookups
+
+    def _checked_entries(self, components: list[PlanComponent]) -> list[PlanEntry]:
+        seen: set[tuple[str, str]] = set()
+        for index, spec in enumerate(components):
+            where = f"components[{index}]"
+            if (spec.application_id, spec.name) in seen:
+                raise PARAMETER_INVALID.error(
+                    f"{where}.name: component {spec.name} of application {spec.application_id} "
+                    "is already in the release task"
+                )
+            seen.add((spec.application_id, spec.name))
+            self._core.show_application(spec.application_id)
+            if spec.environment_id is not None:
+                self._core.show_environment(spec.environment_id)
+            if spec.component_id is None:
+                for required in ("environment_id", "refer_resources"):
+                    if getattr(spec, required) is None:
+                        raise PARAMETER_INVALID.error(
+                            f"{where}.{required}: Field required when the release creates the "
+                            "component (no component_id)"
+                        )
+                continue
+            component = self._core.show_component(spec.application_id, spec.component_id)
+            if component.name != spec.name:
+                raise PARAMETER_INVALID.error(
+                    f"{where}.name: component {spec.component_id} is called {component.name}"
+                )
+        return [PlanEntry(spec=spec, component_id=spec.component_id) for spec in components]
+
+    def _components_in_other_releases(self, plan: ReleasePlan) -> set[str]:
+        return {
+            entry.component_id
+            for other in self._plans.values()
+            if other is not plan and other.status in _BUSY
+            for entry in other.entries
+            if entry.component_id is not None
+        }
+
+    def _check_idle(self, plan: ReleasePlan, action: str) -> None:
+        if plan.status in _BUSY:
+            raise CANNOT_OPERATE_IN_CURRENT_STATUS.error(
+                f"release task {plan.name} is {plan.status.value} and cannot be {action}"
+            )
+
+    def _now_ms(self) -> int:
+        # During a job's effect, the moment it ended: the next batch starts then.
+        return int(self._core.jobs.now() * 1000)
+
+    def _plan(self, plan_id: str) -> ReleasePlan:
+        plan = self._plans.get(plan_id)
+        if plan is None:
+            raise RELEASE_NOT_FOUND.error(plan_id)
+        return plan
+
+
+def _error_message(error: ApiError) -> str:
+    return str(error.body.get("error_msg") or error)
+
+
+class ReleasePlanApi:
+    """The old release management operations (Create, Edit, Delete, List, Get, Deploy-info,
+    Execute, Rollback, Abort)."""
+
+    def __init__(self, backend_for: Callable[[str], ReleasePlanBackend]):
+        self._backend_for = backend_for
+
+    def routes(self) -> list[Route]:
+        plans = "/v3/<project_id>/cas/release-plans"
+        plan = f"{plans}/<release_plan_id>"
+        return [
+            Route("POST", plans, self.create_release_plan),
+            Route("GET", plans, self.list_release_plans),
+            Route("GET", plan, self.show_release_plan),
+            Route("PUT", plan, self.modify_release_plan),
+            Route("DELETE", plan, self.delete_release_plan),
+            Route("GET", f"{plan}/deploy-info", self.show_deploy_info),
+            Route("POST", f"{plan}/execute", self.execute_release_plan),
+            Route("POST", f"{plan}/rollback", self.rollback_release_plan),
+            Route("POST", f"{plan}/abort", self.abort_release_plan),
+        ]
+
+    def create_release_plan(self, call: ApiCall) -> ApiResponse:
+        plan = self._backend(call).create_release_plan(_parse(call), creator=call.user_name)
+        return ApiResponse(200, plan.to_dict())
+
+    def list_release_plans(self, call: ApiCall) -> ApiResponse:
+        plans = self._backend(call).list_release_plans()
+        return ApiResponse(
+            200, {"release_plans": [plan.to_summary() for plan in plans], "count": len(plans)}
+        )
+
+    def show_release_plan(self, call: ApiCall) -> ApiResponse:
+        return ApiResponse(200, self._backend(call).show_release_plan(_plan_id(call)).to_dict())
+
+    def modify_release_plan(self, call: ApiCall) -> ApiResponse:
+        plan = self._backend(call).modify_release_plan(_plan_id(call), _parse(call))
+        return ApiResponse(200, plan.to_dict())
+
+    def delete_release_plan(self, call: ApiCall) -> ApiResponse:
+        self._backend(call).delete_release_plan(_plan_id(call))
+        return ApiResponse(200)
+
+    def show_deploy_info(self, call: ApiCall) -> ApiResponse:
+        return ApiResponse(200, self._backend(call).show_deploy_info(_plan_id(call)))
+
+    def execute_release_plan(self, call: ApiCall) -> ApiResponse:
+        self._backend(call).execute_release_plan(_plan_id(call))
+        return ApiResponse(200)
+
+    def rollback_release_plan(self, call: ApiCall) -> ApiResponse:
+        self._backend(call).rollback_release_plan(_plan_id(call))
+        return ApiResponse(200)
+
+    def abort_release_plan(self, call: ApiCall) -> ApiResponse:
+        self._backend(call).abort_release_plan(_plan_id(call))
+        return ApiResponse(200)
+
+    def _backend(self, call: ApiCall) -> ReleasePlanBackend:
+        return self._backend_for(call.project_id)
+
+
+def _plan_id(call: ApiCall) -> str:
+    return call.path_params["release_plan_id"]
+
+
+def _parse(call: ApiCall) -> ReleasePlanBody:
+    if not call.body.strip():
+        raise PARAMETER_INVALID.error("request body is required")
+    try:
+        return ReleasePlanBody.model_validate_json(call.body)
+    except ValidationError as error:
+        raise PARAMETER_INVALID.error(describe_validation_error(error)) from None

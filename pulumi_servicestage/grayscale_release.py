@@ -1,0 +1,396 @@
+"""ASM grayscale releases (`/v2/meshes/{mesh_id}/namespaces/{namespace}/releases`).
+
+A release runs a grayscale version of one workload (Kubernetes Deployment) of a mesh service next
+to the original version. ASM works on it in the background: create waits until the release's
+phase is ``Running``, and a change of `version` or `gray_deployments` is sent with PUT and waited
+for in the same way. A release whose phase becomes ``Failed`` while it is being created is ended
+again (cancelled), so nothing is left behind.
+
+Delete ends the release with `delete_action`: ``cancel`` gives all traffic back to the original
+version, ``end`` gives it all to the grayscale version; it waits until the release is gone.
+
+ASM's paths carry no project: requests name it in the ``X-Project-Id`` header, and errors come
+as ``errorCode``/``errorMsg``, which the client reads like ServiceStage's.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, ClassVar, Literal
+
+import pulumi
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from ._common import matching
+from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource
+from ._lookup import LookupResult, program_clients
+from .client.errors import NotFoundError, ServiceStageError
+from .jobs import PollSchedule
+
+KIND = "Release"
+API_VERSION = "asm/v2"
+RUNNING = "running"
+FAILED = "failed"
+
+# The rule of the API reference (ReleaseMetadata.name).
+ReleaseName = Annotated[
+    str,
+    matching(
+        r"[a-z][a-z0-9-]{2,62}[a-z0-9]",
+        "name must be 4 to 64 lower-case letters, digits or hyphens (-), starting with a letter "
+        "and not ending with a hyphen",
+    ),
+]
+# The other names are Kubernetes object names, whose rules the cluster enforces.
+NamespaceName = Annotated[
+    str,
+    matching(
+        r"(?=.{1,63}\Z)[a-z0-9]([-a-z0-9]*[a-z0-9])?",
+        "namespace must be a Kubernetes namespace name: 1 to 63 lower-case letters, digits or "
+        "hyphens (-), starting and ending with a letter or digit",
+    ),
+]
+ServiceName = Annotated[
+    str,
+    matching(
+        r"(?=.{1,63}\Z)[a-z]([-a-z0-9]*[a-z0-9])?",
+        "service_name must be a Kubernetes service name: 1 to 63 lower-case letters, digits or "
+        "hyphens (-), starting with a letter and ending with a letter or digit",
+    ),
+]
+DeploymentName = Annotated[
+    str,
+    matching(
+        r"(?=.{1,253}\Z)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*",
+        "deployment_name must be a Kubernetes workload name: at most 253 lower-case letters, "
+        "digits, hyphens (-) or dots (.), starting and ending with a letter or digit",
+    ),
+]
+# ASM tells the versions apart by the pods' `version` label, so a version is a label value.
+Version = Annotated[
+    str,
+    matching(
+        r"(?=.{1,63}\Z)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?",
+        "version must be a Kubernetes label value: 1 to 63 letters, digits, hyphens (-), "
+        "underscores (_) or dots (.), starting and ending with a letter or digit",
+    ),
+]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+def _is_deployment(template: dict[str, Any]) -> dict[str, Any]:
+    kind = template.get("kind", "Deployment")
+    if kind != "Deployment":
+        raise PydanticCustomError(
+            "deployment_kind",
+            "template must be a Kubernetes Deployment (kind Deployment), not {kind}",
+            {"kind": kind},
+        )
+    return template
+
+
+class GrayDeployment(BaseModel):
+    """A grayscale workload: the Deployment to run the grayscale version with, and its cluster."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cluster_id: NonEmpty
+    template: Annotated[dict[str, Any], AfterValidator(_is_deployment)]
+
+
+class GrayscaleReleaseArgs(ResourceArgs):
+    mesh_id: NonEmpty
+    namespace: NamespaceName
+    name: ReleaseName
+    service_name: ServiceName
+    cluster_id: NonEmpty
+    deployment_name: DeploymentName
+    version: Version
+    type: NonEmpty | None = None
+    gray_deployments: Annotated[list[GrayDeployment], Field(min_length=1)]
+    delete_action: Literal["cancel", "end"] | None = Field(
+        default=None,
+        description=(
+            "How deleting the resource ends the release: `cancel` (the default) gives all "
+            "traffic back to the original version, `end` gives it all to the grayscale version."
+        ),
+    )
+
+
+class ReleaseFailedError(ServiceStageError):
+    """The release's phase became ``Failed`` while it was being created, changed or ended."""
+
+
+class ReleaseTimeoutError(ServiceStageError):
+    """The release had not reached the awaited phase when the wait's time limit ran out."""
+
+
+class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
+    args_model = GrayscaleReleaseArgs
+    noun = "grayscale release"
+    service = "asm"
+    collection_path = "/v2/meshes/{mesh_id}/namespaces/{namespace}/releases"
+    id_fields = ("mesh_id", "namespace", "release_id")
+    # Only the grayscale version (its number and workloads) can change in place.
+    replace_on = frozenset(
+        {"mesh_id", "namespace", "name", "service_name", "cluster_id", "deployment_name", "type"}
+    )
+    computed = ("phase", "start_time", "update_time")
+    # Chosen by the user for the delete and never sent to ASM: refresh keeps it.
+    write_only = frozenset({"delete_action"})
+
+    def replace_needs_delete_first(self) -> bool:
+        # A replacement keeps the workload, which can be in only one release at a time.
+        return True
+
+    # -- bodies and answers ------------------------------------------------------------------------
+
+    def create_body(self, args: GrayscaleReleaseArgs) -> dict[str, Any]:
+        spec: dict[str, Any] = {
+            "serviceName": args.service_name,
+            "clusterID": args.cluster_id,
+            "deploymentName": args.deployment_name,
+            "version": args.version,
+            "grayDeployments": [
+                {"clusterID": gray.cluster_id, "template": whole_numbers_as_ints(gray.template)}
+                for gray in args.gray_deployments
+            ],
+        }
+        if args.type is not None:
+            spec["type"] = args.type
+        return {
+            "kind": KIND,
+            "apiVersion": API_VERSION,
+            "metadata": {"name": args.name, "meshID": args.mesh_id, "namespace": args.namespace},
+            "spec": spec,
+        }
+
+    def update_body(self, args: GrayscaleReleaseArgs) -> dict[str, Any]:
+        return self.create_body(args)
+
+    def computed_outputs(self, server: Mapping[str, Any]) -> dict[str, Any]:
+        status = server.get("status") or {}
+        return {
+            "phase": status.get("phase"),
+            "start_time": status.get("startTime"),
+            "update_time": status.get("updateTime"),
+        }
+
+    def _inputs_from_server(
+        self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
+    ) -> dict[str, Any]:
+        return super()._inputs_from_server(release_fields(server), known, ref)
+
+    def _api_fields_differ(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        # The delete action is used only when the release ends; changing it needs no request.
+        def sent(props: Mapping[str, Any]) -> dict[str, Any]:
+            return {key: value for key, value in props.items() if key != "delete_action"}
+
+        return super()._api_fields_differ(sent(olds), sent(news))
+
+    # -- the steps ---------------------------------------------------------------------------------
+
+    def _create_object(self, args: GrayscaleReleaseArgs) -> ObjectRef:
+        answer = self._client().post(self._collection(args), self.create_body(args)) or {}
+        uid = (answer.get("metadata") or {}).get("uid") if isinstance(answer, dict) else None
+        if not uid:
+            raise ServiceStageError(
+                f"ASM created the grayscale release {args.name!r} but its answer has no "
+                f"`metadata.uid`: {answer}"
+            )
+        ref = self._ref_for_new(args, str(uid))
+        try:
+            self._wait_until_running(ref, args, step="create it", timeout_name="create")
+        except (ReleaseFailedError, ReleaseTimeoutError) as failure:
+            self._clean_up_failed_create(ref, args, failure)
+        return ref
+
+    def _update_object(self, ref: ObjectRef, args: GrayscaleReleaseArgs) -> None:
+        self._client().put(self._item(ref), self.update_body(args))
+        self._wait_until_running(
+            ref, args, step=f"change it to version {args.version!r}", timeout_name="update"
+        )
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        action = "end" if props.get("delete_action") == "end" else "cancel"
+        timeout = self._parse_lenient(props).timeout("delete")
+        self._delete_object(self._ref_from_id(id_), timeout=timeout, action=action)
+
+    def _delete_object(self, ref: ObjectRef, *, timeout: float, action: str = "cancel") -> None:
+        """End the release with `action` and wait until it is gone.
+
+        The default serves a failed create: cancelling leaves all traffic with the original
+        version, which never stopped serving.
+        """
+        try:
+            self._client().delete(self._item(ref), params={"action": action})
+        except NotFoundError:
+            return
+        self._wait(
+            ref,
+            step=f"{action} it",
+            timeout=timeout,
+            timeout_name="delete",
+            settled=lambda release: release is None,
+        )
+
+    def _wait_until_running(
+        self, ref: ObjectRef, args: GrayscaleReleaseArgs, *, step: str, timeout_name: str
+    ) -> None:
+        def runs_the_requested_version(release: Mapping[str, Any] | None) -> bool:
+            # A release still running its former version has not taken the change up yet.
+            return (
+                release is not None
+                and _phase(release).lower() == RUNNING
+                and (release.get("spec") or {}).get("version") == args.version
+            )
+
+        self._wait(
+            ref,
+            step=step,
+            timeout=args.timeout(timeout_name),
+            timeout_name=timeout_name,
+            settled=runs_the_requested_version,
+        )
+
+    def _wait(
+        self,
+        ref: ObjectRef,
+        *,
+        step: str,
+        timeout: float,
+        timeout_name: str,
+        settled: Callable[[Mapping[str, Any] | None], bool],
+    ) -> None:
+        """Poll the release until `settled` (given None once it is gone) says the `step` is done.
+
+        Raises ReleaseFailedError when the phase becomes Failed, ReleaseTimeoutError when
+        `timeout` seconds pass first.
+        """
+        deadline = time.monotonic() + timeout
+        for interval in PollSchedule().intervals():
+            try:
+                release: dict[str, Any] | None = self._fetch(ref)
+            except NotFoundError:
+                release = None
+            if settled(release):
+                return
+            if release is None:
+                raise ReleaseFailedError(
+                    f"grayscale release {ref.resource_id()} disappeared while ASM was to {step}"
+                )
+            if _phase(release).lower() == FAILED:
+                reason = (release.get("status") or {}).get("message") or "ASM gave no reason"
+                raise ReleaseFailedError(
+                    f"grayscale release {ref.resource_id()}: ASM could not {step}; its phase "
+                    f"became {_phase(release)}: {reason}"
+                )
+            if time.monotonic() + interval > deadline:
+                raise ReleaseTimeoutError(
+                    f"grayscale release {ref.resource_id()} was still "
+                    f"{_phase(release) or 'without a phase'} {timeout:g} s after ASM was asked "
+                    f"to {step}; raise this resource's `timeouts.{timeout_name}` to wait longer"
+                )
+            time.sleep(interval)
+
+
+def _phase(release: Mapping[str, Any]) -> str:
+    return str((release.get("status") or {}).get("phase") or "")
+
+
+def release_fields(release: Mapping[str, Any]) -> dict[str, Any]:
+    """ASM's Release object flattened to this package's field names."""
+    metadata = release.get("metadata") or {}
+    spec = release.get("spec") or {}
+    return {
+        "mesh_id": metadata.get("meshID"),
+        "namespace": metadata.get("namespace"),
+        "name": metadata.get("name"),
+        "service_name": spec.get("serviceName"),
+        "cluster_id": spec.get("clusterID"),
+        "deployment_name": spec.get("deploymentName"),
+        "version": spec.get("version"),
+        "type": spec.get("type"),
+        "gray_deployments": [
+            {"cluster_id": gray.get("clusterID"), "template": gray.get("template")}
+            for gray in spec.get("grayDeployments") or []
+        ],
+    }
+
+
+def whole_numbers_as_ints(value: Any) -> Any:
+    """`value` with floats that are whole numbers turned into ints, at any depth.
+
+    The engine hands every number over as a float, and Kubernetes rejects `replicas: 2.0`.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: whole_numbers_as_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers_as_ints(item) for item in value]
+    return value
+
+
+class GrayscaleRelease(RestResource, module="servicestage", name="GrayscaleRelease"):
+    """An ASM grayscale release of a mesh service's workload.
+
+    Its id is ``<mesh_id>/<namespace>/<release_id>``.
+    """
+
+    provider_class: ClassVar[Any] = GrayscaleReleaseProvider
+
+    mesh_id: pulumi.Output[str]
+    namespace: pulumi.Output[str]
+    release_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    service_name: pulumi.Output[str]
+    cluster_id: pulumi.Output[str]
+    deployment_name: pulumi.Output[str]
+    version: pulumi.Output[str]
+    type: pulumi.Output[str | None]
+    gray_deployments: pulumi.Output[list[dict[str, Any]]]
+    delete_action: pulumi.Output[str | None]
+    phase: pulumi.Output[str]
+    start_time: pulumi.Output[str]
+    update_time: pulumi.Output[str]
+
+
+class GrayscaleReleaseInfo(LookupResult):
+    id: str
+    mesh_id: str
+    namespace: str
+    name: str
+    service_name: str | None = None
+    cluster_id: str | None = None
+    deployment_name: str | None = None
+    version: str | None = None
+    type: str | None = None
+    gray_deployments: list[dict[str, Any]] | None = None
+    phase: str | None = None
+    start_time: str | None = None
+    update_time: str | None = None
+
+
+def get_grayscale_releases(
+    mesh_id: str, *, namespace: str | None = None, name: str | None = None
+) -> list[GrayscaleReleaseInfo]:
+    """The grayscale releases of a mesh, optionally only those in `namespace` or called `name`."""
+    answer = program_clients().asm.get(f"/v2/meshes/{mesh_id}/releases") or {}
+    found = [
+        GrayscaleReleaseInfo.from_api(
+            {
+                **release_fields(item),
+                "id": (item.get("metadata") or {}).get("uid"),
+                **GrayscaleReleaseProvider().computed_outputs(item),
+            }
+        )
+        for item in answer.get("items") or []
+    ]
+    return [
+        release
+        for release in found
+        if namespace in (None, release.namespace) and name in (None, release.name)
+    ]

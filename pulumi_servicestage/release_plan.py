@@ -1,0 +1,638 @@
+"""ServiceStage release tasks (`/v3/{project_id}/cas/release-plans`, old release management).
+
+A release task deploys components batch by batch: each component carries its release batch
+(`seq`) and its full specification (the models of `Component`). Creating the resource creates the
+task and, unless `execute` is false, executes it and waits until the task has ended and every
+component's job in `deploy-info` has finished. An update edits the task (PUT) and executes it
+again the same way; a change of the provider settings alone (`timeouts`, `rollback_on_failure`,
+`abort_on_timeout`, `execute` turned off) touches nothing. Deleting the resource deletes the task
+(the components it deployed stay), waiting while the service refuses because a release is running.
+
+A release in which a component fails raises an error naming each failed component with its
+`fail_message`, and, under `fail_strategy` `stop`, the batch that stopped the release. With
+`rollback_on_failure` the task is then rolled back, with `abort_on_timeout` a release still running
+when the wait runs out is aborted; both are waited on, within the same timeout again.
+
+A create whose release fails never loses track of the task: when nothing was changed, or the
+rollback undid it, the task is deleted again; otherwise it is kept, as the record of what it
+released, and the error names it and the components it changed, and says how to take it over
+with `adopt_id` (executing it again then upgrades the components it created instead of creating
+them twice).
+
+Assumptions where the stored pages are silent:
+
+* The create page (POST .../release-plans) is not stored. Its body is taken to be the edit body
+  (name, desc, fail_strategy, components, where the component table is the one GET shows), as
+  the get and edit pages show the same task object; the new task's id is read from the answer's
+  `id` (the task as GET shows it) or, failing that, from the one task of that name.
+* An entry's `component_id` names the component it upgrades; an entry without one makes the
+  release create the component in `application_id`, and the task records the new id in the
+  entry's `component_id`, which every later edit sends back (the edit page marks it mandatory).
+* A release has ended when the task's status is SUCCESS, FAILED, PARTIALLY_FAILED, ABORTED,
+  ROLLBACK_SUCCEED or ROLLBACK_FAILED (the list page's enum but CREATED), its execution time has
+  changed or it was seen busy since the execute call, and no job in deploy-info is still running.
+
+The lookup `get_release_plans()` is defined here too.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+import pulumi
+from pulumi.dynamic import CreateResult, UpdateResult
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+from typing_extensions import Self
+
+from ._lifecycle import LOCAL_FIELDS, ObjectRef, ResourceArgs, RestProvider, RestResource, _plain
+from ._lookup import LookupResult, get_one, project_path
+from .client.errors import APIStatusError, NotFoundError, ServiceStageError
+from .component_spec import SECRET_PATHS, ComponentSpec
+from .jobs import FAILED_STATES, SUCCEEDED, PollSchedule
+
+#: Task statuses after a release (list page enum); CREATED is a task not executed since its edit.
+RELEASE_ENDED = frozenset(
+    {"SUCCESS", "FAILED", "PARTIALLY_FAILED", "ABORTED", "ROLLBACK_SUCCEED", "ROLLBACK_FAILED"}
+)
+ROLLBACK_SUCCEEDED = "ROLLBACK_SUCCEED"
+ROLLBACK_ENDED = frozenset({ROLLBACK_SUCCEEDED, "ROLLBACK_FAILED"})
+_JOB_ENDED = FAILED_STATES | {SUCCEEDED}
+
+#: Arguments that steer the provider: they are not part of the task.
+RELEASE_SETTINGS = frozenset({"execute", "rollback_on_failure", "abort_on_timeout"})
+#: Arguments that make up the task; a change of any of them is an edit.
+TASK_FIELDS = ("name", "description", "fail_strategy", "components")
+
+RELEASE_SECRET_PATHS = tuple(f"components.*.{path}" for path in SECRET_PATHS)
+
+
+class ReleaseComponent(ComponentSpec):
+    """A component of a release task: its full specification, its batch and where it goes."""
+
+    seq: int = Field(ge=1, description="Release batch; batches are released in ascending order.")
+    application_id: str = Field(min_length=1)
+    component_id: str | None = Field(
+        default=None,
+        description=(
+            "The component the release upgrades; left out, the release creates the component "
+            "in application_id."
+        ),
+    )
+    workload_name: str | None = None
+    create_mode: str | None = Field(
+        default=None, description="Left out (the default), the release creates and deploys."
+    )
+
+
+class ReleasePlanArgs(ResourceArgs):
+    name: str = Field(min_length=1)
+    description: str | None = None
+    fail_strategy: Literal["continue", "stop"] | None = Field(
+        default=None,
+        description="After a batch in which a component failed: stop the release, or go on.",
+    )
+    components: list[ReleaseComponent] = Field(min_length=1)
+    # The settings default to None, not to their meaning, so that leaving one out and setting
+    # it to its default do not differ.
+    execute: bool | None = Field(
+        default=None,
+        description="Whether creating or changing the task executes it; true when left out.",
+    )
+    rollback_on_failure: bool | None = Field(
+        default=None, description="Roll the task back when its release fails (and wait)."
+    )
+    abort_on_timeout: bool | None = Field(
+        default=None,
+        description="Abort a release still running when the wait runs out (and wait for it).",
+    )
+
+    @property
+    def executes(self) -> bool:
+        return self.execute is not False
+
+    @model_validator(mode="after")
+    def _each_component_once(self) -> Self:
+        first_at: dict[tuple[str, str], int] = {}
+        errors = []
+        for index, component in enumerate(self.components):
+            first = first_at.setdefault((component.application_id, component.name), index)
+            if first != index:
+                errors.append(
+                    InitErrorDetails(
+                        type=PydanticCustomError(
+                            "release_rule",
+                            "component {name} of application {application} is already "
+                            "components[{first}]: a release task lists each component once",
+                            {
+                                "name": component.name,
+                                "application": component.application_id,
+                                "first": first,
+                            },
+                        ),
+                        loc=("components", index, "name"),
+                        input=component.name,
+                    )
+                )
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
+
+@dataclass(frozen=True)
+class ReleaseState:
+    """A task (GET) and its components' jobs (deploy-info), read one after the other."""
+
+    plan: Mapping[str, Any]
+    #: The deploy-info entries, normalised (see `_deployment`).
+    deployments: list[dict[str, Any]]
+
+    @classmethod
+    def from_api(cls, plan: Mapping[str, Any], deploy_info: Mapping[str, Any]) -> ReleaseState:
+        application_ids: dict[tuple[Any, int | None], str | None] = {}
+        for entry in plan.get("components") or []:
+            key = (entry.get("name"), _as_int(entry.get("seq")))
+            # Two entries of one name in one batch (in two applications) cannot be told apart.
+            application_ids[key] = None if key in application_ids else entry.get("application_id")
+        deployments = [
+            _deployment(raw, application_ids) for raw in deploy_info.get("components") or []
+        ]
+        return cls(plan, deployments)
+
+    @property
+    def status(self) -> str:
+        return str(self.plan.get("status") or "UNKNOWN")
+
+    @property
+    def title(self) -> str:
+        return f"release task {self.plan.get('name')!r} ({self.plan.get('id')})"
+
+    def jobs_running(self) -> list[dict[str, Any]]:
+        return [d for d in self.deployments if d["job_id"] and not _job_ended(d["job_status"])]
+
+    def rollbacks_running(self) -> list[dict[str, Any]]:
+        return [
+            d
+            for d in self.deployments
+            if d["rollback_job_id"] and not _job_ended(d["rollback_job_status"])
+        ]
+
+    def failed(self) -> list[dict[str, Any]]:
+        return [d for d in self.deployments if _job_failed(d["job_status"])]
+
+    def not_released(self) -> list[dict[str, Any]]:
+        return [d for d in self.deployments if not d["job_id"] and not d["job_status"]]
+
+    def changed(self) -> list[dict[str, Any]]:
+        """Components a job of the latest release worked on."""
+        return [d for d in self.deployments if d["job_id"]]
+
+    @property
+    def released_all(self) -> bool:
+        return self.status == "SUCCESS" and all(
+            str(d["job_status"] or "").upper() == SUCCEEDED for d in self.deployments
+        )
+
+    def server_view(self) -> dict[str, Any]:
+        """The task with the argument names of this resource, and `deploy_info`."""
+        return {**self.plan, "description": self.plan.get("desc"), "deploy_info": self.deployments}
+
+
+def _deployment(
+    raw: Mapping[str, Any], application_ids: Mapping[tuple[Any, int | None], str | None]
+) -> dict[str, Any]:
+    seq = _as_int(raw.get("seq"))
+    return {
+        "name": raw.get("name"),
+        "seq": seq,
+        "application_id": application_ids.get((raw.get("name"), seq)),
+        "component_id": raw.get("id"),
+        "version": raw.get("version"),
+        "job_id": raw.get("job_id"),
+        "job_status": raw.get("job_status"),
+        "status": raw.get("status"),
+        "fail_message": raw.get("fail_message"),
+        "start_time": raw.get("start_time"),
+        "end_time": raw.get("end_time"),
+        "rollback_job_id": raw.get("rollback_job_id"),
+        "rollback_job_status": raw.get("rollback_job_status"),
+        "rollback_fail_message": raw.get("rollback_fail_message"),
+    }
+
+
+def _as_int(value: Any) -> int | None:
+    # deploy-info documents `seq` as a String, while its example sends a number.
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _job_ended(status: Any) -> bool:
+    return str(status or "").upper() in _JOB_ENDED
+
+
+def _job_failed(status: Any) -> bool:
+    return str(status or "").upper() in FAILED_STATES
+
+
+def _label(deployment: Mapping[str, Any]) -> str:
+    return f"{deployment['name']!r} (batch {deployment['seq']})"
+
+
+def _labels(deployments: list[dict[str, Any]]) -> str:
+    return ", ".join(_label(d) for d in deployments)
+
+
+def _failure_text(state: ReleaseState) -> str:
+    failed = state.failed()
+    parts = [f"{state.title} ended {state.status}"]
+    parts += [
+        f"component {_label(d)} failed: {d['fail_message'] or d['job_status']}" for d in failed
+    ]
+    skipped = state.not_released()
+    strategy = state.plan.get("fail_strategy")
+    if failed and skipped and strategy == "stop":
+        stopped_at = min((d["seq"] for d in failed if d["seq"] is not None), default="?")
+        parts.append(
+            f"with fail_strategy 'stop', batch {stopped_at} stopped the release; "
+            f"not released: {_labels(skipped)}"
+        )
+    elif skipped:
+        parts.append(f"not released: {_labels(skipped)}")
+    elif failed and strategy == "continue":
+        parts.append("with fail_strategy 'continue', the release went on with the other batches")
+    return "; ".join(parts)
+
+
+def _still_running_text(state: ReleaseState, timeout: float, operation: str) -> str:
+    running = ", ".join(
+        f"{_label(d)} (job {d['job_id']}, {d['job_status']})" for d in state.jobs_running()
+    )
+    waiting = state.not_released()
+    return (
+        f"{state.title} was still {state.status} after {timeout:g} s"
+        + (f"; running: {running}" if running else "")
+        + (f"; not released yet: {_labels(waiting)}" if waiting else "")
+        + f"; raise this resource's `timeouts.{operation}` to wait longer"
+    )
+
+
+class ReleaseError(ServiceStageError):
+    """A release (or the abort or rollback after it) did not release every component."""
+
+    def __init__(self, message: str, state: ReleaseState) -> None:
+        self.state = state
+        super().__init__(message)
+
+
+class _StillGoing(Exception):
+    def __init__(self, state: ReleaseState) -> None:
+        self.state = state
+
+
+def _run_ended(before: ReleaseState) -> Callable[[ReleaseState], bool]:
+    """Whether the release that an execute call started after `before` has ended.
+
+    An ended status on its own may still be the previous release's, until the execution time has
+    changed or the task was seen busy.
+    """
+    seen_busy = False
+
+    def ended(state: ReleaseState) -> bool:
+        nonlocal seen_busy
+        if state.status not in RELEASE_ENDED:
+            seen_busy = True
+            return False
+        started = seen_busy or state.plan.get("execute_time") != before.plan.get("execute_time")
+        return started and not state.jobs_running()
+
+    return ended
+
+
+def _abort_ended(state: ReleaseState) -> bool:
+    return state.status in RELEASE_ENDED and not state.jobs_running()
+
+
+def _rollback_ended(state: ReleaseState) -> bool:
+    return state.status in ROLLBACK_ENDED and not state.rollbacks_running()
+
+
+class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
+    args_model = ReleasePlanArgs
+    noun = "release task"
+    collection_path = "/v3/{project_id}/cas/release-plans"
+    id_fields = ("release_plan_id",)
+    computed = (
+        "status",
+        "action",
+        "creator",
+        "create_time",
+        "modify_time",
+        "execute_time",
+        "deploy_info",
+    )
+    write_only = frozenset(RELEASE_SECRET_PATHS)
+
+    # -- the dynamic provider interface ------------------------------------------------------------
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        args = self._parse(props)
+        if args.adopt_id:
+            ref = self._ref_from_id(args.adopt_id)
+            self._adopt_plan(ref, args)
+        else:
+            ref = self._create_plan(args)
+        return CreateResult(ref.resource_id(), self._outputs(args, ref, self._fetch(ref)))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        args = self._parse(news)
+        ref = self._ref_from_id(id_)
+        edited = any(_plain(olds.get(field)) != _plain(news.get(field)) for field in TASK_FIELDS)
+        if edited:
+            self._edit(ref, args, self._state(ref))
+        if args.executes and (edited or olds.get("execute") is False):
+            self._release(ref, args, "update")
+        return UpdateResult(self._outputs(args, ref, self._fetch(ref)))
+
+    # -- requests ----------------------------------------------------------------------------------
+
+    def create_body(self, args: ReleasePlanArgs) -> dict[str, Any]:
+        return self._request_body(args, known_component_ids={})
+
+    def _request_body(
+        self, args: ReleasePlanArgs, *, known_component_ids: Mapping[tuple[str, str], str]
+    ) -> dict[str, Any]:
+        body = self._body(args, exclude=LOCAL_FIELDS | RELEASE_SETTINGS)
+        if "description" in body:
+            body["desc"] = body.pop("description")
+        body["components"] = [
+            _with_known_id(component, known_component_ids) for component in body["components"]
+        ]
+        return body
+
+    def _create_plan(self, args: ReleasePlanArgs) -> ObjectRef:
+        answer = self._client().post(self._collection(args), self.create_body(args))
+        ref = ObjectRef({"release_plan_id": self._created_id(answer, args)})
+        if args.executes:
+            try:
+                self._release(ref, args, "create")
+            except ServiceStageError as failure:
+                self._clean_up_failed_release(ref, args, failure)
+        return ref
+
+    def _created_id(self, answer: Any, args: ReleasePlanArgs) -> str:
+        own_id = answer.get("id") if isinstance(answer, dict) else None
+        if own_id:
+            return str(own_id)
+        # The create page is not stored: should its answer lack the id, the name finds the task.
+        listed = self._client().get(self._collection(args)) or {}
+        named = [
+            str(plan.get("id"))
+            for plan in listed.get("release_plans") or []
+            if plan.get("name") == args.name
+        ]
+        if len(named) == 1:
+            return named[0]
+        raise ServiceStageError(
+            f"the service created release task {args.name!r}, but its answer has no `id` "
+            f"({answer!r}) and {len(named)} release tasks have that name "
+            f"({', '.join(named) or 'none'}): take the new one over by setting adopt_id to its "
+            "id"
+        )
+
+    def _adopt_plan(self, ref: ObjectRef, args: ReleasePlanArgs) -> None:
+        try:
+            state = self._state(ref)
+        except NotFoundError:
+            raise ServiceStageError(
+                f"adopt_id {ref.resource_id()!r}: no such release task"
+            ) from None
+        wanted = self._body(args, exclude=LOCAL_FIELDS | RELEASE_SETTINGS)
+        current = self._inputs_from_server(state.server_view(), wanted, ref)
+        edited = _plain(current) != _plain(wanted)
+        if edited:
+            self._edit(ref, args, state)
+        if args.executes and (edited or not state.released_all):
+            self._release(ref, args, "create")
+
+    def _edit(self, ref: ObjectRef, args: ReleasePlanArgs, state: ReleaseState) -> None:
+        # The task records the components its releases created: sending their ids back makes
+        # the next release upgrade them rather than create them twice.
+        known = {
+            (str(entry.get("application_id")), str(entry.get("name"))): str(entry["component_id"])
+            for entry in state.plan.get("components") or []
+            if entry.get("component_id")
+        }
+        self._client().put(self._item(ref), self._request_body(args, known_component_ids=known))
+
+    def _delete_object(self, ref: ObjectRef, *, timeout: float) -> None:
+        """Delete the task, waiting while the service refuses because of its state (409)."""
+        deadline = time.monotonic() + timeout
+        for interval in PollSchedule().intervals():
+            try:
+                self._client().delete(self._item(ref))
+                return
+            except NotFoundError:
+                return
+            except APIStatusError as refused:
+                if refused.status_code != 409:
+                    raise
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ServiceStageError(
+                        f"release task {ref.resource_id()} was not deleted: the service still "
+                        f"refused after {timeout:g} s ({refused.error_code} "
+                        f"{refused.error_msg}). Let its release end, or abort it "
+                        "(POST .../abort), then delete again; raise this resource's "
+                        "`timeouts.delete` to wait longer"
+                    ) from None
+                time.sleep(min(interval, remaining))
+
+    def _fetch(self, ref: ObjectRef) -> dict[str, Any]:
+        return self._state(ref).server_view()
+
+    def _state(self, ref: ObjectRef) -> ReleaseState:
+        client, item = self._client(), self._item(ref)
+        plan = client.get(item) or {}
+        deploy_info = client.get(f"{item}/deploy-info") or {}
+        return ReleaseState.from_api(plan, deploy_info)
+
+    def _inputs_from_server(
+        self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
+    ) -> dict[str, Any]:
+        inputs = super()._inputs_from_server(server, known, ref)
+        settings = {key: known[key] for key in RELEASE_SETTINGS if key in known}
+        return {**inputs, **settings}
+
+    # -- releasing ---------------------------------------------------------------------------------
+
+    def _release(self, ref: ObjectRef, args: ReleasePlanArgs, operation: str) -> None:
+        """Execute the task and wait for the release; raise ReleaseError unless all is released."""
+        timeout = args.timeout(operation)
+        before = self._state(ref)
+        self._client().post(f"{self._item(ref)}/execute")
+        try:
+            state = self._wait(ref, _run_ended(before), timeout)
+        except _StillGoing as going:
+            state = going.state
+            message = _still_running_text(state, timeout, operation)
+            if not args.abort_on_timeout:
+                raise ReleaseError(message, state) from None
+            state, outcome = self._abort(ref, timeout)
+            message += outcome
+            if not _abort_ended(state):
+                raise ReleaseError(message, state) from None
+        else:
+            if state.released_all:
+                return
+            message = _failure_text(state)
+        if args.rollback_on_failure:
+            state, outcome = self._roll_back(ref, timeout)
+            message += outcome
+        raise ReleaseError(message, state)
+
+    def _abort(self, ref: ObjectRef, timeout: float) -> tuple[ReleaseState, str]:
+        try:
+            self._client().post(f"{self._item(ref)}/abort")
+        except APIStatusError as refused:
+            return self._state(ref), f"; the abort was refused: {refused}"
+        try:
+            state = self._wait(ref, _abort_ended, timeout)
+        except _StillGoing as going:
+            return going.state, (
+                f"; it was aborted, but was still {going.state.status} {timeout:g} s later"
+            )
+        skipped = state.not_released()
+        return state, f"; it was aborted and ended {state.status}" + (
+            f", not released: {_labels(skipped)}" if skipped else ""
+        )
+
+    def _roll_back(self, ref: ObjectRef, timeout: float) -> tuple[ReleaseState, str]:
+        try:
+            self._client().post(f"{self._item(ref)}/rollback")
+        except APIStatusError as refused:
+            return self._state(ref), f"; the rollback was refused: {refused}"
+        try:
+            state = self._wait(ref, _rollback_ended, timeout)
+        except _StillGoing as going:
+            return going.state, (
+                f"; the rollback was still {going.state.status} after {timeout:g} s"
+            )
+        if state.status == ROLLBACK_SUCCEEDED:
+            return state, f"; it was rolled back ({state.status})"
+        failures = "; ".join(
+            f"{_label(d)}: {d['rollback_fail_message'] or d['rollback_job_status']}"
+            for d in state.deployments
+            if _job_failed(d["rollback_job_status"])
+        )
+        return state, f"; the rollback ended {state.status}: {failures}"
+
+    def _wait(
+        self, ref: ObjectRef, ended: Callable[[ReleaseState], bool], timeout: float
+    ) -> ReleaseState:
+        deadline = time.monotonic() + timeout
+        for interval in PollSchedule().intervals():
+            state = self._state(ref)
+            if ended(state):
+                return state
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _StillGoing(state)
+            time.sleep(min(interval, remaining))
+        raise AssertionError("the poll schedule is endless")
+
+    def _clean_up_failed_release(
+        self, ref: ObjectRef, args: ReleasePlanArgs, failure: ServiceStageError
+    ) -> None:
+        """After a failed release of a new task (raises): delete the task if that leaves nothing
+        behind, else keep it and say what it left and how to take it over."""
+        try:
+            state = self._state(ref)
+        except ServiceStageError as unreadable:
+            raise ServiceStageError(
+                f"{failure}. The release task {ref.resource_id()} is left as it is (its state "
+                f"could not be read: {unreadable}); take it over by setting "
+                f"adopt_id={ref.resource_id()!r}, or delete it"
+            ) from failure
+        if state.changed() and state.status != ROLLBACK_SUCCEEDED:
+            raise ServiceStageError(f"{failure}. {_kept_text(ref, state)}") from failure
+        self._clean_up_failed_create(ref, args, failure)
+
+
+def _kept_text(ref: ObjectRef, state: ReleaseState) -> str:
+    changed = ", ".join(
+        f"{d['name']!r} ({_component_ref(d)}, job {d['job_status']})" for d in state.changed()
+    )
+    return (
+        f"The release task {ref.resource_id()} is kept ({state.status}), as the record of the "
+        f"components its release changed: {changed}. Take it over by setting "
+        f"adopt_id={ref.resource_id()!r}: executing it again upgrades the components it "
+        "created instead of creating them twice. Or delete it and those components; a "
+        "Component resource takes one over with adopt_id '<application_id>/<component_id>'"
+    )
+
+
+def _with_known_id(
+    component: dict[str, Any], known_ids: Mapping[tuple[str, str], str]
+) -> dict[str, Any]:
+    known_id = known_ids.get((component["application_id"], component["name"]))
+    if component.get("component_id") or known_id is None:
+        return component
+    return {**component, "component_id": known_id}
+
+
+def _component_ref(deployment: Mapping[str, Any]) -> str:
+    return f"{deployment['application_id'] or '?'}/{deployment['component_id'] or '?'}"
+
+
+class ReleasePlan(RestResource, module="servicestage", name="ReleasePlan"):
+    """A release task: components released batch by batch, each with its full specification.
+
+    Its id is the task's id (``release_plan_id``).
+    """
+
+    provider_class: ClassVar[Any] = ReleasePlanProvider
+    secret_paths = RELEASE_SECRET_PATHS
+
+    release_plan_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    fail_strategy: pulumi.Output[str | None]
+    components: pulumi.Output[list[dict[str, Any]]]
+    execute: pulumi.Output[bool | None]
+    rollback_on_failure: pulumi.Output[bool | None]
+    abort_on_timeout: pulumi.Output[bool | None]
+    status: pulumi.Output[str]
+    action: pulumi.Output[str]
+    creator: pulumi.Output[str]
+    create_time: pulumi.Output[int]
+    modify_time: pulumi.Output[int]
+    execute_time: pulumi.Output[int]
+    #: Per component: name, seq, application_id, component_id, version, job_id, job_status,
+    #: status, fail_message, start and end times, and the rollback job's id, status and message.
+    deploy_info: pulumi.Output[list[dict[str, Any]]]
+
+
+class ReleasePlanInfo(LookupResult):
+    id: str
+    name: str
+    action: str | None = None
+    status: str | None = None
+    create_time: int | None = None
+    modify_time: int | None = None
+    execute_time: int | None = None
+    creator: str | None = None
+
+
+def get_release_plans(*, name: str | None = None) -> list[ReleasePlanInfo]:
+    """The project's release tasks, optionally only those called `name`.
+
+    The list operation takes no paging or filter parameters, so the name is matched here.
+    """
+    answer = get_one(project_path(ReleasePlanProvider.collection_path))
+    found = (ReleasePlanInfo.from_api(item) for item in answer.get("release_plans") or [])
+    return [plan for plan in found if name in (None, plan.name)]

@@ -1,0 +1,263 @@
+"""Authorizations that let ServiceStage read Git repositories (`/v1/{project_id}/git/auths`,
+PDF 004 §5).
+
+An authorization is known by its name and holds either a personal access token (§5.4) or a user
+name and password (§5.5) for one Git host. The service has no operation to read one
+authorization, so reads go through the list (§5.1); it never shows the credentials again, so
+they stay in the state as they were given (secret) and refresh keeps them. There is no modify
+operation either: every API argument forces a replacement, which deletes the old authorization
+first because the new one usually has the same name.
+
+OAuth authorizations (§5.2, §5.3) cannot be created here: the code the create call needs comes
+from the Git host's consent page, which a person has to open in a browser, and its one-time
+state cannot be reused when the resource is replaced. `get_repo_authorizations()` lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
+
+import pulumi
+from pydantic import AliasChoices, Field, model_validator
+from typing_extensions import Self
+
+from . import _runtime
+from ._common import matching, raise_broken_rules
+from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource
+from ._lookup import LookupResult, get_one, project_path
+from .client.errors import APIStatusError, NotFoundError, ServiceStageError
+
+RepoType = Literal["github", "gitlab", "gitee", "bitbucket", "devcloud"]
+
+# Repository types per kind of credential, from the official SDK's models (the reference lists
+# fewer: github and gitlab for tokens, bitbucket for passwords).
+PERSONAL_REPO_TYPES = ("github", "gitlab", "gitee")
+PASSWORD_REPO_TYPES = ("github", "bitbucket", "devcloud")
+
+# The reference states no rule; this is the one Huawei's Terraform provider enforces.
+AuthorizationName = Annotated[
+    str,
+    matching(
+        r"[A-Za-z0-9_.-]{4,63}",
+        "name must be 4 to 63 letters, digits, underscores (_), hyphens (-) or dots (.)",
+    ),
+]
+HostUrl = Annotated[
+    str, matching(r"https?://\S+", "host must be an http:// or https:// URL, without spaces")
+]
+
+_NAME_TAKEN = "SVCSTG.REPO.0403"
+
+
+class RepoAuthorizationArgs(ResourceArgs):
+    name: AuthorizationName
+    repo_type: RepoType
+    token: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A personal access token of the Git host (github, gitlab, gitee).",
+    )
+    host: HostUrl | None = Field(
+        default=None,
+        description="The Git host's address for a self-hosted one; only with `token`.",
+    )
+    user: str | None = Field(
+        default=None,
+        min_length=1,
+        description="User name for a password authorization (github, bitbucket, devcloud).",
+    )
+    password: str | None = Field(default=None, min_length=1)
+
+    @property
+    def token_type(self) -> str:
+        """The kind of authorization, as the service's `token_type` names it."""
+        return "personal" if self.token is not None else "password"
+
+    @model_validator(mode="after")
+    def _one_kind_of_credential(self) -> Self:
+        raise_broken_rules(self, self._broken_rules())
+        return self
+
+    def _broken_rules(self) -> list[tuple[str, str]]:
+        if self.token is not None:
+            broken = [
+                (
+                    field,
+                    f"{field} cannot be combined with token: give a token, or user and password",
+                )
+                for field in ("user", "password")
+                if getattr(self, field) is not None
+            ]
+            supported = PERSONAL_REPO_TYPES
+        elif self.user is None and self.password is None:
+            return [("token", "token is required, unless user and password are given")]
+        else:
+            broken = [
+                (field, f"{field} is required when {other} is set")
+                for field, other in (("user", "password"), ("password", "user"))
+                if getattr(self, field) is None
+            ]
+            if self.host is not None:
+                broken.append(("host", "host can be set only with token"))
+            supported = PASSWORD_REPO_TYPES
+        if self.repo_type not in supported:
+            credential = "a personal access token" if self.token else "a password"
+            broken.append(
+                (
+                    "repo_type",
+                    f"repo_type must be one of {', '.join(supported)} for {credential}",
+                )
+            )
+        return broken
+
+
+class RepoAuthorizationProvider(RestProvider[RepoAuthorizationArgs]):
+    args_model = RepoAuthorizationArgs
+    noun = "repository authorization"
+    collection_path = "/v1/{project_id}/git/auths"
+    id_fields = ("name",)
+    replace_on = frozenset({"name", "repo_type", "token", "host", "user", "password"})
+    computed = (
+        "token_type",
+        "repo_host",
+        "repo_home",
+        "repo_user",
+        "avatar",
+        "status",
+        "create_time",
+        "update_time",
+    )
+    # The service never shows credentials again, and answers the host in its API form
+    # (https://github.com/org becomes https://api.github.com).
+    write_only = frozenset({"token", "password", "host"})
+
+    def replace_needs_delete_first(self) -> bool:
+        # Names are unique, and a new token for the same authorization keeps its name.
+        return True
+
+    def create_body(self, args: RepoAuthorizationArgs) -> dict[str, Any]:
+        # The repository type goes in the path; the body holds the name and one credential.
+        sent = ("name", "token", "host") if args.token is not None else ("name", "user", "password")
+        return {key: value for key, value in super().create_body(args).items() if key in sent}
+
+    def computed_outputs(self, server: Mapping[str, Any]) -> dict[str, Any]:
+        # The service and its SDK spell the avatar `avartar`; the reference spells it both ways.
+        known = {**server, "avatar": server.get("avartar", server.get("avatar"))}
+        return super().computed_outputs(known)
+
+    def _create_object(self, args: RepoAuthorizationArgs) -> ObjectRef:
+        path = f"{self._collection(args)}/{args.repo_type}/{args.token_type}"
+        try:
+            self._client().post(path, self.create_body(args))
+        except APIStatusError as error:
+            if error.error_code == _NAME_TAKEN:
+                raise ServiceStageError(
+                    f"a repository authorization named {args.name!r} already exists; choose "
+                    f"another name, or take it over by setting adopt_id={args.name!r}"
+                ) from error
+            raise
+        return ObjectRef({"name": args.name})
+
+    def _fetch(self, ref: ObjectRef) -> dict[str, Any]:
+        path = self.collection_path.format(project_id=_runtime.clients().settings.project_id)
+        answer = self._client().get(path) or {}
+        for found in answer.get("authorizations") or []:
+            if found.get("name") == ref.parts["name"]:
+                if found.get("token_type") == "password":
+                    # A password authorization's `user` argument is its repository user.
+                    return {**found, "user": found.get("repo_user")}
+                return dict(found)
+        # There is no operation that reads one authorization, so the list stands in for its 404.
+        raise NotFoundError(
+            status_code=404,
+            method="GET",
+            path=path,
+            error_code=None,
+            error_msg=f"no repository authorization named {ref.parts['name']!r}",
+            request_id=None,
+        )
+
+    def _inputs_from_server(
+        self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
+    ) -> dict[str, Any]:
+        inputs = super()._inputs_from_server(server, known, ref)
+        expected = "personal" if known.get("token") is not None else "password"
+        if known and server.get("token_type") != expected:
+            # Replaced behind our back by another kind of authorization under the same name:
+            # the credentials in the state no longer describe it.
+            for field in ("token", "host", "user", "password"):
+                inputs.pop(field, None)
+        return inputs
+
+    def _update_object(self, ref: ObjectRef, args: RepoAuthorizationArgs) -> None:
+        """Reached only when adopting an authorization that differs from the arguments: the
+        service cannot modify one, so say what differs instead."""
+        server = self._fetch(ref)
+        differing = [
+            f"{field} is {server.get(field)!r}, the arguments say {wanted!r}"
+            for field, wanted in (
+                ("repo_type", args.repo_type),
+                ("token_type", args.token_type),
+                ("user", args.user),
+            )
+            if server.get(field) != wanted
+        ]
+        raise ServiceStageError(
+            f"adopt_id {ref.resource_id()!r}: {'; '.join(differing)}. Repository authorizations "
+            "cannot be modified: make the arguments match, or leave out adopt_id to create one"
+        )
+
+
+class RepoAuthorization(RestResource, module="servicestage", name="RepoAuthorization"):
+    """Credentials that let ServiceStage read a Git host's repositories, known by their name.
+
+    Give either `token` (a personal access token) or `user` and `password`. Its id is the name.
+    """
+
+    provider_class: ClassVar[Any] = RepoAuthorizationProvider
+    secret_paths = ("token", "password")
+
+    name: pulumi.Output[str]
+    repo_type: pulumi.Output[str]
+    token: pulumi.Output[str | None]
+    host: pulumi.Output[str | None]
+    user: pulumi.Output[str | None]
+    password: pulumi.Output[str | None]
+    token_type: pulumi.Output[str]
+    repo_host: pulumi.Output[str]
+    repo_home: pulumi.Output[str]
+    repo_user: pulumi.Output[str]
+    avatar: pulumi.Output[str | None]
+    status: pulumi.Output[int]
+    create_time: pulumi.Output[int]
+    update_time: pulumi.Output[int]
+
+
+class RepoAuthorizationInfo(LookupResult):
+    name: str
+    repo_type: str
+    token_type: str | None = None
+    repo_host: str | None = None
+    repo_home: str | None = None
+    repo_user: str | None = None
+    avatar: str | None = Field(default=None, validation_alias=AliasChoices("avartar", "avatar"))
+    #: 0 normal, 1 expired, 2 not authenticated.
+    status: int | None = None
+    tag: str | None = None
+    create_time: int | None = None
+    update_time: int | None = None
+
+
+def get_repo_authorizations(
+    *, name: str | None = None, repo_type: str | None = None
+) -> list[RepoAuthorizationInfo]:
+    """The project's repository authorizations of every kind, OAuth included (§5.1),
+    optionally only the one called `name` or those of one repository type."""
+    answer = get_one(project_path(RepoAuthorizationProvider.collection_path))
+    found = (RepoAuthorizationInfo.from_api(item) for item in answer.get("authorizations") or [])
+    return [
+        authorization
+        for authorization in found
+        if name in (None, authorization.name) and repo_type in (None, authorization.repo_type)
+    ]

@@ -1,0 +1,222 @@
+"""Custom runtime stacks (`/v3/{project_id}/cas/runtimestacks`, PDF 004 §4.4).
+
+A custom stack brings its own JDK or Tomcat package to components deployed on virtual machines.
+The service creates it unreleased; `released=True` releases it (§4.4.7) so that components can
+choose it, `released=False` withdraws it, and leaving `released` out leaves the release state
+alone. Refresh reads the release state back from the stack's `status`.
+
+The lookups `get_runtime_stacks()` (§4.4.1, built-in and custom stacks) and `get_inner_images()`
+(§4.4.2, the base images builds use) are defined here too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+import pulumi
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import _runtime
+from ._lifecycle import LOCAL_FIELDS, ObjectRef, ResourceArgs, RestProvider, RestResource, _plain
+from ._lookup import LookupResult, get_one, project_path
+from .client.errors import NotFoundError, ServiceStageError
+
+# Stack statuses (§4.4.1, table 4-283); the release action (§4.4.7) is named after the status it
+# sets.
+RELEASED = "Supported"
+UNRELEASED = "Disable"
+
+_RELEASE_FIELD = "released"
+
+
+class RuntimeStackSpec(BaseModel):
+    """What a stack is made of (§4.4.3, table 4-292)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    os: str | None = None
+    sdk: str | None = None
+    #: Where its packages are, e.g. ``{"jdk_url": "obs://bucket/jdk-8u412-linux.tar.gz"}``.
+    parameters: dict[str, str] | None = None
+
+
+class RuntimeStackArgs(ResourceArgs):
+    name: Annotated[str, Field(min_length=1)]
+    # The service supports only these for custom stacks ("目前仅支持", §4.4.3 table 4-291).
+    type: Literal["Java", "Tomcat"]
+    deploy_mode: Literal["virtualmachine"]
+    version: Annotated[str, Field(min_length=1)]
+    spec: RuntimeStackSpec | None = None
+    description: str | None = None
+    released: bool | None = Field(
+        default=None,
+        description=(
+            "Whether the stack is released, so that components can use it; left out, the "
+            "release state is not managed (a new stack starts unreleased)."
+        ),
+    )
+
+
+class RuntimeStackProvider(RestProvider[RuntimeStackArgs]):
+    args_model = RuntimeStackArgs
+    noun = "runtime stack"
+    collection_path = "/v3/{project_id}/cas/runtimestacks"
+    id_fields = ("runtime_stack_id",)
+    # The modify operation refuses other values for these (Terraform's provider, which the live
+    # service tests, forces a new stack for them too).
+    replace_on = frozenset({"type", "deploy_mode"})
+    computed = ("status", "creator", "project_id", "component_count", "create_time", "update_time")
+
+    def replace_needs_delete_first(self) -> bool:
+        # Stack names are unique, and a replacement keeps the name.
+        return True
+
+    def create_body(self, args: RuntimeStackArgs) -> dict[str, Any]:
+        return self._body(args, exclude=LOCAL_FIELDS | {_RELEASE_FIELD})
+
+    def update_body(self, args: RuntimeStackArgs) -> dict[str, Any]:
+        # The modify body repeats the create body (§4.4.5), type and deploy mode included.
+        return self.create_body(args)
+
+    def _create_object(self, args: RuntimeStackArgs) -> ObjectRef:
+        ref = super()._create_object(args)
+        if args.released:
+            try:
+                self._set_released(ref, released=True)
+            except ServiceStageError as failure:
+                self._clean_up_failed_create(ref, args, failure)
+        return ref
+
+    def _adopt(self, ref: ObjectRef, args: RuntimeStackArgs) -> None:
+        try:
+            system = self._fetch(ref).get("system") == 1
+        except NotFoundError:
+            system = False  # reported by the generic adoption below
+        if system:
+            raise ServiceStageError(
+                f"adopt_id {ref.resource_id()!r} is a system runtime stack, which cannot be "
+                "managed; use get_runtime_stacks() to refer to it"
+            )
+        super()._adopt(ref, args)
+
+    def _update_object(self, ref: ObjectRef, args: RuntimeStackArgs) -> None:
+        """Modify the stack if its fields differ, then release or withdraw it if asked to.
+
+        The modify body is complete (an optional field left out is cleared), so it is compared
+        with everything the service shows, not only with the fields the user set.
+        """
+        server = self._fetch(ref)
+        body_fields = [f for f in self.input_fields() if f not in LOCAL_FIELDS | {_RELEASE_FIELD}]
+        shown = {field: server.get(field) for field in body_fields}
+        if _plain(shown) != _plain(self.update_body(args)):
+            super()._update_object(ref, args)
+        if args.released is not None and server[_RELEASE_FIELD] != args.released:
+            self._set_released(ref, released=args.released)
+
+    def _set_released(self, ref: ObjectRef, *, released: bool) -> None:
+        project_id = _runtime.clients().settings.project_id
+        action_path = self.collection_path.format(project_id=project_id) + "/action"
+        body = {
+            "action": RELEASED if released else UNRELEASED,
+            "parameters": {"runtimestacks": [{"id": ref.resource_id()}]},
+        }
+        self._client().post(action_path, body)
+
+    def _fetch(self, ref: ObjectRef) -> dict[str, Any]:
+        server = super()._fetch(ref)
+        return {**server, _RELEASE_FIELD: server.get("status") == RELEASED}
+
+
+class RuntimeStack(RestResource, module="servicestage", name="RuntimeStack"):
+    """A custom technology stack for components on virtual machines; its id is the stack's id.
+
+    Components run on it once it is released: pass its `name`, `type`, `version` and
+    `deploy_mode` as a component's `runtime_stack`.
+    """
+
+    provider_class: ClassVar[Any] = RuntimeStackProvider
+
+    runtime_stack_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    type: pulumi.Output[str]
+    deploy_mode: pulumi.Output[str]
+    version: pulumi.Output[str]
+    spec: pulumi.Output[dict[str, Any] | None]
+    description: pulumi.Output[str | None]
+    released: pulumi.Output[bool | None]
+    status: pulumi.Output[str]
+    creator: pulumi.Output[str]
+    project_id: pulumi.Output[str]
+    component_count: pulumi.Output[int]
+    create_time: pulumi.Output[int]
+    update_time: pulumi.Output[int]
+
+
+class RuntimeStackInfo(LookupResult):
+    """A stack as §4.4.1 lists it; `system` is 1 for built-in stacks and 0 for custom ones."""
+
+    id: str
+    name: str
+    type: str
+    version: str
+    deploy_mode: str
+    status: str | None = None
+    system: int | None = None
+    spec: dict[str, Any] | None = None
+    description: str | None = None
+    creator: str | None = None
+    component_count: int | None = None
+    create_time: int | None = None
+    update_time: int | None = None
+
+    def component_runtime_stack(self) -> dict[str, str]:
+        """The stack as a component's `runtime_stack` argument names it."""
+        return {
+            "name": self.name,
+            "type": self.type,
+            "version": self.version,
+            "deploy_mode": self.deploy_mode,
+        }
+
+
+def get_runtime_stacks(
+    *,
+    name: str | None = None,
+    type: str | None = None,
+    version: str | None = None,
+    deploy_mode: str | None = None,
+    status: str | None = None,
+) -> list[RuntimeStackInfo]:
+    """The project's runtime stacks, built in and custom (§4.4.1), filtered by the given fields.
+
+    The operation has no filters of its own, so the filtering happens here; e.g.
+    ``get_runtime_stacks(type="Java", deploy_mode="container", status="Supported")``.
+    """
+    answer = get_one(project_path(RuntimeStackProvider.collection_path))
+    wanted = {
+        "name": name,
+        "type": type,
+        "version": version,
+        "deploy_mode": deploy_mode,
+        "status": status,
+    }
+    stacks = (RuntimeStackInfo.from_api(item) for item in answer.get("runtime_stacks") or [])
+    return [
+        stack
+        for stack in stacks
+        if all(value in (None, getattr(stack, key)) for key, value in wanted.items())
+    ]
+
+
+class InnerImageInfo(LookupResult):
+    """A base image that builds of one stack type use (§4.4.2)."""
+
+    type: str
+    url: str
+
+
+def get_inner_images(*, type: str | None = None) -> list[InnerImageInfo]:
+    """The built-in base images (§4.4.2), optionally only those of one stack type (e.g. Java)."""
+    answer = get_one(project_path("/v3/{project_id}/cas/innerimages"))
+    images = (InnerImageInfo.from_api(item) for item in answer.get("runtime_stacks") or [])
+    return [image for image in images if type in (None, image.type)]
