@@ -2,27 +2,148 @@
 
 Settings come from the stack configuration (``servicestage:*``) or the environment; see
 `pulumi_servicestage.config`. The local emulator of the APIs is `pulumi_servicestage.emulator`.
+
+The names below are imported on first use: the provider host unpickles one provider class per
+resource type, and importing the package should not cost it every other module.
 """
 
-from ._lifecycle import Timeouts
-from .application import Application, ApplicationArgs
-from .client.errors import APIStatusError, ConfigurationError, NotFoundError, ServiceStageError
-from .component import Component, ComponentArgs
-from .environment import Environment, EnvironmentArgs
-from .jobs import JobFailedError, JobTimeoutError
+from __future__ import annotations
 
-__all__ = [
-    "APIStatusError",
-    "Application",
-    "ApplicationArgs",
-    "Component",
-    "ComponentArgs",
-    "ConfigurationError",
-    "Environment",
-    "EnvironmentArgs",
-    "JobFailedError",
-    "JobTimeoutError",
-    "NotFoundError",
-    "ServiceStageError",
-    "Timeouts",
-]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "._lifecycle": ("Timeouts",),
+    ".client.errors": (
+        "APIStatusError",
+        "ConfigurationError",
+        "NotFoundError",
+        "ServiceStageError",
+    ),
+    ".jobs": ("JobFailedError", "JobTimeoutError"),
+    ".environment": ("Environment", "EnvironmentArgs", "get_environments"),
+    ".environment_resources": (
+        "EnvironmentResources",
+        "EnvironmentResourcesArgs",
+        "get_environment_resources",
+    ),
+    ".application": ("Application", "ApplicationArgs", "get_applications"),
+    ".application_configuration": ("ApplicationConfiguration", "ApplicationConfigurationArgs"),
+    ".component": (
+        "Component",
+        "ComponentArgs",
+        "get_component_records",
+        "get_components",
+        "get_deploy_job",
+    ),
+    ".component_action": ("ComponentAction", "ComponentActionArgs", "run_component_action"),
+    ".imported_component": ("ImportedComponent", "ImportedComponentArgs"),
+    ".runtime_stack": (
+        "RuntimeStack",
+        "RuntimeStackArgs",
+        "get_inner_images",
+        "get_runtime_stacks",
+    ),
+    ".configuration": (
+        "Configuration",
+        "ConfigurationArgs",
+        "ConfigurationGroup",
+        "ConfigurationGroupArgs",
+        "ConfigurationImport",
+        "ConfigurationImportArgs",
+        "get_configuration_groups",
+        "get_configuration_histories",
+        "get_configuration_history",
+        "get_configurations",
+    ),
+    ".plugin": ("Plugin", "PluginArgs", "get_plugin_metadata", "get_plugins"),
+    ".repo_authorization": (
+        "RepoAuthorization",
+        "RepoAuthorizationArgs",
+        "get_repo_authorizations",
+    ),
+    ".release_plan": ("ReleaseError", "ReleasePlan", "ReleasePlanArgs", "get_release_plans"),
+    ".grayscale_release": (
+        "GrayscaleRelease",
+        "GrayscaleReleaseArgs",
+        "ReleaseFailedError",
+        "ReleaseTimeoutError",
+        "get_grayscale_releases",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:
+    from ._lifecycle import Timeouts
+    from .application import Application, ApplicationArgs, get_applications
+    from .application_configuration import ApplicationConfiguration, ApplicationConfigurationArgs
+    from .client.errors import (
+        APIStatusError,
+        ConfigurationError,
+        NotFoundError,
+        ServiceStageError,
+    )
+    from .component import (
+        Component,
+        ComponentArgs,
+        get_component_records,
+        get_components,
+        get_deploy_job,
+    )
+    from .component_action import ComponentAction, ComponentActionArgs, run_component_action
+    from .configuration import (
+        Configuration,
+        ConfigurationArgs,
+        ConfigurationGroup,
+        ConfigurationGroupArgs,
+        ConfigurationImport,
+        ConfigurationImportArgs,
+        get_configuration_groups,
+        get_configuration_histories,
+        get_configuration_history,
+        get_configurations,
+    )
+    from .environment import Environment, EnvironmentArgs, get_environments
+    from .environment_resources import (
+        EnvironmentResources,
+        EnvironmentResourcesArgs,
+        get_environment_resources,
+    )
+    from .grayscale_release import (
+        GrayscaleRelease,
+        GrayscaleReleaseArgs,
+        ReleaseFailedError,
+        ReleaseTimeoutError,
+        get_grayscale_releases,
+    )
+    from .imported_component import ImportedComponent, ImportedComponentArgs
+    from .jobs import JobFailedError, JobTimeoutError
+    from .plugin import Plugin, PluginArgs, get_plugin_metadata, get_plugins
+    from .release_plan import ReleaseError, ReleasePlan, ReleasePlanArgs, get_release_plans
+    from .repo_authorization import (
+        RepoAuthorization,
+        RepoAuthorizationArgs,
+        get_repo_authorizations,
+    )
+    from .runtime_stack import (
+        RuntimeStack,
+        RuntimeStackArgs,
+        get_inner_images,
+        get_runtime_stacks,
+    )
