@@ -36,7 +36,7 @@ _EXPORTS = {
         "get_components",
         "get_deploy_job",
     ),
-    ".component_action": ("ComponentAction", "ComponentActionArgs", "run_component_action"),
+    ".component_action": ("ComponentAction", "ComponentActionArgs"),
     ".imported_component": ("ImportedComponent", "ImportedComponentArgs"),
     ".runtime_stack": (
         "RuntimeStack",
@@ -106,7 +106,7 @@ if TYPE_CHECKING:
         get_components,
         get_deploy_job,
     )
-    from .component_action import ComponentAction, ComponentActionArgs, run_component_action
+    from .component_action import ComponentAction, ComponentActionArgs
     from .configuration import (
         Configuration,
         ConfigurationArgs,

@@ -84,7 +84,12 @@ java_stack = RuntimeStack(
     released=True,
 )
 
-container_stack = {"name": "Docker", "type": "Docker", "version": "1.0.0", "deploy_mode": "container"}
+container_stack = {
+    "name": "Docker",
+    "type": "Docker",
+    "version": "1.0.0",
+    "deploy_mode": "container",
+}
 in_cluster = [{"id": cce_cluster_id, "type": "cce"}]
 
 api = Component(

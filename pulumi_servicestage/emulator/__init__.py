@@ -1,9 +1,13 @@
-"""A local emulator of Huawei Cloud ServiceStage v3 and IAM's token API, for tests and examples.
+"""A local emulator of Huawei Cloud ServiceStage, ASM releases and IAM's token API.
 
-It serves the v3 APIs for environments, applications (with their configuration), components,
-runtime stacks and deploy jobs, checks ``X-Auth-Token`` or ``SDK-HMAC-SHA256`` signatures the way
-API Gateway does, and runs component deploy jobs over time. The official Python SDK
-(huaweicloudsdkservicestage) works against it unchanged::
+It serves ServiceStage v3 (environments and their managed resources, applications and their
+configuration, components with their actions, records and CCE imports, runtime stacks and
+built-in images, configuration groups and files, plugins, deploy jobs, release tasks), the Git
+repository authorizations, ASM's grayscale releases, and IAM's ``POST /v3/auth/tokens``. It checks
+``X-Auth-Token`` or ``SDK-HMAC-SHA256`` signatures the way API Gateway does, and runs deploy jobs
+and release phases over time. The core objects live in `servicestage.models`; every other
+service area is one module with a backend and its routes, listed in `areas.AREAS`. The official
+Python SDK (huaweicloudsdkservicestage) works against it unchanged::
 
     emulator = Emulator(job_seconds=0.2)
     with emulator.serve() as url:  # threaded server on a free port
@@ -34,6 +38,14 @@ POST     /_emulator/jobs/plans      queue a plan; body fields, all optional: ``o
                                     import_component), ``component_name``; answers the plans
 DELETE   /_emulator/jobs/plans      drop the queued plans; 204
 =======  =========================  =========================================================
+
+Per project (``P`` stands for ``/_emulator/projects/{project_id}``):
+
+- ``POST|GET|DELETE P/asm/release-failures``: make a coming step of ASM releases fail (body
+  ``{"operation": ..., "message": ..., "release_name": ...}``, see `asm.AsmApi`), list or drop
+  those plans;
+- ``POST P/git-accounts``: register an account on a Git host, which authorizations may then
+  use (body ``{"repo_type": ..., "user": ..., "token": ..., "password": ...}``).
 
 The same controls in Python: ``emulator.reset()``, ``emulator.request_counts()``,
 ``emulator.jobs.default_duration = 0.2``, ``emulator.jobs.plan("FAILED", ...)``,
