@@ -195,8 +195,7 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
         changed = [
             field
             for field in self.input_fields()
-            if field != "adopt_id"
-            and (_is_unknown(news.get(field)) or _plain(olds.get(field)) != _plain(news.get(field)))
+            if field != "adopt_id" and may_differ(olds.get(field), news.get(field))
         ]
         replaces = [field for field in changed if field in self.replace_on]
         return DiffResult(
@@ -291,7 +290,7 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
                 )
         current = self._inputs_from_server(server, self._body(args, exclude=LOCAL_FIELDS), ref)
         wanted = self._body(args, exclude=LOCAL_FIELDS)
-        if _plain(current) != _plain(wanted):
+        if comparable(current) != comparable(wanted):
             self._update_object(ref, args)
 
     def _update_object(self, ref: ObjectRef, args: ArgsT) -> None:
@@ -348,7 +347,7 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
         try:
             return self.args_model.model_validate(inputs)  # type: ignore[return-value]
         except ValidationError as error:
-            failures = "; ".join(f"{path}: {reason}" for path, reason in _failures(error))
+            failures = "; ".join(f"{path}: {reason}" for path, reason in validation_errors(error))
             raise ServiceStageError(f"invalid {self.noun} arguments: {failures}") from None
 
     def _parse_lenient(self, props: Mapping[str, Any]) -> ResourceArgs:
@@ -396,7 +395,7 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
 
     def _api_fields_differ(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         return any(
-            _plain(olds.get(field)) != _plain(news.get(field))
+            comparable(olds.get(field)) != comparable(news.get(field))
             for field in self.input_fields()
             if field not in LOCAL_FIELDS
         )
@@ -423,13 +422,13 @@ def validation_failures(model: type[BaseModel], inputs: Mapping[str, Any]) -> li
     except ValidationError as error:
         return [
             (path, reason)
-            for (path, reason), loc in zip(_failures(error), _locs(error), strict=True)
+            for (path, reason), loc in zip(validation_errors(error), _locs(error), strict=True)
             if not any(_related(loc, unknown) for unknown in unknown_paths)
         ]
     return []
 
 
-def _failures(error: ValidationError) -> list[tuple[str, str]]:
+def validation_errors(error: ValidationError) -> list[tuple[str, str]]:
     return [(_property_path(e["loc"]), _reason(e)) for e in error.errors()]
 
 
@@ -459,7 +458,7 @@ def _related(loc: tuple[Any, ...], unknown: tuple[Any, ...]) -> bool:
     return loc[:shorter] == unknown[:shorter]
 
 
-def _is_unknown(value: Any) -> bool:
+def is_unknown(value: Any) -> bool:
     return isinstance(value, pulumi.output.Unknown)
 
 
@@ -469,7 +468,7 @@ def _without_unknowns(
     if isinstance(value, dict):
         kept = {}
         for key, item in value.items():
-            if _is_unknown(item):
+            if is_unknown(item):
                 unknown_paths.append((*path, key))
             else:
                 kept[key] = _without_unknowns(item, (*path, key), unknown_paths)
@@ -477,7 +476,7 @@ def _without_unknowns(
     if isinstance(value, list):
         items: list[Any] = []
         for index, item in enumerate(value):
-            if _is_unknown(item):
+            if is_unknown(item):
                 unknown_paths.append((*path, index))
                 items.append(None)
             else:
@@ -489,12 +488,17 @@ def _without_unknowns(
 # -- comparing and projecting values ------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
+def may_differ(old: Any, new: Any) -> bool:
+    """Whether an input changed, counting a value still unknown at preview as a change."""
+    return is_unknown(new) or comparable(old) != comparable(new)
+
+
+def comparable(value: Any) -> Any:
     """A value with None members dropped, so absent and null compare equal; 2 == 2.0 already."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if v is not None}
+        return {k: comparable(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [comparable(v) for v in value]
     return value
 
 

@@ -27,9 +27,9 @@ from ._lifecycle import (
     ResourceArgs,
     RestProvider,
     RestResource,
-    _is_unknown,
-    _plain,
     args_name,
+    comparable,
+    is_unknown,
 )
 from ._lookup import LookupResult, get_all, get_one, project_path
 from .client.errors import ServiceStageError
@@ -66,8 +66,8 @@ class ComponentProvider(RestProvider[ComponentArgs]):
             isinstance(stack, dict)
             and stack.get("deploy_mode") == "virtualmachine"
             and old_replica is not None
-            and not _is_unknown(new_replica)
-            and _plain(old_replica) != _plain(new_replica)
+            and not is_unknown(new_replica)
+            and comparable(old_replica) != comparable(new_replica)
         ):
             result.failures.append(
                 CheckFailure(
@@ -95,7 +95,7 @@ class ComponentProvider(RestProvider[ComponentArgs]):
         server = self._fetch(ref)
         wanted = self._body(args, exclude=LOCAL_FIELDS)
         current = self._inputs_from_server(server, wanted, ref)
-        reconfigured = _plain(_without_replica(current)) != _plain(_without_replica(wanted))
+        reconfigured = comparable(_without_replica(current)) != comparable(_without_replica(wanted))
         self._reach(ref, args, server, reconfigured=reconfigured)
 
     def _reach(

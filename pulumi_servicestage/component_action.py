@@ -32,10 +32,9 @@ from ._lifecycle import (
     DEFAULT_TIMEOUTS,
     PROVIDER_KEY,
     Timeouts,
-    _failures,
-    _is_unknown,
-    _plain,
+    may_differ,
     resource_props,
+    validation_errors,
     validation_failures,
 )
 from .client.errors import NotFoundError, ServiceStageError
@@ -183,8 +182,7 @@ class ComponentActionProvider(ResourceProvider):
         changed = [
             name
             for name in ComponentActionArgs.model_fields
-            if name not in _LOCAL
-            and (_is_unknown(news.get(name)) or _plain(olds.get(name)) != _plain(news.get(name)))
+            if name not in _LOCAL and may_differ(olds.get(name), news.get(name))
         ]
         return DiffResult(
             changes=bool(changed),
@@ -242,7 +240,7 @@ def _parse(props: Mapping[str, Any]) -> ComponentActionArgs:
     try:
         return ComponentActionArgs.model_validate(inputs)
     except ValidationError as error:
-        failures = "; ".join(f"{path}: {reason}" for path, reason in _failures(error))
+        failures = "; ".join(f"{path}: {reason}" for path, reason in validation_errors(error))
         raise ServiceStageError(f"invalid component action arguments: {failures}") from None
 
 

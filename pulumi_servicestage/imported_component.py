@@ -25,9 +25,9 @@ from ._lifecycle import (
     ResourceArgs,
     RestProvider,
     RestResource,
-    _is_unknown,
-    _plain,
     args_name,
+    comparable,
+    is_unknown,
 )
 from .client.errors import ServiceStageError
 from .component import (
@@ -154,7 +154,7 @@ class ImportedComponentProvider(RestProvider[ImportedComponentArgs]):
             wanted=args.replica,
             modify=(
                 (lambda replica: self._modify(ref, args, server, replica))
-                if _plain(current) != _plain(wanted)
+                if comparable(current) != comparable(wanted)
                 else None
             ),
             scale=lambda replica: scale_component(ref, replica, args),
@@ -183,7 +183,7 @@ def _cluster_of(resources: Any) -> tuple[str, str] | None:
     if not isinstance(resources, list):
         return None
     for resource in resources:
-        if _is_unknown(resource) or not isinstance(resource, dict):
+        if is_unknown(resource) or not isinstance(resource, dict):
             return None
         if resource.get("type") == "cce":
             parameters = resource.get("parameters") or {}

@@ -48,7 +48,14 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from typing_extensions import Self
 
-from ._lifecycle import LOCAL_FIELDS, ObjectRef, ResourceArgs, RestProvider, RestResource, _plain
+from ._lifecycle import (
+    LOCAL_FIELDS,
+    ObjectRef,
+    ResourceArgs,
+    RestProvider,
+    RestResource,
+    comparable,
+)
 from ._lookup import LookupResult, get_one, project_path
 from .client.errors import APIStatusError, NotFoundError, ServiceStageError
 from .component_spec import SECRET_PATHS, ComponentSpec
@@ -351,7 +358,9 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args = self._parse(news)
         ref = self._ref_from_id(id_)
-        edited = any(_plain(olds.get(field)) != _plain(news.get(field)) for field in TASK_FIELDS)
+        edited = any(
+            comparable(olds.get(field)) != comparable(news.get(field)) for field in TASK_FIELDS
+        )
         if edited:
             self._edit(ref, args, self._state(ref))
         if args.executes and (edited or olds.get("execute") is False):
@@ -413,7 +422,7 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
             ) from None
         wanted = self._body(args, exclude=LOCAL_FIELDS | RELEASE_SETTINGS)
         current = self._inputs_from_server(state.server_view(), wanted, ref)
-        edited = _plain(current) != _plain(wanted)
+        edited = comparable(current) != comparable(wanted)
         if edited:
             self._edit(ref, args, state)
         if args.executes and (edited or not state.released_all):

@@ -17,7 +17,14 @@ import pulumi
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import _runtime
-from ._lifecycle import LOCAL_FIELDS, ObjectRef, ResourceArgs, RestProvider, RestResource, _plain
+from ._lifecycle import (
+    LOCAL_FIELDS,
+    ObjectRef,
+    ResourceArgs,
+    RestProvider,
+    RestResource,
+    comparable,
+)
 from ._lookup import LookupResult, get_one, project_path
 from .client.errors import NotFoundError, ServiceStageError
 
@@ -108,7 +115,7 @@ class RuntimeStackProvider(RestProvider[RuntimeStackArgs]):
         server = self._fetch(ref)
         body_fields = [f for f in self.input_fields() if f not in LOCAL_FIELDS | {_RELEASE_FIELD}]
         shown = {field: server.get(field) for field in body_fields}
-        if _plain(shown) != _plain(self.update_body(args)):
+        if comparable(shown) != comparable(self.update_body(args)):
             super()._update_object(ref, args)
         if args.released is not None and server[_RELEASE_FIELD] != args.released:
             self._set_released(ref, released=args.released)

@@ -378,13 +378,13 @@ class Job:
             "task_name": self.task_names[index],
             "task_type": self.operation.tasks[index].task_type,
             "task_status": status.value,
-            "created_at": _iso_millis(created_at),
-            "update_at": _iso_millis(updated_at),
+            "created_at": iso_millis(created_at),
+            "update_at": iso_millis(updated_at),
             "messages": self.failure_message if status is TaskStatus.FAILED else "{}",
         }
 
 
-def _iso_millis(epoch_seconds: float) -> str:
+def iso_millis(epoch_seconds: float) -> str:
     moment = datetime.fromtimestamp(epoch_seconds, tz=timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 

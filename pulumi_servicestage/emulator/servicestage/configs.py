@@ -36,10 +36,9 @@ from werkzeug.formparser import parse_form_data
 from ..errors import INSTANCE_NOT_FOUND, PARAMETER_INVALID
 from ..server import ApiCall, ApiResponse, Route
 from .models import NAME_PATTERN, Page, ServiceStageBackend, page_of
-from .request_bodies import RequestBody, parse_body
+from .request_parsing import RequestBody, list_options, parse_body
 
 MAX_GROUPS = 100
-MAX_PAGE_SIZE = 100
 MAX_PACKAGE_BYTES = 500 * 1024
 MAX_PACKAGE_FILES = 500
 # File name extensions of an import package and the configuration type each stands for.
@@ -593,7 +592,7 @@ class ConfigsApi:
 
     def list_config_groups(self, call: ApiCall) -> ApiResponse:
         page = self._backend(call).list_config_groups(
-            name=call.query.get("name"), **_list_options(call.query)
+            name=call.query.get("name"), **list_options(call)
         )
         return ApiResponse(
             200, {"config_groups": [group.to_dict() for group in page.items], "count": page.count}
@@ -639,7 +638,7 @@ class ConfigsApi:
             name=call.query.get("name"),
             config_group_id=call.query.get("config_group_id"),
             component_id=call.query.get("component_id"),
-            **_list_options(call.query),
+            **list_options(call),
         )
         return ApiResponse(
             200, {"configs": [file.to_dict() for file in page.items], "count": page.count}
@@ -669,7 +668,7 @@ class ConfigsApi:
 
     def list_config_histories(self, call: ApiCall) -> ApiResponse:
         page = self._backend(call).list_config_histories(
-            call.path_params["config_id"], **_list_options(call.query)
+            call.path_params["config_id"], **list_options(call)
         )
         return ApiResponse(
             200, {"histories": [entry.to_dict() for entry in page.items], "count": page.count}
@@ -702,28 +701,6 @@ def _multipart_form(call: ApiCall) -> tuple[MultiDict[str, str], MultiDict[str, 
     }
     _, form, files = parse_form_data(environ)
     return form, files
-
-
-def _list_options(query: MultiDict[str, str]) -> dict[str, Any]:
-    """Paging and ordering; values outside the documented enums fall back to the defaults."""
-    return {
-        "limit": _count_query(query, "limit", maximum=MAX_PAGE_SIZE),
-        "offset": _count_query(query, "offset") or 0,
-        "order_by": query.get("order_by", "create_time"),
-        "order": query.get("order", "desc"),
-    }
-
-
-def _count_query(
-    query: MultiDict[str, str], name: str, *, maximum: int | None = None
-) -> int | None:
-    raw = query.get(name)
-    if not raw:
-        return None
-    if not raw.isdigit() or (maximum is not None and int(raw) > maximum):
-        bound = f"from 0 to {maximum}" if maximum is not None else "of 0 or more"
-        raise PARAMETER_INVALID.error(f"{name}: must be an integer {bound}")
-    return int(raw)
 
 
 def _names(items: Iterable[ConfigFile]) -> str:

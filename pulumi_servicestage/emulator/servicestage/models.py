@@ -30,7 +30,7 @@ from ..errors import (
     PARAMETER_INVALID,
     RUNTIME_NOT_SUPPORTED,
 )
-from ..jobs import ExecutionStatus, JobBackend, JobOperation, _iso_millis
+from ..jobs import ExecutionStatus, JobBackend, JobOperation, iso_millis
 
 # Names of environments, applications and components (API reference §4.1.1, §4.2.1, §4.3.1).
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,62}[A-Za-z0-9]$"
@@ -726,8 +726,8 @@ class DeployRecord:
     def to_dict(self) -> dict[str, Any]:
         plan = _release_plan(self.spec, self.deploy_type)
         return {
-            "begin_time": _iso_millis(self.begin_time / 1000),
-            "end_time": None if self.end_time is None else _iso_millis(self.end_time / 1000),
+            "begin_time": iso_millis(self.begin_time / 1000),
+            "end_time": None if self.end_time is None else iso_millis(self.end_time / 1000),
             "description": None,
             "instance_id": self.component_id,
             "version": self.spec.version,

@@ -29,7 +29,7 @@ from ..errors import (
 from ..jobs import ExecutionStatus, JobOperation
 from ..server import ApiCall, ApiResponse, Route
 from .models import Environment, ServiceStageBackend
-from .request_bodies import RequestBody, parse_body
+from .request_parsing import RequestBody, parse_body
 
 
 @dataclass(frozen=True)

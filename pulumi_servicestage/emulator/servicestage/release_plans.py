@@ -38,7 +38,7 @@ from enum import Enum
 from functools import partial
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import (
     CANNOT_OPERATE_IN_CURRENT_STATUS,
@@ -49,8 +49,9 @@ from ..errors import (
     ApiError,
 )
 from ..jobs import ExecutionStatus
-from ..server import ApiCall, ApiResponse, Route, describe_validation_error
+from ..server import ApiCall, ApiResponse, Route
 from .models import ComponentSpec, ComponentStatus, ServiceStageBackend
+from .request_parsing import parse_body
 
 
 class PlanStatus(str, Enum):
@@ -626,7 +627,9 @@ class ReleasePlanApi:
         ]
 
     def create_release_plan(self, call: ApiCall) -> ApiResponse:
-        plan = self._backend(call).create_release_plan(_parse(call), creator=call.user_name)
+        plan = self._backend(call).create_release_plan(
+            parse_body(ReleasePlanBody, call), creator=call.user_name
+        )
         return ApiResponse(200, plan.to_dict())
 
     def list_release_plans(self, call: ApiCall) -> ApiResponse:
@@ -639,7 +642,9 @@ class ReleasePlanApi:
         return ApiResponse(200, self._backend(call).show_release_plan(_plan_id(call)).to_dict())
 
     def modify_release_plan(self, call: ApiCall) -> ApiResponse:
-        plan = self._backend(call).modify_release_plan(_plan_id(call), _parse(call))
+        plan = self._backend(call).modify_release_plan(
+            _plan_id(call), parse_body(ReleasePlanBody, call)
+        )
         return ApiResponse(200, plan.to_dict())
 
     def delete_release_plan(self, call: ApiCall) -> ApiResponse:
@@ -667,12 +672,3 @@ class ReleasePlanApi:
 
 def _plan_id(call: ApiCall) -> str:
     return call.path_params["release_plan_id"]
-
-
-def _parse(call: ApiCall) -> ReleasePlanBody:
-    if not call.body.strip():
-        raise PARAMETER_INVALID.error("request body is required")
-    try:
-        return ReleasePlanBody.model_validate_json(call.body)
-    except ValidationError as error:
-        raise PARAMETER_INVALID.error(describe_validation_error(error)) from None

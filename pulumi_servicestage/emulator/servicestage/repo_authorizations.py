@@ -35,7 +35,7 @@ from ..errors import (
 )
 from ..server import ApiCall, ApiResponse, Route
 from .models import ServiceStageBackend
-from .request_bodies import RequestBody, parse_body
+from .request_parsing import RequestBody, parse_body
 
 # The reference gives no rule; this is the one Huawei's Terraform provider enforces.
 NAME_PATTERN = r"^[A-Za-z0-9_.-]{4,63}$"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Literal, TypedDict, TypeVar
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from ..errors import PARAMETER_INVALID
-from ..server import ApiCall, ApiResponse, Route, describe_validation_error
+from ..server import ApiCall, ApiResponse, Route
 from .models import (
     MAX_LABELS,
     NAME_PATTERN,
@@ -21,17 +21,10 @@ from .models import (
     ResourceLabel,
     ServiceStageBackend,
 )
-
-MAX_PAGE_SIZE = 100
-
-_Body = TypeVar("_Body", bound=BaseModel)
+from .request_parsing import RequestBody, int_query, list_options, parse_body
 
 
-class _RequestBody(BaseModel):
-    model_config = ConfigDict(strict=True, extra="ignore")
-
-
-class _EnvironmentCreate(_RequestBody):
+class _EnvironmentCreate(RequestBody):
     name: str = Field(pattern=NAME_PATTERN)
     vpc_id: str = Field(min_length=1)
     deploy_mode: Literal["virtualmachine", "container", "mixed"] | None = None
@@ -40,7 +33,7 @@ class _EnvironmentCreate(_RequestBody):
     labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
 
 
-class _EnvironmentModify(_RequestBody):
+class _EnvironmentModify(RequestBody):
     name: str = Field(pattern=NAME_PATTERN)
     description: str | None = Field(None, max_length=128)
     labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
@@ -50,35 +43,35 @@ class _EnvironmentModify(_RequestBody):
     enterprise_project_id: str | None = None
 
 
-class _ApplicationCreate(_RequestBody):
+class _ApplicationCreate(RequestBody):
     name: str = Field(pattern=NAME_PATTERN)
     description: str | None = Field(None, max_length=128)
     enterprise_project_id: str | None = None
     labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
 
 
-class _ApplicationModify(_RequestBody):
+class _ApplicationModify(RequestBody):
     name: str | None = Field(None, pattern=NAME_PATTERN)
     description: str | None = Field(None, max_length=128)
     enterprise_project_id: str | None = None
     labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
 
 
-class _EnvironmentResourcesModify(_RequestBody):
+class _EnvironmentResourcesModify(RequestBody):
     resources: list[ManagedResource]
 
 
-class _ComponentAction(_RequestBody):
+class _ComponentAction(RequestBody):
     # Checked by the backend, which answers an undefined action with its own error code.
     action: str
     parameters: ActionParameters | None = None
 
 
-class _ConfigurationEnv(_RequestBody):
+class _ConfigurationEnv(RequestBody):
     env: list[ConfigurationVariable]
 
 
-class _ConfigurationModify(_RequestBody):
+class _ConfigurationModify(RequestBody):
     environment_id: str = Field(min_length=1)
     configuration: _ConfigurationEnv
 
@@ -125,7 +118,7 @@ class ServiceStageApi:
     # Environments
 
     def create_environment(self, call: ApiCall) -> ApiResponse:
-        body = _parse(_EnvironmentCreate, call)
+        body = parse_body(_EnvironmentCreate, call)
         environment = self._backend(call).create_environment(
             name=body.name,
             vpc_id=body.vpc_id,
@@ -139,7 +132,7 @@ class ServiceStageApi:
 
     def list_environments(self, call: ApiCall) -> ApiResponse:
         page = self._backend(call).list_environments(
-            **_list_options(call),
+            **list_options(call),
             name=call.query.get("name"),
             environment_id=call.query.get("environment_id"),
             enterprise_project_id=call.query.get("enterprise_project_id"),
@@ -152,7 +145,7 @@ class ServiceStageApi:
         return ApiResponse(200, environment.to_dict(with_resources=True))
 
     def modify_environment(self, call: ApiCall) -> ApiResponse:
-        body = _parse(_EnvironmentModify, call)
+        body = parse_body(_EnvironmentModify, call)
         environment = self._backend(call).modify_environment(
             call.path_params["environment_id"],
             name=body.name,
@@ -175,7 +168,7 @@ class ServiceStageApi:
         return ApiResponse(200, {"resources": [resource.to_dict() for resource in resources]})
 
     def modify_environment_resources(self, call: ApiCall) -> ApiResponse:
-        body = _parse(_EnvironmentResourcesModify, call)
+        body = parse_body(_EnvironmentResourcesModify, call)
         resources = self._backend(call).modify_environment_resources(
             call.path_params["environment_id"], body.resources
         )
@@ -184,7 +177,7 @@ class ServiceStageApi:
     # Applications
 
     def create_application(self, call: ApiCall) -> ApiResponse:
-        body = _parse(_ApplicationCreate, call)
+        body = parse_body(_ApplicationCreate, call)
         application = self._backend(call).create_application(
             name=body.name,
             creator=call.user_name,
@@ -195,7 +188,7 @@ class ServiceStageApi:
         return ApiResponse(200, application.to_dict(with_component_count=False))
 
     def list_applications(self, call: ApiCall) -> ApiResponse:
-        page = self._backend(call).list_applications(**_list_options(call))
+        page = self._backend(call).list_applications(**list_options(call))
         applications = [application.to_dict() for application in page.items]
         return ApiResponse(200, {"applications": applications, "count": page.count})
 
@@ -204,7 +197,7 @@ class ServiceStageApi:
         return ApiResponse(200, application.to_dict())
 
     def modify_application(self, call: ApiCall) -> ApiResponse:
-        body = _parse(_ApplicationModify, call)
+        body = parse_body(_ApplicationModify, call)
         application = self._backend(call).modify_application(
             call.path_params["application_id"],
             name=body.name,
@@ -225,7 +218,7 @@ class ServiceStageApi:
         return ApiResponse(200, {"configuration": [item.to_dict() for item in configurations]})
 
     def modify_application_configuration(self, call: ApiCall) -> ApiResponse:
-        body = _parse(_ConfigurationModify, call)
+        body = parse_body(_ConfigurationModify, call)
         configuration = self._backend(call).modify_application_configuration(
             call.path_params["application_id"],
             environment_id=body.environment_id,
@@ -247,7 +240,7 @@ class ServiceStageApi:
     def create_component(self, call: ApiCall) -> ApiResponse:
         if _create_mode(call) == "import":
             return self.import_component(call)
-        spec = _parse(ComponentSpec, call)
+        spec = parse_body(ComponentSpec, call)
         component = self._backend(call).create_component(
             call.path_params["application_id"], spec, creator=call.user_name
         )
@@ -255,7 +248,7 @@ class ServiceStageApi:
 
     def list_components_in_application(self, call: ApiCall) -> ApiResponse:
         page = self._backend(call).list_components(
-            application_id=call.path_params["application_id"], **_list_options(call)
+            application_id=call.path_params["application_id"], **list_options(call)
         )
         components = [component.to_summary() for component in page.items]
         return ApiResponse(200, {"components": components, "count": page.count})
@@ -264,7 +257,7 @@ class ServiceStageApi:
         page = self._backend(call).list_components(
             application_name=call.query.get("application_name"),
             component_name=call.query.get("component_name"),
-            **_list_options(call),
+            **list_options(call),
         )
         components = [component.to_summary() for component in page.items]
         return ApiResponse(200, {"components": components, "count": page.count})
@@ -276,7 +269,7 @@ class ServiceStageApi:
         return ApiResponse(200, component.to_dict())
 
     def modify_component(self, call: ApiCall) -> ApiResponse:
-        spec = _parse(ComponentSpec, call)
+        spec = parse_body(ComponentSpec, call)
         job_id = self._backend(call).modify_component(
             call.path_params["application_id"], call.path_params["component_id"], spec
         )
@@ -291,7 +284,7 @@ class ServiceStageApi:
         return ApiResponse(200, {"component_id": component_id, "job_id": job_id})
 
     def import_component(self, call: ApiCall) -> ApiResponse:
-        request = _parse(ComponentImport, call)
+        request = parse_body(ComponentImport, call)
         component = self._backend(call).import_component(
             call.path_params["application_id"], request, creator=call.user_name
         )
@@ -299,7 +292,7 @@ class ServiceStageApi:
         return ApiResponse(200, {"instance_id": component.id})
 
     def run_component_action(self, call: ApiCall) -> ApiResponse:
-        body = _parse(_ComponentAction, call)
+        body = parse_body(_ComponentAction, call)
         job_id = self._backend(call).run_component_action(
             call.path_params["application_id"],
             call.path_params["component_id"],
@@ -313,7 +306,7 @@ class ServiceStageApi:
         page = self._backend(call).list_component_records(
             call.path_params["application_id"],
             call.path_params["component_id"],
-            **_list_options(call),
+            **list_options(call),
         )
         records = [record.to_dict() for record in page.items]
         return ApiResponse(200, {"count": page.count, "records": records})
@@ -335,23 +328,14 @@ class ServiceStageApi:
             raise PARAMETER_INVALID.error("desc: must be true or false")
         job = self._backend(call).show_job_info(
             call.path_params["job_id"],
-            limit=_int_query(call, "limit"),
-            offset=_int_query(call, "offset") or 0,
+            limit=int_query(call, "limit"),
+            offset=int_query(call, "offset") or 0,
             descending=desc == "true",
         )
         return ApiResponse(200, job)
 
     def _backend(self, call: ApiCall) -> ServiceStageBackend:
         return self._backend_for(call.project_id)
-
-
-def _parse(model: type[_Body], call: ApiCall) -> _Body:
-    if not call.body.strip():
-        raise PARAMETER_INVALID.error("request body is required")
-    try:
-        return model.model_validate_json(call.body)
-    except ValidationError as error:
-        raise PARAMETER_INVALID.error(describe_validation_error(error)) from None
 
 
 def _create_mode(call: ApiCall) -> object:
@@ -361,30 +345,3 @@ def _create_mode(call: ApiCall) -> object:
     except ValueError:
         return None  # the body's own parsing reports it
     return body.get("create_mode") if isinstance(body, dict) else None
-
-
-class _ListOptions(TypedDict):
-    limit: int | None
-    offset: int
-    order_by: str
-    order: str
-
-
-def _list_options(call: ApiCall) -> _ListOptions:
-    """Paging and ordering of a list operation; the backend applies the documented defaults."""
-    return {
-        "limit": _int_query(call, "limit", maximum=MAX_PAGE_SIZE),
-        "offset": _int_query(call, "offset") or 0,
-        "order_by": call.query.get("order_by", "create_time"),
-        "order": call.query.get("order", "desc"),
-    }
-
-
-def _int_query(call: ApiCall, name: str, *, maximum: int | None = None) -> int | None:
-    raw = call.query.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit() or (maximum is not None and int(raw) > maximum):
-        bound = f"from 0 to {maximum}" if maximum is not None else "of 0 or more"
-        raise PARAMETER_INVALID.error(f"{name}: must be an integer {bound}")
-    return int(raw)

@@ -28,7 +28,7 @@ from ..errors import (
 )
 from ..server import ApiCall, ApiResponse, Route
 from .models import CatalogueStack, ServiceStageBackend
-from .request_bodies import RequestBody, parse_body
+from .request_parsing import RequestBody, parse_body
 
 # The status of a custom stack that is not released (§4.4.3 response example).
 RUNTIME_STACK_UNRELEASED = "Disable"

@@ -1,0 +1,62 @@
+"""Reading requests: JSON bodies into models, and the paging and ordering of list operations,
+with the service's own error for a bad one."""
+
+from __future__ import annotations
+
+from typing import TypedDict, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..errors import PARAMETER_INVALID, ErrorCode
+from ..server import ApiCall, describe_validation_error
+
+MAX_PAGE_SIZE = 100
+
+_Body = TypeVar("_Body", bound=BaseModel)
+
+
+class RequestBody(BaseModel):
+    """A request body: types are checked strictly, unknown fields are ignored as services do."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+def parse_body(
+    model: type[_Body], call: ApiCall, *, invalid: ErrorCode = PARAMETER_INVALID
+) -> _Body:
+    """The request's body as `model`; a missing or malformed one is answered with `invalid`."""
+    if not call.body.strip():
+        raise invalid.error("request body is required")
+    try:
+        return model.model_validate_json(call.body)
+    except ValidationError as error:
+        raise invalid.error(describe_validation_error(error)) from None
+
+
+class ListOptions(TypedDict):
+    limit: int | None
+    offset: int
+    order_by: str
+    order: str
+
+
+def list_options(call: ApiCall) -> ListOptions:
+    """Paging and ordering of a list operation; the backends apply the documented defaults to
+    values outside the documented enums."""
+    return {
+        "limit": int_query(call, "limit", maximum=MAX_PAGE_SIZE),
+        "offset": int_query(call, "offset") or 0,
+        "order_by": call.query.get("order_by", "create_time"),
+        "order": call.query.get("order", "desc"),
+    }
+
+
+def int_query(call: ApiCall, name: str, *, maximum: int | None = None) -> int | None:
+    """A non-negative integer query parameter; None when absent or empty."""
+    raw = call.query.get(name)
+    if not raw:
+        return None
+    if not raw.isdigit() or (maximum is not None and int(raw) > maximum):
+        bound = f"from 0 to {maximum}" if maximum is not None else "of 0 or more"
+        raise PARAMETER_INVALID.error(f"{name}: must be an integer {bound}")
+    return int(raw)
