@@ -49,13 +49,12 @@ _EXPORTS = {
         "ConfigurationArgs",
         "ConfigurationGroup",
         "ConfigurationGroupArgs",
-        "ConfigurationImport",
-        "ConfigurationImportArgs",
         "get_configuration_groups",
         "get_configuration_histories",
         "get_configuration_history",
         "get_configurations",
     ),
+    ".configuration_import": ("ConfigurationImport", "ConfigurationImportArgs"),
     ".plugin": ("Plugin", "PluginArgs", "get_plugin_metadata", "get_plugins"),
     ".repo_authorization": (
         "RepoAuthorization",
@@ -112,13 +111,12 @@ if TYPE_CHECKING:
         ConfigurationArgs,
         ConfigurationGroup,
         ConfigurationGroupArgs,
-        ConfigurationImport,
-        ConfigurationImportArgs,
         get_configuration_groups,
         get_configuration_histories,
         get_configuration_history,
         get_configurations,
     )
+    from .configuration_import import ConfigurationImport, ConfigurationImportArgs
     from .environment import Environment, EnvironmentArgs, get_environments
     from .environment_resources import (
         EnvironmentResources,

@@ -1,5 +1,6 @@
 """ServiceStage configuration management (`/v3/{project_id}/cas/config-groups` and `/configs`,
-PDF 004 §4.5): groups, configuration files, imports of zip packages, and lookups.
+PDF 004 §4.5): groups, configuration files and lookups; imports of zip packages are in
+`configuration_import`.
 
 A configuration file's `content` is secret wherever it is kept: the program marks the argument
 secret, the resource asks the engine to keep the output secret (also for a `get`, where no
@@ -11,48 +12,32 @@ description creates a new group. A file can be modified except for its name and 
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-import zipfile
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from contextlib import contextmanager
 from typing import Annotated, Any, ClassVar, Literal
 
 import pulumi
 from pulumi.dynamic import (
-    CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 from pulumi.runtime import rpc
-from pydantic import Field, SecretStr, TypeAdapter, ValidationError, field_validator
+from pydantic import Field, SecretStr
 
-from . import _runtime
 from ._common import Description, Name
 from ._lifecycle import (
-    PROVIDER_KEY,
     ObjectRef,
     ResourceArgs,
     RestProvider,
     RestResource,
-    resource_props,
-    validation_failures,
 )
 from ._lookup import LookupResult, get_all, get_one, project_path
-from .client.errors import NotFoundError, ServiceStageError
-from .client.http import ApiClient, Multipart
-from .config import stack_config_from
+from .client.errors import ServiceStageError
 
 ConfigurationType = Literal["yaml", "properties"]
-RepetitionPolicy = Literal["covered", "skip"]
 
 GROUPS_PATH = "/v3/{project_id}/cas/config-groups"
 CONFIGS_PATH = "/v3/{project_id}/cas/configs"
@@ -244,376 +229,6 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
         seen.add(id(current))
         yield current
         current = current.__cause__ or current.__context__
-
-
-# -- imports of zip packages (§4.5.4) -------------------------------------------------------------
-
-MAX_PACKAGE_BYTES = 500 * 1024
-MAX_PACKAGE_FILES = 500
-_PACKAGE_TYPES: dict[str, ConfigurationType] = {
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".properties": "properties",
-}
-
-
-_NAME: TypeAdapter[str] = TypeAdapter(Name)
-
-
-class PackageError(ServiceStageError):
-    """An import package breaks the reference's rules; the message says which and where."""
-
-
-@dataclass(frozen=True)
-class PackagedFile:
-    group_name: str
-    name: str
-    type: ConfigurationType
-
-    @property
-    def path(self) -> str:
-        return f"{self.group_name}/{self.name}"
-
-
-@dataclass(frozen=True)
-class ConfigurationPackage:
-    """A zip package to import: ``<group name>/<file name>.<yaml|yml|properties>`` entries."""
-
-    data: bytes
-    files: tuple[PackagedFile, ...]
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-    @classmethod
-    def read(cls, path: str) -> ConfigurationPackage:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise PackageError(f"cannot read {path}: {error.strerror}") from None
-        if len(data) > MAX_PACKAGE_BYTES:
-            raise PackageError(
-                f"{path} is {len(data)} bytes; a package may have at most {MAX_PACKAGE_BYTES}"
-            )
-        try:
-            with zipfile.ZipFile(Path(path)) as archive:
-                names = [info.filename for info in archive.infolist() if not info.is_dir()]
-                files = tuple(_packaged_file(name, archive.read(name)) for name in names)
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError):
-            raise PackageError(f"{path} is not a zip package, or a damaged one") from None
-        if not files:
-            raise PackageError(f"{path} holds no configuration file")
-        if len(files) > MAX_PACKAGE_FILES:
-            raise PackageError(
-                f"{path} holds {len(files)} files; a package may hold at most {MAX_PACKAGE_FILES}"
-            )
-        seen: set[str] = set()
-        for file in files:
-            if file.path in seen:
-                raise PackageError(f"{path} holds {file.path} more than once")
-            seen.add(file.path)
-        return cls(data, files)
-
-
-def _packaged_file(member: str, data: bytes) -> PackagedFile:
-    path = PurePosixPath(member)
-    if len(path.parts) != 2:
-        raise PackageError(f"{member} must sit directly in a folder named after its group")
-    config_type = _PACKAGE_TYPES.get(path.suffix.lower())
-    if config_type is None:
-        raise PackageError(f"{member} must end in .yaml, .yml or .properties")
-    for kind, value in (("group", path.parts[0]), ("file", path.stem)):
-        try:
-            _NAME.validate_python(value)
-        except ValidationError:
-            raise PackageError(
-                f"{member}: {value!r} is not a valid {kind} name (2 to 64 letters, digits, "
-                "hyphens or underscores, starting with a letter and ending with a letter or digit)"
-            ) from None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PackageError(f"{member} is not UTF-8 text") from None
-    return PackagedFile(path.parts[0], path.stem, config_type)
-
-
-class ConfigurationImportArgs(ResourceArgs):
-    #: The zip package, relative to the project directory.
-    archive_path: str = Field(min_length=1)
-    repetition_policy: RepetitionPolicy | None = None
-
-    @field_validator("adopt_id")
-    @classmethod
-    def _no_adoption(cls, value: str | None) -> str | None:
-        if value is not None:
-            raise ValueError(
-                "an import is no object of the service and cannot be adopted; adopt its files "
-                "with Configuration(adopt_id=...) instead"
-            )
-        return value
-
-    @field_validator("timeouts")
-    @classmethod
-    def _no_waits(cls, value: object) -> object:
-        if value is not None:
-            raise ValueError("an import answers at once and waits for nothing; remove timeouts")
-        return value
-
-
-# Outputs of an import beyond its arguments.
-_IMPORT_OUTPUTS = (
-    "archive_sha256",
-    "total_num",
-    "covered_num",
-    "skip_num",
-    "configurations",
-    "created_configuration_ids",
-    "created_config_group_ids",
-)
-# A new package or policy means a new import; a package moved on disk does not.
-_IMPORT_REPLACED_ON = ("archive_sha256", "repetition_policy")
-
-
-class ConfigurationImportProvider(ResourceProvider):
-    """Imports a zip package once, and owns the files and groups that import created.
-
-    The import answers only counts, so the provider lists the package's groups and files before
-    and after it to learn which ones it created; those are deleted with the resource, while files
-    the import covered or skipped, and groups that existed, are left alone.
-    """
-
-    serialize_as_secret_always = False
-
-    def configure(self, req: ConfigureRequest) -> None:
-        _runtime.configure(stack_config_from(req.config.get))
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
-        inputs.pop("archive_sha256", None)
-        failures = validation_failures(ConfigurationImportArgs, inputs)
-        path = inputs.get("archive_path")
-        checked = dict(news)
-        if isinstance(path, str) and not any(at == "archive_path" for at, _ in failures):
-            try:
-                checked["archive_sha256"] = ConfigurationPackage.read(path).sha256
-            except PackageError as problem:
-                failures.append(("archive_path", str(problem)))
-        return CheckResult(checked, [CheckFailure(at, reason) for at, reason in failures])
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [
-            name
-            for name in ("archive_path", *_IMPORT_REPLACED_ON)
-            if isinstance(news.get(name), pulumi.output.Unknown) or olds.get(name) != news.get(name)
-        ]
-        replaces = [name for name in changed if name in _IMPORT_REPLACED_ON]
-        # The old import's files must go before the new package is imported, or the new import
-        # would skip or cover them and the old one's delete would then remove them.
-        return DiffResult(
-            changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces)
-        )
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        args = _parse_import(props)
-        package = ConfigurationPackage.read(args.archive_path)
-        if props.get("archive_sha256") not in (None, package.sha256):
-            raise PackageError(
-                f"{args.archive_path} changed after it was checked; run the update again"
-            )
-        group_names = {file.group_name for file in package.files}
-        existing_groups = _group_ids_by_name(group_names)
-        files_before = {
-            file.path
-            for file, config_id in _located(package.files, existing_groups)
-            if config_id is not None
-        }
-        fields = {"repetition_policy": args.repetition_policy} if args.repetition_policy else {}
-        upload = (Path(args.archive_path).name, package.data, "application/zip")
-        answer = _client().post(
-            _path(CONFIGS_PATH) + "/import",
-            multipart=Multipart(fields, {"upload_file": upload}),
-        )
-        try:
-            groups_after = _group_ids_by_name(group_names)
-            located = list(_located(package.files, groups_after))
-        except ServiceStageError as failure:
-            created = sorted(file.path for file in package.files if file.path not in files_before)
-            raise ServiceStageError(
-                f"{args.archive_path} was imported, but its files could not be looked up "
-                f"({failure}); the import created {', '.join(created) or 'no file'}: delete "
-                "them, or manage them with Configuration(adopt_id=...)"
-            ) from failure
-        configurations = [
-            {**_entry(file, groups_after[file.group_name]), "id": config_id}
-            for file, config_id in located
-            if config_id is not None
-        ]
-        outs = {
-            "archive_path": args.archive_path,
-            "archive_sha256": package.sha256,
-            **({"repetition_policy": args.repetition_policy} if args.repetition_policy else {}),
-            "total_num": (answer or {}).get("total_num"),
-            "covered_num": (answer or {}).get("covered_num"),
-            "skip_num": (answer or {}).get("skip_num"),
-            "configurations": configurations,
-            "created_configuration_ids": [
-                entry["id"] for entry in configurations if entry["path"] not in files_before
-            ],
-            "created_config_group_ids": sorted(
-                set(groups_after.values()) - set(existing_groups.values())
-            ),
-        }
-        return CreateResult(uuid.uuid4().hex, outs)
-
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        # Only the path changed (the package and policy did not): nothing to do on the service.
-        args = _parse_import(news)
-        outs = {key: value for key, value in olds.items() if key != PROVIDER_KEY}
-        return UpdateResult({**outs, "archive_path": args.archive_path})
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        if "configurations" not in props:
-            raise ServiceStageError(
-                f"configuration import {id_}: an import can only be refreshed from its own "
-                "state; look its files up with get_configurations() instead"
-            )
-        remaining = [
-            entry for entry in props["configurations"] if _exists(CONFIGS_PATH, entry["id"])
-        ]
-        if not remaining:
-            return ReadResult(None, {})
-        remaining_ids = {entry["id"] for entry in remaining}
-        outs = {
-            **{key: value for key, value in props.items() if key != PROVIDER_KEY},
-            "configurations": remaining,
-            "created_configuration_ids": [
-                config_id
-                for config_id in props.get("created_configuration_ids") or []
-                if config_id in remaining_ids
-            ],
-            "created_config_group_ids": [
-                group_id
-                for group_id in props.get("created_config_group_ids") or []
-                if _exists(GROUPS_PATH, group_id)
-            ],
-        }
-        inputs: dict[str, Any] = {
-            key: props[key]
-            for key in ("archive_path", "repetition_policy", "archive_sha256")
-            if key in props
-        }
-        return ReadResult(id_, outs, inputs)
-
-    def delete(self, _id: str, props: dict[str, Any]) -> None:
-        client = _client()
-        for config_id in props.get("created_configuration_ids") or []:
-            with suppress(NotFoundError):
-                client.delete(f"{_path(CONFIGS_PATH)}/{config_id}")
-        for group_id in props.get("created_config_group_ids") or []:
-            # Files that others put into a group the import made keep it alive.
-            if any(_all_in(CONFIGS_PATH, "configs", config_group_id=group_id)):
-                continue
-            with suppress(NotFoundError):
-                client.delete(f"{_path(GROUPS_PATH)}/{group_id}")
-
-
-class ConfigurationImport(
-    pulumi.dynamic.Resource, module="servicestage", name="ConfigurationImport"
-):
-    """The configuration files of a zip package, imported once (§4.5.4).
-
-    Each folder of the package names a group (created if missing) and each ``.yaml``, ``.yml``
-    or ``.properties`` file in it a configuration file. Deleting the resource deletes the files
-    and groups the import created; files it covered or skipped stay. A changed package (by
-    content) or policy is imported anew, after the old import's files are deleted.
-    """
-
-    archive_path: pulumi.Output[str]
-    repetition_policy: pulumi.Output[str | None]
-    archive_sha256: pulumi.Output[str]
-    total_num: pulumi.Output[int]
-    covered_num: pulumi.Output[int]
-    skip_num: pulumi.Output[int]
-    configurations: pulumi.Output[list[dict[str, str]]]
-    created_configuration_ids: pulumi.Output[list[str]]
-    created_config_group_ids: pulumi.Output[list[str]]
-
-    def __init__(
-        self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **args: Any
-    ) -> None:
-        props = resource_props(ConfigurationImportArgs, args, computed=_IMPORT_OUTPUTS)
-        super().__init__(ConfigurationImportProvider(), resource_name, props, opts)
-
-
-def _parse_import(props: Mapping[str, Any]) -> ConfigurationImportArgs:
-    fields = ConfigurationImportArgs.model_fields
-    failures = validation_failures(
-        ConfigurationImportArgs, {key: value for key, value in props.items() if key in fields}
-    )
-    if failures:
-        problems = "; ".join(f"{at}: {reason}" for at, reason in failures)
-        raise ServiceStageError(f"invalid configuration import arguments: {problems}")
-    return ConfigurationImportArgs.model_validate({k: v for k, v in props.items() if k in fields})
-
-
-def _group_ids_by_name(names: Iterable[str]) -> dict[str, str]:
-    wanted = set(names)
-    return {
-        group["name"]: group["id"]
-        for group in _all_in(GROUPS_PATH, "config_groups")
-        if group.get("name") in wanted
-    }
-
-
-def _located(
-    files: Iterable[PackagedFile], group_ids: Mapping[str, str]
-) -> Iterator[tuple[PackagedFile, str | None]]:
-    """Each packaged file with the id of the file of its group and name, or None."""
-    ids_by_group: dict[str, dict[str, str]] = {}
-    for file in files:
-        group_id = group_ids.get(file.group_name)
-        if group_id is None:
-            yield file, None
-            continue
-        if group_id not in ids_by_group:
-            ids_by_group[group_id] = {
-                item["name"]: item["id"]
-                for item in _all_in(CONFIGS_PATH, "configs", config_group_id=group_id)
-            }
-        yield file, ids_by_group[group_id].get(file.name)
-
-
-def _entry(file: PackagedFile, group_id: str) -> dict[str, str]:
-    return {
-        "path": file.path,
-        "name": file.name,
-        "type": file.type,
-        "config_group_name": file.group_name,
-        "config_group_id": group_id,
-    }
-
-
-def _exists(collection: str, object_id: str) -> bool:
-    try:
-        _client().get(f"{_path(collection)}/{object_id}")
-    except NotFoundError:
-        return False
-    return True
-
-
-def _client() -> ApiClient:
-    return _runtime.clients().servicestage
-
-
-def _path(template: str) -> str:
-    return template.format(project_id=_runtime.clients().settings.project_id)
-
-
-def _all_in(template: str, items_key: str, **query: Any) -> Iterator[dict[str, Any]]:
-    """Every item of a list operation, for the provider host (lookups use `_lookup.get_all`)."""
-    params = {key: value for key, value in query.items() if value is not None}
-    yield from _client().paginate(_path(template), items_key, params=params)
 
 
 # -- lookups (§4.5.2, §4.5.5, §4.5.9, §4.5.10) -----------------------------------------------------

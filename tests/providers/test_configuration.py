@@ -8,10 +8,10 @@ from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 from pulumi_servicestage.client.errors import APIStatusError, ServiceStageError
 from pulumi_servicestage.configuration import (
     ConfigurationGroupProvider,
-    ConfigurationImportProvider,
     ConfigurationProvider,
     _content_kept_out_of_errors,
 )
+from pulumi_servicestage.configuration_import import ConfigurationImportProvider
 from pulumi_servicestage.emulator.servicestage.configs import ConfigsBackend
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError
 
