@@ -1,11 +1,12 @@
-"""Job-completion detection lag and API calls per job wait, against the local emulator.
+"""Parts 2 and 3: how late a finished job is noticed, and how many GETs waiting for it costs.
 
-    python bench/job_wait.py [--jobs 20] [--shortest 1] [--longest 10]
+    python bench/job_wait.py [--quick]      # these two parts alone, with a line per job
 
-Creates components whose deploy jobs take evenly spread durations, waits for every job at once
-with the package's JobWaiter (each over its own client, to count its calls), and prints, per job,
-the time from the job's end in the emulator to the waiter returning, next to what the Terraform
-provider's fixed 10 s polling would cost for the same job.
+Components whose deploy jobs take evenly spread durations (1-10 s, 10-60 s, and a few long ones)
+are all created at once through the real provider host. For each, the lag is the time from the
+job's end in the emulator to the Create call returning to the caller, and the cost is the number
+of GETs of that job the emulator answered. Beside them, what the Terraform provider's fixed 10 s
+polling would give for the same job: its first look 10 s after the job starts, then every 10 s.
 """
 
 from __future__ import annotations
@@ -13,97 +14,168 @@ from __future__ import annotations
 import argparse
 import math
 import statistics
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
-from pulumi_servicestage.client.http import ApiClient
-from pulumi_servicestage.client.signing import AkSkAuth
-from pulumi_servicestage.emulator import (
-    DEFAULT_ACCESS_KEY,
-    DEFAULT_PROJECT_ID,
-    DEFAULT_SECRET_KEY,
-    Emulator,
+from _kit import (
+    TERRAFORM_POLL_SECONDS,
+    Row,
+    RunSettings,
+    ServedEmulator,
+    component_inputs,
+    deploy_component,
+    format_table,
+    provider_host,
+    served_emulator,
+    spread,
 )
-from pulumi_servicestage.emulator.servicestage.models import ComponentSpec
-from pulumi_servicestage.jobs import JobWaiter
 
-TERRAFORM_POLL_INTERVAL = 10.0
+SHORT_JOB_LIMIT = 10.0
+MEDIUM_JOB_LIMIT = 60.0
+# Long jobs, for the calls-per-minute target: real component deploys take minutes.
+ECONOMY_TARGET_JOB_SECONDS = 300.0
 
 
-def start_jobs(emulator: Emulator, durations: list[float]) -> list[str]:
-    backend = emulator.backend()
-    environment = backend.create_environment(
-        name="bench", vpc_id="vpc", deploy_mode="container", creator="bench"
+@dataclass(frozen=True)
+class Wait:
+    job_seconds: float
+    lag: float
+    polls: int
+
+    @property
+    def terraform_polls(self) -> int:
+        return math.ceil(self.job_seconds / TERRAFORM_POLL_SECONDS)
+
+    @property
+    def terraform_lag(self) -> float:
+        return self.terraform_polls * TERRAFORM_POLL_SECONDS - self.job_seconds
+
+    @property
+    def polls_per_minute(self) -> float:
+        return self.polls / (self.job_seconds / 60)
+
+    @property
+    def terraform_polls_per_minute(self) -> float:
+        return self.terraform_polls / (self.job_seconds / 60)
+
+
+def long_job_range(settings: RunSettings) -> tuple[float, float]:
+    # Over one Terraform interval, so that no single phase against either schedule is favoured.
+    return settings.long_job_seconds, settings.long_job_seconds + TERRAFORM_POLL_SECONDS
+
+
+def job_durations(settings: RunSettings) -> list[float]:
+    return (
+        spread(settings.short_jobs, 1.0, SHORT_JOB_LIMIT)
+        + spread(settings.medium_jobs, SHORT_JOB_LIMIT, MEDIUM_JOB_LIMIT)
+        + spread(settings.long_jobs, *long_job_range(settings))
     )
-    application = backend.create_application(name="bench", creator="bench")
-    job_ids = []
-    for index, duration in enumerate(durations):
-        name = f"c{index}"
-        emulator.jobs.plan("SUCCEEDED", duration=duration, component_name=name)
-        spec = ComponentSpec.model_validate(
-            {
-                "name": name,
-                "environment_id": environment.id,
-                "version": "1.0.0",
-                "replica": 1,
-                "runtime_stack": {
-                    "name": "Docker",
-                    "type": "Docker",
-                    "version": "1.0.0",
-                    "deploy_mode": "container",
-                },
-                "source": {"kind": "image", "storage": "swr", "url": "swr.example.com/a:1"},
-                "refer_resources": [{"id": "cce", "type": "cce"}],
-            }
+
+
+def wait_for_jobs(served: ServedEmulator, durations: list[float]) -> list[Wait]:
+    """Create one component per duration, all at once through one host; measure each wait."""
+    environment_id, application_id = served.new_application("job-wait")
+    inputs = []
+    for index, seconds in enumerate(durations):
+        name = f"w{index}"
+        served.emulator.jobs.plan(
+            "SUCCEEDED", duration=seconds, operation="create_component", component_name=name
         )
-        job_ids.append(backend.create_component(application.id, spec, creator="bench").last_job_id)
-    return job_ids
+        inputs.append(component_inputs(environment_id, application_id, name))
+
+    with provider_host(served, call_timeout=max(durations) + 120) as host:
+
+        def wait(index: int) -> Wait:
+            component_id = deploy_component(host, inputs[index])
+            returned = time.time()
+            job_id, ends_at = served.job_of(component_id)
+            return Wait(durations[index], returned - ends_at, served.recorder.job_polls(job_id))
+
+        with ThreadPoolExecutor(len(durations)) as callers:
+            return list(callers.map(wait, range(len(durations))))
+
+
+def rows(waits: list[Wait], settings: RunSettings) -> list[Row]:
+    short = [w for w in waits if w.job_seconds < SHORT_JOB_LIMIT]
+    medium = [w for w in waits if SHORT_JOB_LIMIT <= w.job_seconds <= MEDIUM_JOB_LIMIT]
+    long = [w for w in waits if w.job_seconds >= settings.long_job_seconds]
+    shortest_long, longest_long = long_job_range(settings)
+    short_lag = statistics.median(w.lag for w in short)
+    worst_lag = max(w.lag for w in short)
+    medium_lag = statistics.median(w.lag for w in medium)
+    medium_terraform = statistics.median(w.terraform_lag for w in medium)
+    per_minute = statistics.mean(w.polls_per_minute for w in long)
+    economy_applies = settings.long_job_seconds >= ECONOMY_TARGET_JOB_SECONDS
+    return [
+        Row(
+            2,
+            f"detection lag, {len(short)} jobs of 1-10 s: median",
+            f"{short_lag:.2f} s",
+            f"Terraform: {statistics.median(w.terraform_lag for w in short):.2f} s",
+            "< 1 s",
+            short_lag < 1.0,
+        ),
+        Row(
+            2,
+            f"detection lag, {len(short)} jobs of 1-10 s: worst",
+            f"{worst_lag:.2f} s",
+            f"Terraform: {max(w.terraform_lag for w in short):.2f} s",
+            "< 3 s",
+            worst_lag < 3.0,
+        ),
+        Row(
+            2,
+            f"detection lag, {len(medium)} jobs of 10-60 s: median",
+            f"{medium_lag:.2f} s",
+            f"Terraform: {medium_terraform:.2f} s",
+            "< Terraform",
+            medium_lag < medium_terraform,
+        ),
+        Row(
+            3,
+            f"job GETs per minute of job time, {len(long)} jobs of "
+            f"{shortest_long:g}-{longest_long:g} s",
+            f"{per_minute:.1f}",
+            f"Terraform: {statistics.mean(w.terraform_polls_per_minute for w in long):.1f}",
+            "<= 12",
+            per_minute <= 12 if economy_applies else None,
+            "" if economy_applies else f"target is for {ECONOMY_TARGET_JOB_SECONDS:g} s jobs",
+        ),
+        Row(
+            3,
+            "job GETs per wait, jobs of 1-10 s: median (max)",
+            f"{statistics.median(w.polls for w in short):g} ({max(w.polls for w in short)})",
+            f"Terraform: {statistics.median(w.terraform_polls for w in short):g} "
+            f"({max(w.terraform_polls for w in short)})",
+        ),
+    ]
+
+
+def measure(served: ServedEmulator, settings: RunSettings) -> tuple[list[Row], list[Wait]]:
+    waits = wait_for_jobs(served, job_durations(settings))
+    return rows(waits, settings), waits
+
+
+def print_waits(waits: list[Wait]) -> None:
+    print(f"{'job s':>7} {'lag s':>6} {'GETs':>5} {'GETs/min':>8} {'Terraform lag s':>15}")
+    for wait in sorted(waits, key=lambda w: w.job_seconds):
+        print(
+            f"{wait.job_seconds:7.2f} {wait.lag:6.2f} {wait.polls:5d} "
+            f"{wait.polls_per_minute:8.1f} {wait.terraform_lag:15.2f}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=20)
-    parser.add_argument("--shortest", type=float, default=1.0)
-    parser.add_argument("--longest", type=float, default=10.0)
+    parser.add_argument("--quick", action="store_true", help="fewer and shorter jobs")
     options = parser.parse_args()
-    step = (options.longest - options.shortest) / max(1, options.jobs - 1)
-    durations = [options.shortest + step * i for i in range(options.jobs)]
-
-    emulator = Emulator()
-    with emulator.serve() as url:
-        job_ids = start_jobs(emulator, durations)
-        lags: list[float] = [0.0] * len(job_ids)
-        calls: list[int] = [0] * len(job_ids)
-
-        def wait(index: int) -> None:
-            client = ApiClient(url, auth=AkSkAuth(DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY))
-            JobWaiter(client, DEFAULT_PROJECT_ID).wait(
-                job_ids[index], description="bench", timeout=120
-            )
-            returned = time.time()
-            ends_at = emulator.jobs.show(DEFAULT_PROJECT_ID, job_ids[index]).ends_at
-            assert ends_at is not None
-            lags[index] = returned - ends_at
-            calls[index] = client.request_count
-
-        threads = [threading.Thread(target=wait, args=(i,)) for i in range(len(job_ids))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
-    print(f"{'job s':>6} {'lag s':>6} {'GETs':>5} {'GETs/min':>8} {'Terraform lag s':>15}")
-    for duration, lag, count in zip(durations, lags, calls, strict=True):
-        terraform_lag = math.ceil(duration / TERRAFORM_POLL_INTERVAL) * TERRAFORM_POLL_INTERVAL
-        print(
-            f"{duration:6.2f} {lag:6.2f} {count:5d} {count / (duration / 60):8.1f} "
-            f"{terraform_lag - duration:15.2f}"
-        )
-    print(
-        f"lag over {len(lags)} jobs: median {statistics.median(lags):.2f} s, "
-        f"worst {max(lags):.2f} s; GETs per wait: median {statistics.median(calls):.0f}, "
-        f"max {max(calls)}"
-    )
+    settings = RunSettings.quick() if options.quick else RunSettings()
+    with served_emulator(settings.job_seconds) as served:
+        table, waits = measure(served, settings)
+    print_waits(waits)
+    print()
+    print(format_table(table))
 
 
 if __name__ == "__main__":

@@ -50,10 +50,13 @@ IAM_ENDPOINT = Setting("iamEndpoint", ("HW_IAM_ENDPOINT",))
 CSE_ENDPOINT = Setting("cseEndpoint", ("HW_CSE_ENDPOINT",))
 ASM_ENDPOINT = Setting("asmEndpoint", ("HW_ASM_ENDPOINT",))
 MAX_RETRIES = Setting("maxRetries", ("HW_MAX_RETRIES",))
+# How many provider calls the Python provider host may run at once (see `_host`); 0 leaves it at
+# its own four.
+HOST_WORKERS = Setting("hostWorkers", ("PULUMI_SERVICESTAGE_HOST_WORKERS",))
 
 ALL_SETTINGS = (
     REGION, PROJECT_ID, ACCESS_KEY, SECRET_KEY, SECURITY_TOKEN, AUTH_TOKEN, USER_NAME, PASSWORD,
-    DOMAIN_NAME, ENDPOINT, IAM_ENDPOINT, CSE_ENDPOINT, ASM_ENDPOINT, MAX_RETRIES,
+    DOMAIN_NAME, ENDPOINT, IAM_ENDPOINT, CSE_ENDPOINT, ASM_ENDPOINT, MAX_RETRIES, HOST_WORKERS,
 )  # fmt: skip
 
 

@@ -220,7 +220,9 @@ class ProviderHost:
     ``__provider`` into every result; the decoded results leave it out.
 
     Calls may be made from many threads at once. The stock host serves at most four at a
-    time (``ThreadPoolExecutor(max_workers=4)``); the rest queue, as under the engine.
+    time (``ThreadPoolExecutor(max_workers=4)``); the rest queue, as under the engine. Once a
+    provider of this package has been loaded in it, the host serves up to
+    ``servicestage:hostWorkers`` calls at once (see `pulumi_servicestage._host`).
 
     :param env: the host's environment; ``os.environ`` when omitted. ``PULUMI_PROJECT`` is
         set to ``project``, as the engine does.

@@ -1,0 +1,219 @@
+"""What the benchmark parts share: a recorded emulator, provider hosts, component inputs, rows."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pulumi_servicestage.component import ComponentProvider
+from pulumi_servicestage.config import HOST_WORKERS
+from pulumi_servicestage.emulator import (
+    DEFAULT_ACCESS_KEY,
+    DEFAULT_PROJECT_ID,
+    DEFAULT_REGION,
+    DEFAULT_SECRET_KEY,
+    Emulator,
+)
+from pulumi_servicestage.emulator.server import serve_in_thread
+from pulumi_servicestage.testing import ProviderHost
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+COMPONENT = ComponentProvider()
+JOB_PATH_PREFIX = f"/v3/{DEFAULT_PROJECT_ID}/cas/jobs/"
+# The Terraform provider (huaweicloud) polls ServiceStage jobs every 10 s.
+TERRAFORM_POLL_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One request the emulator answered: when it arrived, what it asked, how it answered."""
+
+    at: float
+    method: str
+    path: str
+    status: int
+
+
+class RecordingApp:
+    """WSGI middleware that remembers every request, for per-job counts and error checks."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+        self._hits: list[Hit] = []
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        at = time.time()
+
+        def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+            hit = Hit(at, environ["REQUEST_METHOD"], environ["PATH_INFO"], int(status.split()[0]))
+            with self._lock:
+                self._hits.append(hit)
+            return start_response(status, headers, exc_info)
+
+        return self._app(environ, recording_start_response)
+
+    def hits(self, since: float = 0.0) -> list[Hit]:
+        with self._lock:
+            return [hit for hit in self._hits if hit.at >= since]
+
+    def job_polls(self, job_id: str) -> int:
+        path = JOB_PATH_PREFIX + job_id
+        return sum(1 for hit in self.hits() if hit.method == "GET" and hit.path == path)
+
+
+@dataclass
+class ServedEmulator:
+    emulator: Emulator
+    url: str
+    recorder: RecordingApp
+
+    def stack_config(self, **extra: str) -> dict[str, str]:
+        return {
+            "servicestage:region": DEFAULT_REGION,
+            "servicestage:projectId": DEFAULT_PROJECT_ID,
+            "servicestage:accessKey": DEFAULT_ACCESS_KEY,
+            "servicestage:secretKey": DEFAULT_SECRET_KEY,
+            "servicestage:endpoint": self.url,
+            **extra,
+        }
+
+    def new_application(self, label: str) -> tuple[str, str]:
+        """A fresh environment and application to put components in: (environment, application)."""
+        backend = self.emulator.backend()
+        environment = backend.create_environment(
+            name=f"bench-{label}", vpc_id="vpc-bench", deploy_mode="container", creator="bench"
+        )
+        application = backend.create_application(name=f"bench-{label}", creator="bench")
+        return environment.id, application.id
+
+    def job_of(self, component_id: str) -> tuple[str, float]:
+        """The id and end time of the job that deployed a component (`application/component`)."""
+        application_id, own_id = component_id.split("/")
+        job_id = self.emulator.backend().show_component(application_id, own_id).last_job_id
+        ends_at = self.emulator.jobs.show(DEFAULT_PROJECT_ID, job_id).ends_at
+        assert ends_at is not None, "benchmark jobs all end"
+        return job_id, ends_at
+
+
+@contextmanager
+def served_emulator(job_seconds: float) -> Iterator[ServedEmulator]:
+    emulator = Emulator(job_seconds=job_seconds)
+    recorder = RecordingApp(emulator.wsgi_app)
+    with serve_in_thread(recorder, host="127.0.0.1", port=0) as url:
+        yield ServedEmulator(emulator, url, recorder)
+
+
+@contextmanager
+def provider_host(
+    served: ServedEmulator, *, call_timeout: float, **config: str
+) -> Iterator[ProviderHost]:
+    """A fresh provider host pointed at the emulator; `config` adds ``servicestage:`` keys."""
+    environment = {k: v for k, v in os.environ.items() if k not in HOST_WORKERS.env_vars}
+    with ProviderHost(env=environment, call_timeout=call_timeout) as host:
+        extra = {f"servicestage:{key}": value for key, value in config.items()}
+        host.configure(
+            served.stack_config(**extra),
+            secret_keys=["servicestage:accessKey", "servicestage:secretKey"],
+        )
+        yield host
+
+
+def component_inputs(environment_id: str, application_id: str, name: str) -> dict[str, Any]:
+    return {
+        "application_id": application_id,
+        "environment_id": environment_id,
+        "name": name,
+        "version": "1.0.0",
+        "replica": 1,
+        "runtime_stack": {
+            "name": "Docker",
+            "type": "Docker",
+            "version": "1.0.0",
+            "deploy_mode": "container",
+        },
+        "source": {"kind": "image", "storage": "swr", "url": "swr.example.com/bench/app:1"},
+        "refer_resources": [{"id": "cce-bench", "type": "cce"}],
+    }
+
+
+def deploy_component(host: ProviderHost, inputs: dict[str, Any]) -> str:
+    """Check then create, as the engine does for a new resource; the component's id."""
+    checked = host.check(COMPONENT, None, inputs)
+    if checked.failures:
+        raise RuntimeError(f"component inputs rejected: {checked.failures}")
+    return host.create(COMPONENT, checked.inputs).id
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the results table.
+
+    `passed` is None where the figure has no target, or where this run's settings are not the
+    ones the target is set for (`note` then says why).
+    """
+
+    part: int
+    figure: str
+    measured: str
+    compared: str = ""
+    target: str = ""
+    passed: bool | None = None
+    note: str = ""
+
+
+@dataclass
+class RunSettings:
+    """Sizes of one benchmark run; `quick()` trades fidelity for a run of about 1.5 minutes."""
+
+    job_seconds: float = 5.0
+    sizes: tuple[int, ...] = (1, 8, 32, 64)
+    stock: bool = True
+    short_jobs: int = 18
+    medium_jobs: int = 10
+    long_job_seconds: float = 300.0
+    long_jobs: int = 4
+    preview_resources: int = 200
+    load_rate: float = 200.0
+    load_seconds: float = 10.0
+
+    @classmethod
+    def quick(cls) -> RunSettings:
+        return cls(
+            job_seconds=2.0,
+            stock=False,
+            short_jobs=9,
+            medium_jobs=3,
+            long_job_seconds=60.0,
+            long_jobs=2,
+            load_seconds=3.0,
+        )
+
+    @property
+    def targets_apply(self) -> bool:
+        """Whether jobs are as long as the targets assume (T = 5 s)."""
+        return self.job_seconds == 5.0
+
+
+def spread(count: int, low: float, high: float) -> list[float]:
+    """`count` durations evenly over [low, high), at the middles of equal slices."""
+    return [low + (high - low) * (index + 0.5) / count for index in range(count)]
+
+
+def format_table(rows: list[Row]) -> str:
+    """The rows as a Markdown table, ready to paste into the README."""
+    header = ("#", "figure", "measured", "compared with", "target", "result")
+    lines = [header, ("---",) * len(header)]
+    for row in rows:
+        verdict = {True: "PASS", False: "FAIL", None: "-"}[row.passed]
+        if row.note:
+            verdict += f" ({row.note})"
+        lines.append((str(row.part), row.figure, row.measured, row.compared, row.target, verdict))
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)

@@ -1,0 +1,174 @@
+"""Lets Pulumi's Python dynamic provider host run more than four provider calls at once.
+
+The host (``python -m pulumi.dynamic``, the SDK's ``pulumi/dynamic/__main__.py``) serves every
+call on a gRPC server built over ``futures.ThreadPoolExecutor(max_workers=4)`` and has no setting
+for it. Whatever the engine's ``--parallel``, at most four Create/Update/Delete calls run at once,
+so 32 components whose deploy jobs take T seconds each need 8 T.
+
+The package's providers are unpickled, and so this package imported and configured, inside that
+host. `enlarge_host_executor` runs from there (`_runtime.configure`, called by every provider's
+``configure()``) and raises the executor's worker limit: CPython's ThreadPoolExecutor starts a
+thread per submitted call while it has fewer than ``_max_workers``, so later calls get threads of
+their own, and calls already queued are given threads at once.
+
+This reaches into private details of three projects: the host module's ``main()`` and its local
+``server``, grpc's ``_Server._state.thread_pool``, and CPython's
+``ThreadPoolExecutor._max_workers``/``_work_queue``. Each is checked before anything changes, and
+where the process is not that host, or the host is built differently, nothing is touched: the
+reason is logged on this module's logger, at debug level when there is nothing to do (not the
+host, switched off, already large enough) and as a warning when the host's layout is not the one
+expected (the engine shows a provider host's stderr lines as diagnostics).
+
+Users can switch it off or size it with ``servicestage:hostWorkers`` (see `config.HOST_WORKERS`).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from types import FrameType, ModuleType
+from typing import Any
+
+from .client.errors import ConfigurationError
+from .config import HOST_WORKERS, _Lookup
+
+logger = logging.getLogger(__name__)
+
+HOST_MODULE = "pulumi.dynamic.__main__"
+"""The module name the host runs as (``python -m pulumi.dynamic``)."""
+
+DEFAULT_HOST_WORKERS = 64
+"""Calls the host serves at once unless configured: the engine's own default ``--parallel`` on a
+16-CPU machine (4 per CPU). The engine's ``--parallel`` still bounds how many it sends."""
+
+MAX_HOST_WORKERS = 1024
+
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ExecutorOutcome:
+    """What `enlarge_host_executor` did: the host's worker limit after it, and why."""
+
+    enlarged: bool
+    workers: int | None
+    reason: str
+
+
+def configured_workers(stack_config: Mapping[str, Any], environ: Mapping[str, str]) -> int:
+    """The worker count asked for in ``servicestage:hostWorkers`` or its variable; 0 is off."""
+    text = _Lookup(stack_config, environ).optional(HOST_WORKERS)
+    if text is None:
+        return DEFAULT_HOST_WORKERS
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1.0
+    if not number.is_integer() or not 0 <= number <= MAX_HOST_WORKERS:
+        raise ConfigurationError(
+            f"{HOST_WORKERS.describe()} must be a whole number from 0 (leave the provider host "
+            f"as it is) to {MAX_HOST_WORKERS}, got {text!r}"
+        )
+    return int(number)
+
+
+def enlarge_host_executor(workers: int) -> ExecutorOutcome:
+    """Let the provider host this process runs, if any, serve `workers` calls at once.
+
+    Never lowers the host's limit; `workers` 0 leaves the host alone. Safe to call anywhere and
+    more than once: outside the host, or in a host built differently, it changes nothing.
+    """
+    with _lock:
+        outcome, unexpected = _enlarge(workers)
+    if unexpected:
+        logger.warning(
+            "pulumi-servicestage: the provider host runs at most its own number of calls at "
+            "once, because %s; set servicestage:hostWorkers to 0 to stop trying",
+            outcome.reason,
+        )
+    else:
+        logger.debug("provider host executor: %s", outcome.reason)
+    return outcome
+
+
+def _enlarge(workers: int) -> tuple[ExecutorOutcome, bool]:
+    """The outcome, and whether it was refused because the host is not laid out as expected."""
+    if workers <= 0:
+        return ExecutorOutcome(False, None, "switched off by servicestage:hostWorkers"), False
+    host = sys.modules.get("__main__")
+    if _module_name(host) != HOST_MODULE:
+        reason = f"this process is not the Pulumi Python provider host ({HOST_MODULE})"
+        return ExecutorOutcome(False, None, reason), False
+    assert host is not None
+    frame = _host_main_frame(host)
+    if frame is None:
+        reason = "the host's main() is not running on the main thread"
+        return ExecutorOutcome(False, None, reason), True
+    pool, problem = thread_pool_of(frame.f_locals.get("server"))
+    if pool is None:
+        return ExecutorOutcome(False, None, problem), True
+    return raise_worker_limit(pool, workers), False
+
+
+def _module_name(module: ModuleType | None) -> str | None:
+    spec = getattr(module, "__spec__", None)
+    name = getattr(spec, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def _host_main_frame(host: ModuleType) -> FrameType | None:
+    # The host's main() never returns: it waits on an Event after starting the server, with the
+    # server in its local `server`.
+    frame = sys._current_frames().get(threading.main_thread().ident or -1)
+    while frame is not None:
+        if frame.f_code.co_name == "main" and frame.f_globals is vars(host):
+            return frame
+        frame = frame.f_back
+    return None
+
+
+def thread_pool_of(server: Any) -> tuple[ThreadPoolExecutor | None, str]:
+    """The executor a grpc server runs its calls on, or None and what is missing."""
+    if server is None:
+        return None, "the host's main() has no local `server`"
+    state = getattr(server, "_state", None)
+    pool = getattr(state, "thread_pool", None)
+    if pool is None:
+        return None, f"its server (of type {type(server).__name__}) has no `_state.thread_pool`"
+    # A subclass may size or start its threads its own way.
+    if type(pool) is not ThreadPoolExecutor:
+        return None, f"its executor is of type {type(pool).__name__}, not ThreadPoolExecutor"
+    if not isinstance(getattr(pool, "_max_workers", None), int):
+        return None, "its ThreadPoolExecutor has no integer `_max_workers`"
+    if not hasattr(getattr(pool, "_work_queue", None), "qsize"):
+        return None, "its ThreadPoolExecutor has no `_work_queue`"
+    return pool, ""
+
+
+def raise_worker_limit(pool: ThreadPoolExecutor, workers: int) -> ExecutorOutcome:
+    """Raise `pool`'s limit to `workers` and start threads for the calls already waiting.
+
+    `pool` must have passed `thread_pool_of`.
+    """
+    current: int = pool._max_workers
+    if current >= workers:
+        return ExecutorOutcome(False, current, f"the host already allows {current} calls at once")
+    pool._max_workers = workers
+    # Threads start only on submit: each submission below starts one while no thread is idle,
+    # and the waiting calls, queued ahead of these no-ops, are what the new threads pick up.
+    waiting = min(pool._work_queue.qsize(), workers - current)
+    try:
+        for _ in range(waiting):
+            pool.submit(_no_op)
+    except RuntimeError:
+        # The host is shutting down its executor; the raised limit no longer matters.
+        pass
+    return ExecutorOutcome(True, workers, f"raised from {current} to {workers} calls at once")
+
+
+def _no_op() -> None:
+    pass
