@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 COMPONENT = ComponentProvider()
 JOB_PATH_PREFIX = f"/v3/{DEFAULT_PROJECT_ID}/cas/jobs/"
-# The Terraform provider (huaweicloud) polls ServiceStage jobs every 10 s.
+# The Terraform provider (huaweicloud_servicestagev3_component) waits for a job with a
+# StateChangeConf of PollInterval 10 s and no Delay: a look at once, then one every 10 s.
 TERRAFORM_POLL_SECONDS = 10.0
 
 

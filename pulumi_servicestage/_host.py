@@ -16,8 +16,10 @@ This reaches into private details of three projects: the host module's ``main()`
 ``ThreadPoolExecutor._max_workers``/``_work_queue``. Each is checked before anything changes, and
 where the process is not that host, or the host is built differently, nothing is touched: the
 reason is logged on this module's logger, at debug level when there is nothing to do (not the
-host, switched off, already large enough) and as a warning when the host's layout is not the one
-expected (the engine shows a provider host's stderr lines as diagnostics).
+host, switched off, already large enough) and as a warning, once per process, when the host's
+layout is not the one expected (the engine shows a provider host's stderr lines as diagnostics).
+Nothing here raises: it runs inside every provider's ``configure()``, where an exception would
+fail every call of the deployment, and the host works, only slower, without it.
 
 Users can switch it off or size it with ``servicestage:hostWorkers`` (see `config.HOST_WORKERS`).
 """
@@ -46,8 +48,11 @@ DEFAULT_HOST_WORKERS = 64
 16-CPU machine (4 per CPU). The engine's ``--parallel`` still bounds how many it sends."""
 
 MAX_HOST_WORKERS = 1024
+"""The largest accepted: a larger value is likelier a typo than a need, and every call served at
+once holds a thread."""
 
 _lock = threading.Lock()
+_warnings_given: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -76,23 +81,49 @@ def configured_workers(stack_config: Mapping[str, Any], environ: Mapping[str, st
     return int(number)
 
 
+def enlarge_as_configured(stack_config: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+    """`enlarge_host_executor` to the configured size; a bad setting is a warning, not an error."""
+    try:
+        workers = configured_workers(stack_config, environ)
+    except ConfigurationError as error:
+        _warn_once(f"pulumi-servicestage: {error}; the provider host is left as it is")
+        return
+    enlarge_host_executor(workers)
+
+
 def enlarge_host_executor(workers: int) -> ExecutorOutcome:
     """Let the provider host this process runs, if any, serve `workers` calls at once.
 
     Never lowers the host's limit; `workers` 0 leaves the host alone. Safe to call anywhere and
-    more than once: outside the host, or in a host built differently, it changes nothing.
+    more than once, and never raises: outside the host, or in a host built differently, it
+    changes nothing.
     """
     with _lock:
-        outcome, unexpected = _enlarge(workers)
+        try:
+            outcome, unexpected = _enlarge(workers)
+        except Exception as error:
+            # The checks cover the layouts known; whatever else a future host does must not fail
+            # the deployment.
+            reason = f"looking for its executor failed: {error!r}"
+            outcome, unexpected = ExecutorOutcome(False, None, reason), True
     if unexpected:
-        logger.warning(
+        _warn_once(
             "pulumi-servicestage: the provider host runs at most its own number of calls at "
-            "once, because %s; set servicestage:hostWorkers to 0 to stop trying",
-            outcome.reason,
+            f"once, because {outcome.reason}; set servicestage:hostWorkers to 0 to stop trying"
         )
     else:
         logger.debug("provider host executor: %s", outcome.reason)
     return outcome
+
+
+def _warn_once(message: str) -> None:
+    # Every provider class is configured on its own, with the same stack config: one line is
+    # enough, however many resource types a deployment uses.
+    with _lock:
+        if message in _warnings_given:
+            return
+        _warnings_given.add(message)
+    logger.warning(message)
 
 
 def _enlarge(workers: int) -> tuple[ExecutorOutcome, bool]:

@@ -9,8 +9,10 @@ dynamic-provider calls onto that declaration:
 - `diff` compares the new inputs with the input part of the old outputs (the engine hands diff the
   old *outputs*); computed fields never take part.
 - `create`/`update`/`delete` send the request and, where the service answers with a job, wait for
-  it. A create whose job fails or times out deletes what it created before raising, so no
-  untracked object is left behind (the engine records nothing when create raises).
+  it. A create whose job fails, times out or cannot be read deletes what it created before
+  raising, so no untracked object is left behind (the engine records nothing when create
+  raises); where that delete, or reading the new object back, fails, the error names the
+  `adopt_id` that takes the object over.
 - `read` refreshes the outputs from the service, projected onto the shape of the user's inputs so
   that server-side defaults do not show up as drift; an object that is gone is reported as gone.
 
@@ -42,7 +44,7 @@ from . import _runtime
 from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient
 from .config import stack_config_from
-from .jobs import JobError, JobWaiter, PollSchedule
+from .jobs import JobWaiter, PollSchedule
 
 PROVIDER_KEY = "__provider"
 
@@ -213,9 +215,17 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
         if args.adopt_id:
             ref = self._ref_from_id(args.adopt_id)
             self._adopt(ref, args)
-        else:
-            ref = self._create_object(args)
-        return CreateResult(ref.resource_id(), self._outputs(args, ref, self._fetch(ref)))
+            return CreateResult(ref.resource_id(), self._outputs(args, ref, self._fetch(ref)))
+        ref = self._create_object(args)
+        try:
+            server = self._fetch(ref)
+        except ServiceStageError as failure:
+            # The engine records nothing of a create that raises: name what now exists.
+            raise ServiceStageError(
+                f"{failure}. The {self.noun} {ref.resource_id()} was created but could not be "
+                f"read back; take it over by setting adopt_id={ref.resource_id()!r}"
+            ) from failure
+        return CreateResult(ref.resource_id(), self._outputs(args, ref, server))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         ref = self._ref_from_id(id_)
@@ -255,7 +265,8 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
                 self._wait_for_job(
                     str(job_id), f"create {self.noun} {args_name(args)}", args.timeout("create")
                 )
-            except JobError as failure:
+            except ServiceStageError as failure:
+                # A failed job, or a wait cut short by a read that failed: the object exists.
                 self._clean_up_failed_create(ref, args, failure)
         return ref
 
@@ -288,8 +299,23 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
                     f"adopt_id {ref.resource_id()!r} belongs to {name} {ref.parts[name]!r}, "
                     f"but the arguments say {getattr(args, name)!r}"
                 )
-        current = self._inputs_from_server(server, self._body(args, exclude=LOCAL_FIELDS), ref)
         wanted = self._body(args, exclude=LOCAL_FIELDS)
+        current = self._inputs_from_server(server, wanted, ref)
+        # The modify body leaves create-only fields out: a difference there would be recorded as
+        # applied while the object kept its own value, and the next refresh would replace it.
+        unchangeable = [
+            f"{field} is {current[field]!r}, the arguments say {wanted[field]!r}"
+            for field in sorted(self.create_only)
+            if field in current
+            and field in wanted
+            and comparable(current[field]) != comparable(wanted[field])
+        ]
+        if unchangeable:
+            raise ServiceStageError(
+                f"adopt_id {ref.resource_id()!r}: {'; '.join(unchangeable)}, which cannot be "
+                f"changed on an existing {self.noun}; set the arguments to its values, or leave "
+                "out adopt_id to create a new one"
+            )
         if comparable(current) != comparable(wanted):
             self._update_object(ref, args)
 
@@ -319,12 +345,14 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
                 self._fetch(ref)
             except NotFoundError:
                 return
-            if time.monotonic() + interval > deadline:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 raise ServiceStageError(
                     f"{self.noun} {ref.resource_id()} still exists {timeout:g} s after it was "
                     "deleted; raise this resource's `timeouts.delete` to wait longer"
                 )
-            time.sleep(interval)
+            # The last look comes at the deadline, not one interval before it.
+            time.sleep(min(interval, remaining))
 
     def _wait_for_job(self, job_id: str, description: str, timeout: float) -> None:
         clients = _runtime.clients()

@@ -46,7 +46,7 @@ def configure(stack_config: Mapping[str, Any]) -> None:
     global _stack_config
     with _lock:
         _stack_config = dict(stack_config)
-    _host.enlarge_host_executor(_host.configured_workers(stack_config, os.environ))
+    _host.enlarge_as_configured(stack_config, os.environ)
 
 
 def clients() -> Clients:

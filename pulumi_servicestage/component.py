@@ -38,7 +38,7 @@ from .component_spec import SECRET_PATHS, ComponentSpec
 
 
 class ComponentArgs(ResourceArgs, ComponentSpec):
-    application_id: str
+    application_id: str = Field(min_length=1)
 
 
 class ComponentProvider(RestProvider[ComponentArgs]):

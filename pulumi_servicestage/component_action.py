@@ -84,8 +84,8 @@ class ComponentActionArgs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    application_id: str
-    component_id: str
+    application_id: str = Field(min_length=1)
+    component_id: str = Field(min_length=1)
     action: ActionName
     parameters: ActionParameters | None = None
     #: Values whose change runs the task again although the task itself is unchanged.

@@ -193,19 +193,36 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
     # -- the steps ---------------------------------------------------------------------------------
 
     def _create_object(self, args: GrayscaleReleaseArgs) -> ObjectRef:
-        answer = self._client().post(self._collection(args), self.create_body(args)) or {}
-        uid = (answer.get("metadata") or {}).get("uid") if isinstance(answer, dict) else None
-        if not uid:
-            raise ServiceStageError(
-                f"ASM created the grayscale release {args.name!r} but its answer has no "
-                f"`metadata.uid`: {answer}"
-            )
-        ref = self._ref_for_new(args, str(uid))
+        answer = self._client().post(self._collection(args), self.create_body(args))
+        ref = self._ref_for_new(args, self._created_uid(answer, args))
         try:
             self._wait_until_running(ref, args, step="create it", timeout_name="create")
         except (ReleaseFailedError, ReleaseTimeoutError) as failure:
             self._clean_up_failed_create(ref, args, failure)
         return ref
+
+    def _created_uid(self, answer: Any, args: GrayscaleReleaseArgs) -> str:
+        uid = (answer.get("metadata") or {}).get("uid") if isinstance(answer, dict) else None
+        if uid:
+            return str(uid)
+        # The create page's answer is not stored: should it lack the uid, the name finds the
+        # release, as release names are unique in a namespace.
+        listed = self._client().get(f"/v2/meshes/{args.mesh_id}/releases") or {}
+        named = []
+        for item in listed.get("items") or []:
+            metadata = item.get("metadata") or {}
+            where = (metadata.get("namespace"), metadata.get("name"))
+            if where == (args.namespace, args.name) and metadata.get("uid"):
+                named.append(str(metadata["uid"]))
+        if len(named) == 1:
+            return named[0]
+        raise ServiceStageError(
+            f"ASM created the grayscale release {args.name!r} in namespace {args.namespace!r}, "
+            f"but its answer has no `metadata.uid` ({answer!r}) and the mesh's list does not "
+            "tell it either: take it over by setting adopt_id to "
+            f"'{args.mesh_id}/{args.namespace}/<uid>' (get_grayscale_releases finds the uid), "
+            "or delete it"
+        )
 
     def _update_object(self, ref: ObjectRef, args: GrayscaleReleaseArgs) -> None:
         self._client().put(self._item(ref), self.update_body(args))
@@ -287,13 +304,14 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
                     f"grayscale release {ref.resource_id()}: ASM could not {step}; its phase "
                     f"became {_phase(release)}: {reason}"
                 )
-            if time.monotonic() + interval > deadline:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 raise ReleaseTimeoutError(
                     f"grayscale release {ref.resource_id()} was still "
                     f"{_phase(release) or 'without a phase'} {timeout:g} s after ASM was asked "
                     f"to {step}; raise this resource's `timeouts.{timeout_name}` to wait longer"
                 )
-            time.sleep(interval)
+            time.sleep(min(interval, remaining))
 
 
 def _phase(release: Mapping[str, Any]) -> str:

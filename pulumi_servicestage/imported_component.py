@@ -29,7 +29,7 @@ from ._lifecycle import (
     comparable,
     is_unknown,
 )
-from .client.errors import ServiceStageError
+from .client.errors import NotFoundError, ServiceStageError
 from .component import (
     ComponentProvider,
     running_replica,
@@ -62,8 +62,8 @@ _MODIFY_BODY_FIELDS = tuple(
 
 
 class ImportedComponentArgs(ResourceArgs):
-    application_id: str
-    environment_id: str
+    application_id: str = Field(min_length=1)
+    environment_id: str = Field(min_length=1)
     name: Name
     workload_name: str = Field(min_length=1)
     workload_kind: Literal["deployment", "statefulset"]
@@ -109,6 +109,40 @@ class ImportedComponentProvider(RestProvider[ImportedComponentArgs]):
             result.replaces = [*(result.replaces or []), "refer_resources"]
             result.delete_before_replace = True
         return result
+
+    def _adopt(self, ref: ObjectRef, args: ImportedComponentArgs) -> None:
+        """As the generic adoption, refusing a component of another name, environment, kind or
+        cluster: the modify cannot change those, and a refresh would then replace the component,
+        deleting it first. (The service may not show the kind; then it cannot be checked.)"""
+        try:
+            server = self._fetch(ref)
+        except NotFoundError:
+            server = {}  # reported by the generic adoption
+        shown_cluster = _cluster_of(server.get("refer_resources"))
+        wanted_cluster = _cluster_of(args.model_dump(mode="json")["refer_resources"])
+        shown = {
+            "name": server.get("name"),
+            "environment_id": server.get("environment_id"),
+            "workload_kind": server.get("workload_kind"),
+            "cluster/namespace": "/".join(shown_cluster) if shown_cluster else None,
+        }
+        wanted = {
+            "name": args.name,
+            "environment_id": args.environment_id,
+            "workload_kind": args.workload_kind,
+            "cluster/namespace": "/".join(wanted_cluster) if wanted_cluster else None,
+        }
+        differing = [
+            f"its {field} is {shown[field]!r}, the arguments say {wanted[field]!r}"
+            for field in shown
+            if shown[field] is not None and shown[field] != wanted[field]
+        ]
+        if differing:
+            raise ServiceStageError(
+                f"adopt_id {ref.resource_id()!r}: {'; '.join(differing)}, which cannot be "
+                "changed on an imported component; set the arguments to its values"
+            )
+        super()._adopt(ref, args)
 
     def create_body(self, args: ImportedComponentArgs) -> dict[str, Any]:
         body = self._body(args, exclude=LOCAL_FIELDS | {"application_id", "replica"})

@@ -492,6 +492,10 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
             if not args.abort_on_timeout:
                 raise ReleaseError(message, state) from None
             state, outcome = self._abort(ref, timeout)
+            if state.released_all:
+                # The abort stops only later batches: the one running was the last and finished
+                # the release (or the release ended before the abort came, which is refused).
+                return
             message += outcome
             if not _abort_ended(state):
                 raise ReleaseError(message, state) from None

@@ -225,5 +225,7 @@ class InnerImageInfo(LookupResult):
 def get_inner_images(*, type: str | None = None) -> list[InnerImageInfo]:
     """The built-in base images (§4.4.2), optionally only those of one stack type (e.g. Java)."""
     answer = get_one(project_path("/v3/{project_id}/cas/innerimages"))
-    images = (InnerImageInfo.from_api(item) for item in answer.get("runtime_stacks") or [])
+    # Table 4-287 names the list `runtime_stacks`, the reference's example `runtimestacks`.
+    listed = answer.get("runtime_stacks") or answer.get("runtimestacks") or []
+    images = (InnerImageInfo.from_api(item) for item in listed)
     return [image for image in images if type in (None, image.type)]

@@ -1,5 +1,6 @@
 """The generic lifecycle's pure parts: validation with unknowns, diff and projection."""
 
+import time
 from typing import Literal
 
 import pulumi
@@ -168,3 +169,21 @@ def test_resource_props__adds_outputs_and_marks_credentials_secret():
     assert props["status"] is None and props["thing_id"] is None
     assert isinstance(props["source"]["password"], pulumi.Output)
     assert props["source"]["url"] == "u"
+
+
+def test_wait_until_gone__looks_until_the_deadline_before_giving_up():
+    from pulumi_servicestage._lifecycle import ObjectRef
+    from pulumi_servicestage.client.errors import ServiceStageError
+    from pulumi_servicestage.component import ComponentProvider
+
+    looks: list[float] = []
+
+    class NeverGone(ComponentProvider):
+        def _fetch(self, ref):
+            looks.append(time.monotonic())
+            return {}
+
+    started = time.monotonic()
+    with pytest.raises(ServiceStageError, match=r"still exists 1\.2 s after it was deleted"):
+        NeverGone()._wait_until_gone(ObjectRef({"application_id": "a", "component_id": "c"}), 1.2)
+    assert looks[-1] - started >= 1.2

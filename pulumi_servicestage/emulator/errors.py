@@ -60,7 +60,6 @@ ENVIRONMENT_IN_USE = ErrorCode(409, "SVCSTG.00100426", "environment is in use")
 COMPONENT_IN_RELEASING = ErrorCode(409, "SVCSTG.00100432", "component in releasing")
 RELEASE_NOT_FOUND = ErrorCode(404, "SVCSTG.00100433", "application release not found")
 RELEASE_CANNOT_DELETE = ErrorCode(409, "SVCSTG.00100435", "release can not delete")
-COMPONENT_IN_RELEASING = ErrorCode(409, "SVCSTG.00100432", "component in releasing")
 SERVICE_INTERNAL_ERROR = ErrorCode(500, "SVCSTG.00100500", "service internal error")
 # The reference names no code for a missing plugin (addon); this is the table's generic one.
 INSTANCE_NOT_FOUND = ErrorCode(404, "SVCSTG.00100412", "instance not found")

@@ -155,12 +155,14 @@ def test_create_release_plan__credentials_are_not_shown_back(
         "http_username": "deployer",
         "http_password": "s3cret",
     }
-    web = entry(environment, application, "web", 1, source=source)
+    template_source = {**source, "url": "https://repo.example/chart.tgz"}
+    web = entry(environment, application, "web", 1, source=source, template_source=template_source)
     created = create_plan(client, {"name": "release-1", "components": [web]})
 
-    shown_source = created["components"][0]["source"]
-    assert "http_password" not in shown_source
-    assert shown_source["http_username"] == "deployer"
+    shown = created["components"][0]
+    for shown_source in (shown["source"], shown["template_source"]):
+        assert "http_password" not in shown_source
+        assert shown_source["http_username"] == "deployer"
     execute(client, created["id"])
     [component] = backend.list_components(application_id=application["id"]).items
     assert component.spec.source.model_dump()["http_password"] == "s3cret"

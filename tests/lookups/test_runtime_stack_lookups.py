@@ -3,7 +3,7 @@ stack, all under ProviderMocks against the emulator."""
 
 import pulumi
 
-from pulumi_servicestage import Application, Component, Environment
+from pulumi_servicestage import Application, Component, Environment, runtime_stack
 from pulumi_servicestage.emulator.servicestage.runtime_stacks import (
     RuntimeStackBackend,
     StackSpec,
@@ -79,6 +79,18 @@ def test_get_inner_images__answers_typed_images(live):
     assert {image.type for image in found["all"]} == {"Java", "Tomcat", "Nodejs", "Python", "Php"}
     assert found["java"]
     assert all(image.type == "Java" and image.url.startswith("swr.") for image in found["java"])
+
+
+def test_get_inner_images__reads_the_list_under_the_name_of_the_references_example(
+    monkeypatch,
+):
+    answer = {"runtimestacks": [{"type": "Java", "url": "swr.example.com/openjdk:17"}]}
+    monkeypatch.setattr(runtime_stack, "project_path", lambda template: template)
+    monkeypatch.setattr(runtime_stack, "get_one", lambda path: answer)
+
+    found = get_inner_images()
+
+    assert found == [InnerImageInfo(type="Java", url="swr.example.com/openjdk:17")]
 
 
 def test_runtime_stack_get__reads_an_existing_stack(live):

@@ -6,6 +6,7 @@ import pytest
 from pulumi_servicestage.client.signing import AkSkAuth
 from pulumi_servicestage.component import ComponentProvider
 from pulumi_servicestage.emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
+from pulumi_servicestage.emulator.errors import PARAMETER_INVALID
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError
 
 PROVIDER = ComponentProvider()
@@ -119,6 +120,46 @@ def test_create__timed_out_job_that_cannot_be_cleaned_up_says_how_to_adopt(host,
     assert len(live.backend.list_components(application_id=inputs["application_id"]).items) == 1
 
 
+def test_create__a_job_that_cannot_be_read_names_the_component_it_left(
+    host, live, inputs, monkeypatch
+):
+    # Long enough that the component is still being created, so it cannot be deleted yet.
+    live.emulator.jobs.plan("SUCCEEDED", operation="create_component", duration=3)
+
+    def unreadable(job_id, **_):
+        raise PARAMETER_INVALID.error("job store unavailable")
+
+    monkeypatch.setattr(live.backend, "show_job_info", unreadable)
+
+    with pytest.raises(ProviderCallError) as raised:
+        create(host, inputs)
+
+    message = raised.value.details
+    [left_behind] = live.backend.list_components(application_id=inputs["application_id"]).items
+    resource_id = f"{inputs['application_id']}/{left_behind.id}"
+    assert "job store unavailable" in message
+    assert f"adopt_id={resource_id!r}" in message
+
+
+def test_create__a_component_that_cannot_be_read_back_is_named(host, live, inputs, monkeypatch):
+    def unreadable(application_id, component_id):
+        raise PARAMETER_INVALID.error("component store unavailable")
+
+    monkeypatch.setattr(live.backend, "show_component", unreadable)
+
+    with pytest.raises(ProviderCallError) as raised:
+        create(host, inputs)
+
+    message = raised.value.details
+    [made] = live.backend.list_components(application_id=inputs["application_id"]).items
+    resource_id = f"{inputs['application_id']}/{made.id}"
+    assert "component store unavailable" in message
+    assert (
+        f"was created but could not be read back; take it over by setting adopt_id={resource_id!r}"
+        in message
+    )
+
+
 def test_create__hanging_job_is_cut_off_by_the_timeout_argument(host, live, inputs):
     live.emulator.jobs.plan("HANG", operation="create_component")
     started = time.monotonic()
@@ -144,11 +185,27 @@ def test_read__refresh_after_out_of_band_deletion_drops_it(host, live, inputs, j
     assert host.read(PROVIDER, created.id, created.outs, inputs).id == ""
 
 
-def test_read__refresh_ignores_server_defaults_and_shows_real_drift(host, live, inputs):
+def test_read__refresh_ignores_server_defaults_and_shows_real_drift(
+    host, live, inputs, job_seconds
+):
     created = create(host, inputs)
     refreshed = host.read(PROVIDER, created.id, created.outs, inputs)
     assert host.diff(PROVIDER, created.id, refreshed.outs, inputs).changes is DiffChanges.NONE
     assert refreshed.inputs["source"] == inputs["source"]
+
+    application_id, component_id = created.id.split("/")
+    spec = live.backend.show_component(application_id, component_id).spec
+    live.backend.modify_component(
+        application_id, component_id, spec.model_copy(update={"version": "2.0.0"})
+    )
+    time.sleep(job_seconds * 2)  # the modify job ends
+    drifted = host.read(PROVIDER, created.id, refreshed.outs, inputs)
+    assert drifted.inputs["version"] == "2.0.0"
+    drift = host.diff(PROVIDER, created.id, drifted.outs, inputs)
+    assert (drift.changes, drift.replaces) == (DiffChanges.SOME, [])
+    restored = host.update(PROVIDER, created.id, drifted.outs, inputs)
+    assert restored["version"] == "1.0.0"
+    assert live.backend.show_component(application_id, component_id).spec.version == "1.0.0"
 
 
 def test_create__adopts_a_component_made_outside_pulumi(host, live, inputs, job_seconds):
@@ -167,6 +224,24 @@ def test_create__adopts_a_component_made_outside_pulumi(host, live, inputs, job_
     adopted = create(host, {**inputs, "version": "1.0.2", "adopt_id": resource_id})
     assert adopted.id == resource_id
     assert adopted.outs["version"] == "1.0.2"  # the arguments were applied to it
+
+
+def test_create__adopting_a_component_of_another_environment_is_refused(host, live, inputs):
+    existing = create(host, inputs)
+    other = live.backend.create_environment(
+        name="other", vpc_id="vpc-1", deploy_mode="container", creator="tests"
+    )
+
+    with pytest.raises(ProviderCallError) as raised:
+        create(host, {**inputs, "environment_id": other.id, "adopt_id": existing.id})
+
+    assert (
+        f"environment_id is {inputs['environment_id']!r}, the arguments say {other.id!r}, "
+        "which cannot be changed on an existing component"
+    ) in raised.value.details
+    application_id, component_id = existing.id.split("/")
+    shown = live.backend.show_component(application_id, component_id)
+    assert shown.environment.id == inputs["environment_id"]
 
 
 def test_read__rejects_a_malformed_id(host, inputs):

@@ -43,6 +43,10 @@ def run(host, inputs):
             {"parameters.version": "version must match ^([0-9]+)(.[0-9]+){2,3}$"},
         ),
         ({"action": "pause"}, {"action": "Input should be 'start', 'stop', 'restart'"}),
+        (
+            {"action": "start", "component_id": ""},
+            {"component_id": "String should have at least 1 character"},
+        ),
     ],
 )
 def test_check__parameters_must_fit_the_action(host, arguments, failures):
@@ -153,10 +157,13 @@ def test_create__a_hanging_job_is_cut_off_by_the_timeout(host, live, deployed_co
         )
 
 
-def test_read__keeps_a_task_whose_job_is_gone(host, live, deployed_component):
+def test_read__refreshes_the_job_status_and_keeps_a_task_whose_job_is_gone(
+    host, live, deployed_component
+):
     restarted = run(host, {**deployed_component, "action": "restart"})
+    stale = {**restarted.outs, "job_status": "RUNNING"}
 
-    refreshed = host.read(PROVIDER, restarted.id, restarted.outs)
+    refreshed = host.read(PROVIDER, restarted.id, stale)
     live.emulator.jobs.reset()
     after_purge = host.read(PROVIDER, restarted.id, restarted.outs)
 

@@ -279,6 +279,23 @@ def test_file_create__adopts_an_existing_file_and_applies_the_arguments(
     assert plain(adopted.outs)["version"] == "v2"
 
 
+def test_file_create__adopting_a_file_of_another_name_is_refused(host, configs, group, file_inputs):
+    existing = configs.create_config(
+        config_group_id=group.id,
+        name="legacy",
+        type="properties",
+        content="old = 1",
+        sensitive=False,
+        creator="x",
+    )
+
+    with pytest.raises(ProviderCallError) as raised:
+        create(host, CONFIG, {**file_inputs, "adopt_id": existing.id})
+
+    assert "name is 'legacy', the arguments say 'app'" in raised.value.details
+    assert configs.show_config(existing.id).content == "old = 1"
+
+
 def test_file_create__errors_name_the_problem_and_never_the_content(host, configs, file_inputs):
     create(host, CONFIG, file_inputs)
 

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
-from pulumi_servicestage.emulator.asm import AsmBackend, ReleaseOperation
-from pulumi_servicestage.grayscale_release import GrayscaleReleaseProvider
+from pulumi_servicestage import _runtime
+from pulumi_servicestage.client.errors import ServiceStageError
+from pulumi_servicestage.emulator.asm import AsmBackend, ReleaseOperation, ReleaseRequest
+from pulumi_servicestage.grayscale_release import GrayscaleReleaseArgs, GrayscaleReleaseProvider
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError
 
 PROVIDER = GrayscaleReleaseProvider()
@@ -255,6 +257,17 @@ def test_create__timed_out_release_is_cancelled(
     assert releases(asm) == []
 
 
+def test_create__the_wait_lasts_the_whole_timeout(
+    host: Any, live: Any, inputs: dict[str, Any]
+) -> None:
+    # Running after 0.6 s, while the next poll is due 1 s in: the wait polls again at 0.9 s.
+    live.emulator.jobs.default_duration = 0.6
+
+    created = create(host, {**inputs, "timeouts": {"create": 0.9}})
+
+    assert created.outs["phase"] == "Running"
+
+
 def test_update__a_failed_version_change_is_reported_and_the_release_kept(
     host: Any, asm: AsmBackend, inputs: dict[str, Any]
 ) -> None:
@@ -317,6 +330,26 @@ def test_create__adopt_id_takes_over_an_existing_release(
     )
     with pytest.raises(ProviderCallError, match="no such grayscale release"):
         create(host, {**inputs, "adopt_id": "mesh-1/shop/nope"})
+
+
+def test_created_uid__found_by_name_when_the_answer_lacks_it(
+    live: Any, asm: AsmBackend, inputs: dict[str, Any]
+) -> None:
+    _runtime.configure(live.stack_config())
+    args = GrayscaleReleaseArgs.model_validate(inputs)
+    elsewhere = GrayscaleReleaseArgs.model_validate({**inputs, "namespace": "default"})
+
+    def made_outside_pulumi(args: GrayscaleReleaseArgs) -> str:
+        request = ReleaseRequest.model_validate(PROVIDER.create_body(args))
+        return asm.create_release(args.mesh_id, args.namespace, request).uid
+
+    made_outside_pulumi(elsewhere)
+    with pytest.raises(ServiceStageError, match="adopt_id to 'mesh-1/shop/<uid>'"):
+        PROVIDER._created_uid({"metadata": {"name": "web-canary"}}, args)
+    uid = made_outside_pulumi(args)
+
+    assert PROVIDER._created_uid({"metadata": {"name": "web-canary"}}, args) == uid
+    assert PROVIDER._created_uid(None, args) == uid
 
 
 def test_delete__a_failed_cancel_is_reported(

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from pulumi_servicestage.imported_component import ImportedComponentProvider
@@ -141,3 +143,62 @@ def test_read_and_delete(host, live, inputs):
 
     assert refreshed.inputs == inputs, "the workload name, which the service does not show, stays"
     assert live.backend.list_components(application_id=inputs["application_id"]).items == []
+
+
+def test_read__refresh_after_out_of_band_change_shows_drift_that_update_reverts(
+    host, live, inputs, job_seconds
+):
+    created = create(host, inputs)
+    application_id, component_id = created.id.split("/")
+    spec = live.backend.show_component(application_id, component_id).spec
+    live.backend.modify_component(
+        application_id, component_id, spec.model_copy(update={"version": "2.0.0"})
+    )
+    time.sleep(job_seconds * 2)  # the modify job ends
+
+    refreshed = host.read(PROVIDER, created.id, created.outs, inputs)
+
+    assert refreshed.inputs["version"] == "2.0.0"
+    drift = host.diff(PROVIDER, created.id, refreshed.outs, inputs)
+    assert (drift.changes, drift.replaces) == (DiffChanges.SOME, [])
+    host.update(PROVIDER, created.id, refreshed.outs, inputs)
+    assert shown(live, created.id)["version"] == "1.0.0"
+
+
+def test_replace__another_workload_deletes_the_old_component_first(host, live, inputs):
+    created = create(host, inputs)
+    other_workload = {**inputs, "workload_name": "legacy-api"}
+    assert host.diff(PROVIDER, created.id, created.outs, other_workload).delete_before_replace
+
+    # What the engine does next: delete the old component, then import the other workload.
+    host.delete(PROVIDER, created.id, created.outs)
+    replacement = create(host, other_workload)
+
+    [component] = live.backend.list_components(application_id=inputs["application_id"]).items
+    assert replacement.id == f"{inputs['application_id']}/{component.id}" != created.id
+    assert shown(live, replacement.id)["source"]["url"] == "legacy-api"
+
+
+@pytest.mark.parametrize(
+    ("change", "reported"),
+    [
+        ({"name": "renamed"}, "its name is 'legacy-web', the arguments say 'renamed'"),
+        (
+            {"refer_resources": [{**CLUSTER, "id": "cce-2"}]},
+            "its cluster/namespace is 'cce-1/shop', the arguments say 'cce-2/shop'",
+        ),
+        (
+            {"workload_kind": "statefulset"},
+            "its workload_kind is 'deployment', the arguments say 'statefulset'",
+        ),
+    ],
+)
+def test_create__adopting_another_workload_is_refused(host, live, inputs, change, reported):
+    created = create(host, inputs)
+
+    with pytest.raises(ProviderCallError) as raised:
+        create(host, {**inputs, **change, "adopt_id": created.id})
+
+    assert reported in raised.value.details
+    assert "cannot be changed on an imported component" in raised.value.details
+    assert shown(live, created.id)["name"] == "legacy-web"

@@ -226,6 +226,24 @@ def test_create__release_still_running_is_aborted(host, live, place, plans, inpu
     assert set(components_in(live, place)) == {"web"}
 
 
+def test_create__release_that_the_abort_lets_finish_is_a_success(host, live, place, component):
+    # The abort stops later batches only; here the running batch is the last one.
+    live.emulator.jobs.plan(duration=2, component_name="web")
+    only_web = {
+        "name": "web-only",
+        "components": [component("web", 1)],
+        "abort_on_timeout": True,
+        "rollback_on_failure": True,
+        "timeouts": {"create": 1},
+    }
+
+    created = create(host, only_web)
+
+    assert created.outs["status"] == "SUCCESS"
+    assert by_name(created.outs)["web"]["job_status"] == "SUCCEEDED"
+    assert components_in(live, place)["web"].status.value == "RUNNING"
+
+
 def test_update__edits_the_task_and_releases_it_again(host, live, place, plans, inputs):
     created = create(host, inputs)
     before = components_in(live, place)

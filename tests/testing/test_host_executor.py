@@ -29,9 +29,16 @@ def environment_without_worker_setting() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in HOST_WORKERS.env_vars}
 
 
-def overlapping_creates(stack_config: dict[str, str], calls: int, seconds: float) -> int:
+@pytest.fixture(autouse=True)
+def no_warnings_given_yet(monkeypatch):
+    monkeypatch.setattr(_host, "_warnings_given", set())
+
+
+def overlapping_creates(
+    stack_config: dict[str, str], calls: int, seconds: float
+) -> tuple[int, str]:
     """Send `calls` creates at once to a fresh host, the first one loading the package; return
-    how many ran at the same time."""
+    how many ran at the same time, and what the host wrote to stderr."""
     with ProviderHost(pythonpath=[HERE], env=environment_without_worker_setting()) as host:
         host.configure(stack_config)
         with ThreadPoolExecutor(calls) as callers:
@@ -41,6 +48,7 @@ def overlapping_creates(stack_config: dict[str, str], calls: int, seconds: float
                     range(calls),
                 )
             )
+        stderr = host.stderr
     events = sorted(
         [(outs["started"], 1) for outs in results] + [(outs["finished"], -1) for outs in results]
     )
@@ -48,22 +56,34 @@ def overlapping_creates(stack_config: dict[str, str], calls: int, seconds: float
     for _, step in events:
         running += step
         peak = max(peak, running)
-    return peak
+    return peak, stderr
 
 
 def test_host__runs_all_concurrent_creates_at_once_not_four():
     # Sent before any call has loaded the package: 12 of them wait in the host's queue when the
     # first one enlarges the executor, and must get threads then.
-    overlap = overlapping_creates({}, calls=16, seconds=1.5)
+    overlap, stderr = overlapping_creates({}, calls=16, seconds=1.5)
 
     assert overlap > STOCK_WORKERS
     assert overlap >= 12
+    assert "pulumi-servicestage" not in stderr, "the host is laid out as expected"
 
 
 def test_host__switched_off_by_config_keeps_the_stock_four():
-    overlap = overlapping_creates({"servicestage:hostWorkers": "0"}, calls=8, seconds=1.0)
+    overlap, _ = overlapping_creates({"servicestage:hostWorkers": "0"}, calls=8, seconds=1.0)
 
     assert overlap == STOCK_WORKERS
+
+
+def test_host__a_bad_setting_warns_once_and_fails_no_call():
+    overlap, stderr = overlapping_creates(
+        {"servicestage:hostWorkers": "lots"}, calls=8, seconds=1.0
+    )
+
+    assert overlap == STOCK_WORKERS
+    [warning] = [line for line in stderr.splitlines() if "hostWorkers" in line]
+    assert "must be a whole number from 0" in warning
+    assert "got 'lots'; the provider host is left as it is" in warning
 
 
 def test_enlarge__outside_the_host_changes_nothing(caplog):
@@ -90,6 +110,31 @@ def test_enlarge__a_host_laid_out_differently_is_left_alone_with_a_warning(monke
     [record] = caplog.records
     assert record.levelno == logging.WARNING
     assert "set servicestage:hostWorkers to 0" in record.getMessage()
+
+
+def test_enlarge__an_unforeseen_failure_is_a_warning_given_once(monkeypatch, caplog):
+    lookalike = ModuleType("__main__")
+    lookalike.__spec__ = ModuleSpec(_host.HOST_MODULE, None)
+    monkeypatch.setitem(sys.modules, "__main__", lookalike)
+    monkeypatch.delattr(sys, "_current_frames")
+
+    with caplog.at_level(logging.DEBUG, logger=_host.__name__):
+        outcomes = [_host.enlarge_host_executor(64) for _ in range(3)]
+
+    assert {outcome.enlarged for outcome in outcomes} == {False}
+    assert outcomes[0].reason.startswith("looking for its executor failed: AttributeError")
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING
+
+
+def test_enlarge_as_configured__a_bad_setting_is_a_warning_not_an_error(caplog):
+    with caplog.at_level(logging.DEBUG, logger=_host.__name__):
+        _host.enlarge_as_configured({"servicestage:hostWorkers": "-3"}, {})
+
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING
+    assert "`servicestage:hostWorkers`" in record.getMessage()
+    assert "got '-3'" in record.getMessage()
 
 
 def test_enlarge__zero_workers_is_off():

@@ -26,7 +26,7 @@ listed in `pulumi_servicestage.release_plan`):
   release created and restores the previous specification of those it upgraded, all at once;
 * executing, editing or deleting a busy task (RUNNING, ROLLBACKING) is refused, and so is
   executing a task whose component another running task is releasing; credentials in a
-  component's source are not shown back.
+  component's sources (its own, its containers', its template's) are not shown back.
 """
 
 from __future__ import annotations
@@ -171,8 +171,9 @@ class PlanEntry:
 
 
 def _sources(component: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    if isinstance(component.get("source"), dict):
-        yield component["source"]
+    for key in ("source", "template_source"):
+        if isinstance(component.get(key), dict):
+            yield component[key]
     for container in component.get("multi_containers") or []:
         if isinstance(container, dict) and isinstance(container.get("source"), dict):
             yield container["source"]
