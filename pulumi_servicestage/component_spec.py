@@ -102,7 +102,7 @@ class ComponentSpec(_Input):
     name: Name
     labels: list[Label] | None = None
     runtime_stack: RuntimeStack
-    environment_id: str
+    environment_id: str = Field(min_length=1)
     description: str | None = Field(default=None, max_length=128)
     source: Source
     # Table 4-123 makes build mandatory for container deployment without an image, yet its own CCE

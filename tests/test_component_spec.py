@@ -960,3 +960,23 @@ def test_nested_body__matches_the_sdk_models(
     through_sdk = sanitize_for_serialization(sdk._deserialize(copy.deepcopy(part), sdk_model))
 
     assert _dropped_by_sdk(part, through_sdk) == documented_only
+
+
+def test_spec__an_empty_environment_id_is_refused():
+    body = {
+        "name": "web",
+        "environment_id": "",
+        "version": "1.0.0",
+        "replica": 1,
+        "runtime_stack": {
+            "name": "Docker",
+            "type": "Docker",
+            "version": "1.0.0",
+            "deploy_mode": "container",
+        },
+        "source": {"kind": "image", "storage": "swr", "url": "swr.example.com/org/web:1"},
+        "refer_resources": [{"id": "cce-1", "type": "cce"}],
+    }
+    with pytest.raises(ValidationError, match="environment_id"):
+        ComponentSpec.model_validate(body)
+    ComponentSpec.model_validate({**body, "environment_id": "env-1"})
