@@ -145,8 +145,9 @@ def test_list_config_groups(client: httpx.Client, clock: FakeClock) -> None:
     }
 
 
-def test_list_config_groups__limit_out_of_range(client: httpx.Client) -> None:
-    code, message = error_of(client.get(GROUPS, params={"limit": 101}), 400)
+@pytest.mark.parametrize("limit", ["101", "-1", "²", "٣"])
+def test_list_config_groups__limit_out_of_range(client: httpx.Client, limit: str) -> None:
+    code, message = error_of(client.get(GROUPS, params={"limit": limit}), 400)
 
     assert code == "SVCSTG.00100400"
     assert message == "parameter invalid: limit: must be an integer from 0 to 100"

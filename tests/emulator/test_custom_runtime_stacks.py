@@ -256,15 +256,23 @@ def test_release__several_stacks_all_or_none(
 ) -> None:
     other = ok(client.post(STACKS, json=stack_body(name="OtherJdk")))
 
+    def statuses() -> tuple[str, str]:
+        shown = {s["id"]: s["status"] for s in ok(client.get(STACKS))["runtime_stacks"]}
+        return shown[custom_stack["id"]], shown[other["id"]]
+
     missing = release(client, "Supported", custom_stack["id"], "no-such-stack")
     system = release(client, "Supported", other["id"], built_in_stack_id(client))
+    withdraw_system = release(client, "Disable", built_in_stack_id(client))
+    after_refusals = statuses()
     both = release(client, "Supported", custom_stack["id"], other["id"])
 
     assert error_of(missing, 404)[0] == "SVCSTG.00100412"
     assert error_of(system, 400)[0] == "SVCSTG.00100400"
+    assert "only custom stacks can be released" in error_of(system, 400)[1]
+    assert "only custom stacks can be withdrawn" in error_of(withdraw_system, 400)[1]
+    assert after_refusals == ("Disable", "Disable"), "a refused release changes no stack"
     assert both.status_code == 204
-    statuses = {s["id"]: s["status"] for s in ok(client.get(STACKS))["runtime_stacks"]}
-    assert (statuses[custom_stack["id"]], statuses[other["id"]]) == ("Supported", "Supported")
+    assert statuses() == ("Supported", "Supported")
 
 
 @pytest.mark.parametrize(

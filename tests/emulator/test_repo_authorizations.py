@@ -67,6 +67,16 @@ def test_create_personal_auth__self_hosted(
     assert created["repo_home"] == "https://10.0.0.8:8080/gitlab/dev"
 
 
+def test_create_personal_auth__enterprise_host_named_like_the_public_one(
+    client: httpx.Client, git: RepoAuthorizationBackend
+) -> None:
+    body = {"name": "enterprise", "token": TOKEN, "host": "https://github.company.com"}
+
+    created = ok(client.post(f"{AUTHS}/github/personal", json=body))["authorization"]
+
+    assert created["repo_host"] == "https://github.company.com"
+
+
 def test_create_personal_auth__credentials_rejected_by_the_git_host(
     client: httpx.Client, git: RepoAuthorizationBackend
 ) -> None:

@@ -584,7 +584,7 @@ class ConfigsApi:
         ]
 
     def create_config_group(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_ConfigGroupCreate, call, invalid=PARAMETER_INVALID)
+        body = parse_body(_ConfigGroupCreate, call)
         group = self._backend(call).create_config_group(
             name=body.name, description=body.description, creator=call.user_name
         )
@@ -607,7 +607,7 @@ class ConfigsApi:
         return ApiResponse(204)
 
     def create_config(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_ConfigCreate, call, invalid=PARAMETER_INVALID)
+        body = parse_body(_ConfigCreate, call)
         file = self._backend(call).create_config(
             config_group_id=body.config_group_id,
             name=body.name,
@@ -650,7 +650,7 @@ class ConfigsApi:
         )
 
     def modify_config(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_ConfigModify, call, invalid=PARAMETER_INVALID)
+        body = parse_body(_ConfigModify, call)
         file = self._backend(call).modify_config(
             call.path_params["config_id"],
             config_group_id=body.config_group_id,

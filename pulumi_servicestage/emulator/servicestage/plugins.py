@@ -263,7 +263,7 @@ class PluginApi:
         ]
 
     def create_plugin(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_PluginCreate, call, invalid=PARAMETER_INVALID)
+        body = parse_body(_PluginCreate, call)
         plugin = self._backend(call).create_plugin(
             call.path_params["environment_id"],
             name=body.name,
@@ -290,7 +290,7 @@ class PluginApi:
         return ApiResponse(200, plugin.to_dict())
 
     def act_on_plugin(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_PluginAction, call, invalid=PARAMETER_INVALID)
+        body = parse_body(_PluginAction, call)
         job_id = self._backend(call).act_on_plugin(
             call.path_params["environment_id"], call.path_params["addon_id"], body.action
         )

@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from pydantic import Field, model_validator
 
@@ -149,6 +149,14 @@ class _OAuthRequest:
     tag: str | None
 
 
+@dataclass(frozen=True)
+class _OAuthGrant:
+    """A user's consent at the Git host, answering the redirect URL issued with `state`."""
+
+    state: str
+    user: str
+
+
 class RepoAuthorizationBackend:
     """The repository authorizations of one project, plus the Git accounts tests registered."""
 
@@ -157,7 +165,7 @@ class RepoAuthorizationBackend:
         self._authorizations: dict[str, Authorization] = {}
         self._accounts: list[GitAccount] = []
         self._pending_oauth: dict[str, _OAuthRequest] = {}
-        self._granted_oauth: dict[str, tuple[str, str]] = {}
+        self._granted_oauth: dict[str, _OAuthGrant] = {}
 
     def reset(self) -> None:
         with self._core.current_state():
@@ -198,7 +206,7 @@ class RepoAuthorizationBackend:
             if state not in self._pending_oauth:
                 raise ValueError(f"no OAuth redirect URL was issued with state {state!r}")
             code = secrets.token_hex(10)
-            self._granted_oauth[code] = (state, user)
+            self._granted_oauth[code] = _OAuthGrant(state, user)
             return code
 
     # The API (§5)
@@ -231,12 +239,16 @@ class RepoAuthorizationBackend:
             self._check_name_free(name)
             granted = self._granted_oauth.get(code)
             requested = self._pending_oauth.get(state)
-            if granted is None or granted[0] != state or requested != _OAuthRequest(repo_type, tag):
+            if (
+                granted is None
+                or granted.state != state
+                or requested != _OAuthRequest(repo_type, tag)
+            ):
                 raise OAUTH_CODE_OR_STATE_INVALID.error(
                     "get a new redirect URL and authorize again; a state can be used once"
                 )
             del self._pending_oauth[state], self._granted_oauth[code]
-            return self._add(name, repo_type, host.api, granted[1], "oauth", None, tag)
+            return self._add(name, repo_type, host.api, granted.user, "oauth", None, tag)
 
     def create_personal_auth(
         self, repo_type: str, *, name: str, token: str, host: str | None = None
@@ -249,9 +261,11 @@ class RepoAuthorizationBackend:
             self._check_name_free(name)
             account = self._account(repo_type, lambda found: found.token == token)
             # A host on the public service means the public service; any other is self-hosted.
+            # Hosts are compared whole: https://github.company.com is a GitHub Enterprise server.
+            public_hosts = {urlsplit(git_host.web).netloc, urlsplit(git_host.api).netloc}
             repo_host = (
                 git_host.api
-                if host is None or host.startswith((git_host.web, git_host.api))
+                if host is None or urlsplit(host).netloc.lower() in public_hosts
                 else host.rstrip("/")
             )
             return self._add(name, repo_type, repo_host, account.user, "personal", account, None)

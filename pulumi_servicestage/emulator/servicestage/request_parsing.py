@@ -56,7 +56,8 @@ def int_query(call: ApiCall, name: str, *, maximum: int | None = None) -> int | 
     raw = call.query.get(name)
     if not raw:
         return None
-    if not raw.isdigit() or (maximum is not None and int(raw) > maximum):
+    # str.isdigit alone admits digits int() cannot read ("²"), which would end in a 500.
+    if not (raw.isascii() and raw.isdigit()) or (maximum is not None and int(raw) > maximum):
         bound = f"from 0 to {maximum}" if maximum is not None else "of 0 or more"
         raise PARAMETER_INVALID.error(f"{name}: must be an integer {bound}")
     return int(raw)

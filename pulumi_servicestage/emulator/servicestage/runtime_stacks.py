@@ -214,7 +214,8 @@ class RuntimeStackBackend:
         The action is named after the status it gives the stacks.
         """
         with self._core.current_state():
-            stacks = [self._custom_stack(stack_id, "released") for stack_id in runtime_stack_ids]
+            operation = "released" if action == "Supported" else "withdrawn"
+            stacks = [self._custom_stack(stack_id, operation) for stack_id in runtime_stack_ids]
             now = self._core.now_ms()
             for stack in stacks:
                 if stack.status != action:
@@ -278,7 +279,7 @@ class RuntimeStackApi:
     def create_runtime_stack(self, call: ApiCall) -> ApiResponse:
         if _is_release_action(call.body):
             return self.change_runtime_stack_release(call)
-        body = parse_body(_RuntimeStackBody, call, invalid=PARAMETER_INVALID)
+        body = parse_body(_RuntimeStackBody, call)
         stack = self._backend(call).create_runtime_stack(
             **body.model_dump(exclude={"spec"}), spec=body.spec, creator=call.user_name
         )
@@ -289,7 +290,7 @@ class RuntimeStackApi:
         return ApiResponse(200, stack)
 
     def modify_runtime_stack(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_RuntimeStackBody, call, invalid=PARAMETER_INVALID)
+        body = parse_body(_RuntimeStackBody, call)
         stack = self._backend(call).modify_runtime_stack(
             call.path_params["runtimestack_id"],
             **body.model_dump(exclude={"spec"}),
@@ -302,7 +303,7 @@ class RuntimeStackApi:
         return ApiResponse(204)
 
     def change_runtime_stack_release(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_ReleaseAction, call, invalid=PARAMETER_INVALID)
+        body = parse_body(_ReleaseAction, call)
         self._backend(call).change_runtime_stack_release(
             body.action, [stack.id for stack in body.parameters.runtimestacks]
         )
