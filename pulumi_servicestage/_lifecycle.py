@@ -22,7 +22,6 @@ harmless here because the models coerce and comparisons strip None.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
@@ -44,7 +43,7 @@ from . import _runtime
 from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient
 from .config import stack_config_from
-from .jobs import JobWaiter, PollSchedule
+from .jobs import JobWaiter, polls
 
 PROVIDER_KEY = "__provider"
 
@@ -339,20 +338,15 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
             self._wait_until_gone(ref, timeout)
 
     def _wait_until_gone(self, ref: ObjectRef, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        for interval in PollSchedule().intervals():
+        for _ in polls(timeout):
             try:
                 self._fetch(ref)
             except NotFoundError:
                 return
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ServiceStageError(
-                    f"{self.noun} {ref.resource_id()} still exists {timeout:g} s after it was "
-                    "deleted; raise this resource's `timeouts.delete` to wait longer"
-                )
-            # The last look comes at the deadline, not one interval before it.
-            time.sleep(min(interval, remaining))
+        raise ServiceStageError(
+            f"{self.noun} {ref.resource_id()} still exists {timeout:g} s after it was "
+            "deleted; raise this resource's `timeouts.delete` to wait longer"
+        )
 
     def _wait_for_job(self, job_id: str, description: str, timeout: float) -> None:
         clients = _runtime.clients()

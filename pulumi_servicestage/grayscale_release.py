@@ -15,7 +15,6 @@ as ``errorCode``/``errorMsg``, which the client reads like ServiceStage's.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -27,7 +26,7 @@ from ._common import matching
 from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, program_clients
 from .client.errors import NotFoundError, ServiceStageError
-from .jobs import PollSchedule
+from .jobs import polls
 
 KIND = "Release"
 API_VERSION = "asm/v2"
@@ -286,10 +285,10 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
         Raises ReleaseFailedError when the phase becomes Failed, ReleaseTimeoutError when
         `timeout` seconds pass first.
         """
-        deadline = time.monotonic() + timeout
-        for interval in PollSchedule().intervals():
+        release: dict[str, Any] | None = None
+        for _ in polls(timeout):
             try:
-                release: dict[str, Any] | None = self._fetch(ref)
+                release = self._fetch(ref)
             except NotFoundError:
                 release = None
             if settled(release):
@@ -304,14 +303,12 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
                     f"grayscale release {ref.resource_id()}: ASM could not {step}; its phase "
                     f"became {_phase(release)}: {reason}"
                 )
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ReleaseTimeoutError(
-                    f"grayscale release {ref.resource_id()} was still "
-                    f"{_phase(release) or 'without a phase'} {timeout:g} s after ASM was asked "
-                    f"to {step}; raise this resource's `timeouts.{timeout_name}` to wait longer"
-                )
-            time.sleep(min(interval, remaining))
+        phase = _phase(release) if release else ""
+        raise ReleaseTimeoutError(
+            f"grayscale release {ref.resource_id()} was still {phase or 'without a phase'} "
+            f"{timeout:g} s after ASM was asked to {step}; raise this resource's "
+            f"`timeouts.{timeout_name}` to wait longer"
+        )
 
 
 def _phase(release: Mapping[str, Any]) -> str:

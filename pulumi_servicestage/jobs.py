@@ -92,6 +92,28 @@ def _describe_task(task: dict[str, Any]) -> str:
     return f"{name} ({status}{': ' + message if message else ''})"
 
 
+def polls(
+    timeout: float,
+    *,
+    schedule: PollSchedule | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[None]:
+    """The looks of a wait of `timeout` seconds: one per iteration of the caller's loop.
+
+    The first look is at once; between looks it sleeps by `schedule`, the last look coming at
+    the deadline rather than one interval before it. The iteration ends once a look finds the
+    deadline passed, so the code after the caller's loop is the timeout.
+    """
+    deadline = clock() + timeout
+    for interval in (schedule or PollSchedule()).intervals():
+        yield
+        remaining = deadline - clock()
+        if remaining <= 0:
+            return
+        sleep(min(interval, remaining))
+
+
 class JobWaiter:
     """Polls one job until it ends, raising JobFailedError or JobTimeoutError.
 
@@ -120,9 +142,8 @@ class JobWaiter:
         """Wait for `job_id`; `description` says what the job does, for error messages."""
         path = f"/v3/{self._project_id}/cas/jobs/{job_id}"
         started = self._clock()
-        deadline = started + timeout
         last: Job | None = None
-        for interval in self._schedule.intervals():
+        for _ in polls(timeout, schedule=self._schedule, sleep=self._sleep, clock=self._clock):
             try:
                 last = Job.from_payload(job_id, self._client.get(path) or {})
             except NotFoundError:
@@ -132,11 +153,7 @@ class JobWaiter:
                 return last
             if last is not None and last.status in FAILED_STATES:
                 raise self._failed(last, description)
-            remaining = deadline - self._clock()
-            if remaining <= 0:
-                raise self._timed_out(job_id, last, description, timeout)
-            self._sleep(min(interval, remaining))
-        raise AssertionError("the poll schedule is endless")
+        raise self._timed_out(job_id, last, description, timeout)
 
     @staticmethod
     def _failed(job: Job, description: str) -> JobFailedError:

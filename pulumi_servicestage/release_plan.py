@@ -37,7 +37,6 @@ The lookup `get_release_plans()` is defined here too.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
@@ -59,7 +58,7 @@ from ._lifecycle import (
 from ._lookup import LookupResult, get_one, project_path
 from .client.errors import APIStatusError, NotFoundError, ServiceStageError
 from .component_spec import SECRET_PATHS, ComponentSpec
-from .jobs import FAILED_STATES, SUCCEEDED, PollSchedule
+from .jobs import FAILED_STATES, SUCCEEDED, polls
 
 #: Task statuses after a release (list page enum); CREATED is a task not executed since its edit.
 RELEASE_ENDED = frozenset(
@@ -440,8 +439,8 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
 
     def _delete_object(self, ref: ObjectRef, *, timeout: float) -> None:
         """Delete the task, waiting while the service refuses because of its state (409)."""
-        deadline = time.monotonic() + timeout
-        for interval in PollSchedule().intervals():
+        refusal = ""
+        for _ in polls(timeout):
             try:
                 self._client().delete(self._item(ref))
                 return
@@ -450,16 +449,13 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
             except APIStatusError as refused:
                 if refused.status_code != 409:
                     raise
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise ServiceStageError(
-                        f"release task {ref.resource_id()} was not deleted: the service still "
-                        f"refused after {timeout:g} s ({refused.error_code} "
-                        f"{refused.error_msg}). Let its release end, or abort it "
-                        "(POST .../abort), then delete again; raise this resource's "
-                        "`timeouts.delete` to wait longer"
-                    ) from None
-                time.sleep(min(interval, remaining))
+                refusal = f"{refused.error_code} {refused.error_msg}"
+        raise ServiceStageError(
+            f"release task {ref.resource_id()} was not deleted: the service still refused "
+            f"after {timeout:g} s ({refusal}). Let its release end, or abort it "
+            "(POST .../abort), then delete again; raise this resource's `timeouts.delete` to "
+            "wait longer"
+        )
 
     def _fetch(self, ref: ObjectRef) -> dict[str, Any]:
         return self._state(ref).server_view()
@@ -547,16 +543,13 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
     def _wait(
         self, ref: ObjectRef, ended: Callable[[ReleaseState], bool], timeout: float
     ) -> ReleaseState:
-        deadline = time.monotonic() + timeout
-        for interval in PollSchedule().intervals():
+        state = None
+        for _ in polls(timeout):
             state = self._state(ref)
             if ended(state):
                 return state
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _StillGoing(state)
-            time.sleep(min(interval, remaining))
-        raise AssertionError("the poll schedule is endless")
+        assert state is not None, "polls() looks at least once"
+        raise _StillGoing(state)
 
     def _clean_up_failed_release(
         self, ref: ObjectRef, args: ReleasePlanArgs, failure: ServiceStageError

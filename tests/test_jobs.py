@@ -8,6 +8,7 @@ from pulumi_servicestage.jobs import (
     JobTimeoutError,
     JobWaiter,
     PollSchedule,
+    polls,
 )
 
 
@@ -133,3 +134,12 @@ def test_schedule__short_jobs_noticed_fast_long_jobs_cost_at_most_12_calls_a_min
     assert max(gaps) < 2.0
     last_minute = [t for t in polls_at if t >= 540]
     assert len(last_minute) <= 12
+
+
+def test_polls__first_look_at_once_last_look_at_the_deadline_then_the_timeout():
+    clock = FakeClock()
+    looks = []
+    for _ in polls(2.2, sleep=clock.sleep, clock=clock):
+        looks.append(clock())
+    # 0.5 s apart, the last gap cut short so that the last look is at the deadline, not before.
+    assert looks == pytest.approx([0.0, 0.5, 1.0, 1.5, 2.0, 2.2])
