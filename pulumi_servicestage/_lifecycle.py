@@ -100,12 +100,31 @@ class ObjectRef:
         return "/".join(self.parts.values())
 
 
-class RestProvider(ResourceProvider, Generic[ArgsT]):
-    """A dynamic provider whose object is a REST resource; subclasses only declare."""
+class ServiceStageProvider(ResourceProvider):
+    """Base of every provider of the package: configured from the stack config at run time,
+    checking its inputs against `args_model`."""
 
     # Pickled by reference and holding no state, the provider is a few dozen bytes and carries no
     # secret, so it need not be encrypted in the state.
     serialize_as_secret_always = False
+
+    args_model: ClassVar[type[BaseModel]]
+
+    def configure(self, req: ConfigureRequest) -> None:
+        _runtime.configure(stack_config_from(req.config.get))
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures = [CheckFailure(path, reason) for path, reason in self.input_failures(news)]
+        return CheckResult(news, failures)
+
+    def input_failures(self, news: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(property path, reason) of every rule the inputs break, unknown values aside."""
+        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
+        return validation_failures(self.args_model, inputs)
+
+
+class RestProvider(ServiceStageProvider, Generic[ArgsT]):
+    """A dynamic provider whose object is a REST resource; subclasses only declare."""
 
     args_model: ClassVar[type[ResourceArgs]]
     #: Singular name used in messages ("component").
@@ -180,17 +199,6 @@ class RestProvider(ResourceProvider, Generic[ArgsT]):
         return f"{collection}/{ref.parts[self.id_fields[-1]]}"
 
     # -- the dynamic provider interface ------------------------------------------------------------
-
-    def configure(self, req: ConfigureRequest) -> None:
-        _runtime.configure(stack_config_from(req.config.get))
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
-        failures = [
-            CheckFailure(path, reason)
-            for path, reason in validation_failures(self.args_model, inputs)
-        ]
-        return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [

@@ -14,13 +14,9 @@ from typing import Any, Literal
 
 import pulumi
 from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -30,16 +26,14 @@ from typing_extensions import Self
 from . import _runtime
 from ._lifecycle import (
     DEFAULT_TIMEOUTS,
-    PROVIDER_KEY,
+    ServiceStageProvider,
     Timeouts,
     may_differ,
     resource_props,
     validation_errors,
-    validation_failures,
 )
 from .client.errors import NotFoundError, ServiceStageError
 from .component_spec import ComponentVersion
-from .config import stack_config_from
 from .jobs import Job, JobWaiter
 
 ACTION_PATH = "/v3/{project_id}/cas/applications/{application_id}/components/{component_id}/action"
@@ -162,21 +156,10 @@ def run_component_action(
     return waiter.wait(str(job_id), description=description, timeout=timeout)
 
 
-class ComponentActionProvider(ResourceProvider):
+class ComponentActionProvider(ServiceStageProvider):
     """Runs a component task on create and update; delete and a vanished job change nothing."""
 
-    serialize_as_secret_always = False
-
-    def configure(self, req: ConfigureRequest) -> None:
-        _runtime.configure(stack_config_from(req.config.get))
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
-        failures = [
-            CheckFailure(path, reason)
-            for path, reason in validation_failures(ComponentActionArgs, inputs)
-        ]
-        return CheckResult(news, failures)
+    args_model = ComponentActionArgs
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [

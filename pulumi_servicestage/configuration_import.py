@@ -22,11 +22,9 @@ import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 from pydantic import Field, TypeAdapter, ValidationError, field_validator
@@ -36,12 +34,12 @@ from ._common import Name
 from ._lifecycle import (
     PROVIDER_KEY,
     ResourceArgs,
+    ServiceStageProvider,
     resource_props,
     validation_failures,
 )
 from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient, Multipart
-from .config import stack_config_from
 from .configuration import CONFIGS_PATH, GROUPS_PATH, ConfigurationType
 
 RepetitionPolicy = Literal["covered", "skip"]
@@ -173,7 +171,7 @@ _IMPORT_OUTPUTS = (
 _IMPORT_REPLACED_ON = ("archive_sha256", "repetition_policy")
 
 
-class ConfigurationImportProvider(ResourceProvider):
+class ConfigurationImportProvider(ServiceStageProvider):
     """Imports a zip package once, and owns the files and groups that import created.
 
     The import answers only counts, so the provider lists the package's groups and files before
@@ -181,15 +179,12 @@ class ConfigurationImportProvider(ResourceProvider):
     the import covered or skipped, and groups that existed, are left alone.
     """
 
-    serialize_as_secret_always = False
-
-    def configure(self, req: ConfigureRequest) -> None:
-        _runtime.configure(stack_config_from(req.config.get))
+    args_model = ConfigurationImportArgs
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
-        inputs.pop("archive_sha256", None)
-        failures = validation_failures(ConfigurationImportArgs, inputs)
+        # The digest is the provider's own output of the last check, not a user input.
+        inputs = {key: value for key, value in news.items() if key != "archive_sha256"}
+        failures = self.input_failures(inputs)
         path = inputs.get("archive_path")
         checked = dict(news)
         if isinstance(path, str) and not any(at == "archive_path" for at, _ in failures):
