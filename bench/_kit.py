@@ -20,7 +20,7 @@ from pulumi_servicestage.emulator import (
     Emulator,
 )
 from pulumi_servicestage.emulator.server import serve_in_thread
-from pulumi_servicestage.testing import ProviderHost
+from pulumi_servicestage.testing import ProviderHost, container_component
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -128,21 +128,7 @@ def provider_host(
 
 
 def component_inputs(environment_id: str, application_id: str, name: str) -> dict[str, Any]:
-    return {
-        "application_id": application_id,
-        "environment_id": environment_id,
-        "name": name,
-        "version": "1.0.0",
-        "replica": 1,
-        "runtime_stack": {
-            "name": "Docker",
-            "type": "Docker",
-            "version": "1.0.0",
-            "deploy_mode": "container",
-        },
-        "source": {"kind": "image", "storage": "swr", "url": "swr.example.com/bench/app:1"},
-        "refer_resources": [{"id": "cce-bench", "type": "cce"}],
-    }
+    return container_component(environment_id, application_id=application_id, name=name)
 
 
 def deploy_component(host: ProviderHost, inputs: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from pulumi_servicestage.emulator import (
     Emulator,
 )
 from pulumi_servicestage.emulator.servicestage.models import ComponentSpec, ServiceStageBackend
+from pulumi_servicestage.testing import container_component
 
 JOB_SECONDS = 0.3
 
@@ -67,22 +68,7 @@ def deployed_component(live: LiveEmulator) -> dict[str, str]:
         name="env", vpc_id="vpc-1", deploy_mode="container", creator="tests"
     )
     application = live.backend.create_application(name="shop", creator="tests")
-    spec = ComponentSpec.model_validate(
-        {
-            "name": "web",
-            "runtime_stack": {
-                "name": "Docker",
-                "type": "Docker",
-                "version": "1.0.0",
-                "deploy_mode": "container",
-            },
-            "source": {"kind": "image", "storage": "swr", "url": "swr.example.com/org/web:1"},
-            "version": "1.0.0",
-            "replica": 2,
-            "environment_id": environment.id,
-            "refer_resources": [{"id": "cce-1", "type": "cce"}],
-        }
-    )
+    spec = ComponentSpec.model_validate(container_component(environment.id, replica=2))
     component = live.backend.create_component(application.id, spec, creator="tests")
     deadline = time.monotonic() + 20 * JOB_SECONDS
     while live.backend.show_component(application.id, component.id).job_running:

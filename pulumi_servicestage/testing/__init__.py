@@ -4,6 +4,7 @@
   and speaks its gRPC protocol, as the engine does for each step of a deployment.
 * `ProviderMocks` and `run_program` run a whole program in-process with
   ``pulumi.runtime.set_mocks``, serving dynamic resources with their real providers.
+* `container_component` is a component specification the emulator deploys as it is.
 """
 
 from .host import (
@@ -27,8 +28,10 @@ from .mocks import (
     run_program,
     widen_default_executor,
 )
+from .samples import DOCKER_STACK, container_component
 
 __all__ = [
+    "DOCKER_STACK",
     "CheckFailedError",
     "CheckOutcome",
     "CreateOutcome",
@@ -41,6 +44,7 @@ __all__ = [
     "ProviderMocksError",
     "ReadOutcome",
     "RecordedResource",
+    "container_component",
     "default_max_workers",
     "run_program",
     "serialized_provider",

@@ -163,6 +163,10 @@ def application(client: httpx.Client) -> dict[str, Any]:
 CreateComponent = Callable[..., dict[str, Any]]
 
 
+def components_path(application: dict[str, Any]) -> str:
+    return f"{CAS}/applications/{application['id']}/components"
+
+
 @pytest.fixture
 def create_component(
     client: httpx.Client, environment: dict[str, Any], application: dict[str, Any]
@@ -171,9 +175,7 @@ def create_component(
 
     def create(**overrides: Any) -> dict[str, Any]:
         body = component_body(environment["id"], **overrides)
-        result: dict[str, Any] = ok(
-            client.post(f"{CAS}/applications/{application['id']}/components", json=body)
-        )
+        result: dict[str, Any] = ok(client.post(components_path(application), json=body))
         return result
 
     return create

@@ -13,6 +13,7 @@ from conftest import (
     CreateComponent,
     FakeClock,
     component_body,
+    components_path,
     error_of,
     ok,
 )
@@ -193,7 +194,7 @@ def test_run_component_action__scale_on_virtual_machines_needs_hosts(
         )
     )
     stack = {**component_body("")["runtime_stack"], "deploy_mode": "virtualmachine"}
-    components = f"{CAS}/applications/{application['id']}/components"
+    components = components_path(application)
     created = ok(
         client.post(components, json=component_body(environment["id"], runtime_stack=stack))
     )
@@ -478,20 +479,16 @@ def import_body(environment_id: str, **overrides: Any) -> dict[str, Any]:
     return body
 
 
-def components_of(application: dict[str, Any]) -> str:
-    return f"{CAS}/applications/{application['id']}/components"
-
-
 def test_import_component(
     client: httpx.Client,
     application: dict[str, Any],
     environment: dict[str, Any],
     clock: FakeClock,
 ) -> None:
-    answer = ok(client.post(components_of(application), json=import_body(environment["id"])))
+    answer = ok(client.post(components_path(application), json=import_body(environment["id"])))
 
     assert set(answer) == {"instance_id"}
-    path = f"{components_of(application)}/{answer['instance_id']}"
+    path = f"{components_path(application)}/{answer['instance_id']}"
     during = ok(client.get(path))
     assert during["status"]["component_status"] == "INITIALIZING"
     job = ok(client.get(f"{CAS}/jobs/{during['status']['last_job_id']}"))
@@ -552,7 +549,7 @@ def test_import_component__invalid(
     body = import_body(environment["id"], **overrides)
     body = {key: value for key, value in body.items() if value is not None}
 
-    code, error_msg = error_of(client.post(components_of(application), json=body), 400)
+    code, error_msg = error_of(client.post(components_path(application), json=body), 400)
 
     assert code == "SVCSTG.00100400"
     assert error_msg.startswith(f"parameter invalid: {message}")
@@ -561,10 +558,10 @@ def test_import_component__invalid(
 def test_import_component__workload_already_imported(
     client: httpx.Client, application: dict[str, Any], environment: dict[str, Any]
 ) -> None:
-    ok(client.post(components_of(application), json=import_body(environment["id"])))
+    ok(client.post(components_path(application), json=import_body(environment["id"])))
 
     again = client.post(
-        components_of(application), json=import_body(environment["id"], name="again")
+        components_path(application), json=import_body(environment["id"], name="again")
     )
 
     assert error_of(again, 409) == (
@@ -585,7 +582,7 @@ def test_import_component__into_a_virtual_machine_environment(
         )
     )
 
-    response = client.post(components_of(application), json=import_body(environment["id"]))
+    response = client.post(components_path(application), json=import_body(environment["id"]))
 
     assert error_of(response, 400)[1] == (
         "parameter invalid: environment_id: the virtualmachine environment vm-env cannot hold "
@@ -602,16 +599,16 @@ def test_import_component__failed_job(
 ) -> None:
     emulator.jobs.plan("FAILED", operation="import_component")
 
-    answer = ok(client.post(components_of(application), json=import_body(environment["id"])))
+    answer = ok(client.post(components_path(application), json=import_body(environment["id"])))
     clock.advance(JOB_SECONDS)
 
-    status = status_of(client, f"{components_of(application)}/{answer['instance_id']}")
+    status = status_of(client, f"{components_path(application)}/{answer['instance_id']}")
     assert (status["component_status"], status["fail_detail"]) == ("FAILED", "create_failed")
     job = ok(client.get(f"{CAS}/jobs/{status['last_job_id']}"))
     assert job["tasks"][1]["messages"] == "import failed: the workload was not found in the cluster"
 
 
 def test_run_component_action__not_found(client: httpx.Client, application: dict[str, Any]) -> None:
-    response = act(client, f"{components_of(application)}/nope", "restart")
+    response = act(client, f"{components_path(application)}/nope", "restart")
 
     assert error_of(response, 404)[0] == "SVCSTG.00100404"

@@ -13,15 +13,12 @@ from conftest import (
     CreateComponent,
     FakeClock,
     component_body,
+    components_path,
     error_of,
     ok,
 )
 
 from pulumi_servicestage.emulator import DEFAULT_USER_NAME
-
-
-def components_path(application: dict[str, Any]) -> str:
-    return f"{CAS}/applications/{application['id']}/components"
 
 
 def test_create_component(

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CAS, FakeClock, component_body, error_of, ok
+from conftest import CAS, FakeClock, component_body, components_path, error_of, ok
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkservicestage.v3 import ServiceStageClient, ShowRuntimeStacksRequest
 
@@ -317,7 +317,7 @@ def test_components_run_on_custom_stacks_once_released(
         runtime_stack=ref,
         refer_resources=[{"id": "ecs-1", "type": "ecs"}],
     )
-    components = f"{CAS}/applications/{application['id']}/components"
+    components = components_path(application)
 
     code, message = error_of(client.post(components, json=body), 400)
     assert code == "SVCSTG.00100420"

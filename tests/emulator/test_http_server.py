@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CAS, component_body, error_of, issue_token, ok
+from conftest import CAS, component_body, components_path, error_of, issue_token, ok
 
 from pulumi_servicestage.client.signing import AkSkAuth
 from pulumi_servicestage.emulator import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, Emulator
@@ -66,7 +66,7 @@ def test_threaded_server(live_emulator: tuple[Emulator, str]) -> None:
             base_url=url, auth=AkSkAuth(DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY)
         ) as own:
             body = component_body(environment["id"], name=f"component-{index}")
-            created = ok(own.post(f"{CAS}/applications/{application['id']}/components", json=body))
+            created = ok(own.post(components_path(application), json=body))
             ok(own.get(f"{CAS}/jobs/{created['job_id']}"))
             return str(created["component_id"])
 

@@ -7,28 +7,13 @@ from pulumi_servicestage.emulator.servicestage.release_plans import (
     ReleasePlanBody,
 )
 from pulumi_servicestage.release_plan import get_release_plans
-from pulumi_servicestage.testing import ProviderMocks
+from pulumi_servicestage.testing import ProviderMocks, container_component
 
 
 def test_get_release_plans__answers_typed_tasks_optionally_by_name(live):
     environment = live.backend.create_environment(name="env", vpc_id="vpc-1", creator="tests")
     application = live.backend.create_application(name="shop", creator="tests")
-    web = {
-        "seq": 1,
-        "application_id": application.id,
-        "environment_id": environment.id,
-        "name": "web",
-        "version": "1.0.0",
-        "replica": 1,
-        "runtime_stack": {
-            "name": "Docker",
-            "type": "Docker",
-            "version": "1.0.0",
-            "deploy_mode": "container",
-        },
-        "source": {"kind": "image", "storage": "swr", "url": "swr.example.com/shop/web:1"},
-        "refer_resources": [{"id": "cce-1", "type": "cce"}],
-    }
+    web = container_component(environment.id, seq=1, application_id=application.id)
     plans = live.emulator.area(ReleasePlanBackend)
     for name in ("nightly", "hotfix"):
         body = ReleasePlanBody.model_validate({"name": name, "components": [web]})

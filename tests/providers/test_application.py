@@ -2,7 +2,7 @@ import pytest
 
 from pulumi_servicestage.application import ApplicationProvider
 from pulumi_servicestage.emulator.servicestage.models import ComponentSpec
-from pulumi_servicestage.testing import DiffChanges, ProviderCallError
+from pulumi_servicestage.testing import DiffChanges, ProviderCallError, container_component
 
 PROVIDER = ApplicationProvider()
 INPUTS = {"name": "shop", "description": "the shop", "labels": [{"key": "team", "value": "web"}]}
@@ -46,22 +46,7 @@ def test_delete__refused_while_components_remain_reports_the_service_error(host,
     )
     live.backend.create_component(
         created.id,
-        ComponentSpec.model_validate(
-            {
-                "name": "web",
-                "environment_id": environment.id,
-                "version": "1.0.0",
-                "replica": 1,
-                "runtime_stack": {
-                    "name": "Docker",
-                    "type": "Docker",
-                    "version": "1.0.0",
-                    "deploy_mode": "container",
-                },
-                "source": {"kind": "image", "storage": "swr", "url": "swr.example.com/a:1"},
-                "refer_resources": [{"id": "cce", "type": "cce"}],
-            }
-        ),
+        ComponentSpec.model_validate(container_component(environment.id)),
         creator="tests",
     )
     with pytest.raises(ProviderCallError) as raised:

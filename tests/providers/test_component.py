@@ -7,10 +7,9 @@ from pulumi_servicestage.client.signing import AkSkAuth
 from pulumi_servicestage.component import ComponentProvider
 from pulumi_servicestage.emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
 from pulumi_servicestage.emulator.errors import PARAMETER_INVALID
-from pulumi_servicestage.testing import DiffChanges, ProviderCallError
+from pulumi_servicestage.testing import DOCKER_STACK, DiffChanges, ProviderCallError
 
 PROVIDER = ComponentProvider()
-DOCKER = {"name": "Docker", "type": "Docker", "version": "1.0.0", "deploy_mode": "container"}
 
 
 @pytest.fixture
@@ -25,7 +24,7 @@ def inputs(live):
         "name": "web",
         "version": "1.0.0",
         "replica": 2,
-        "runtime_stack": DOCKER,
+        "runtime_stack": DOCKER_STACK,
         "source": {"kind": "image", "storage": "swr", "url": "swr.example.com/org/web:1"},
         "refer_resources": [{"id": "cce-1", "type": "cce"}],
         "envs": [{"name": "MODE", "value": "prod"}],
@@ -81,7 +80,7 @@ def test_diff__immutable_fields_force_replacement_deleting_first(host, inputs, f
     olds = {**inputs, "component_id": "c", "status": {"component_status": "RUNNING"}}
     changed = {
         "name": "web2",
-        "runtime_stack": {**DOCKER, "version": "2.0.0"},
+        "runtime_stack": {**DOCKER_STACK, "version": "2.0.0"},
         "environment_id": "env-2",
         "application_id": "app-2",
     }[field]

@@ -13,10 +13,9 @@ from pulumi_servicestage.emulator.servicestage.release_plans import (
     ReleasePlanBody,
 )
 from pulumi_servicestage.release_plan import ReleasePlan, ReleasePlanArgs, ReleasePlanProvider
-from pulumi_servicestage.testing import DiffChanges, ProviderCallError, ProviderMocks
+from pulumi_servicestage.testing import DOCKER_STACK, DiffChanges, ProviderCallError, ProviderMocks
 
 PROVIDER = ReleasePlanProvider()
-DOCKER = {"name": "Docker", "type": "Docker", "version": "1.0.0", "deploy_mode": "container"}
 
 
 @pytest.fixture
@@ -40,7 +39,7 @@ def component(place):
             "name": name,
             "version": "1.0.0",
             "replica": 1,
-            "runtime_stack": DOCKER,
+            "runtime_stack": DOCKER_STACK,
             "source": {"kind": "image", "storage": "swr", "url": f"swr.example.com/shop/{name}:1"},
             "refer_resources": [{"id": "cce-1", "type": "cce"}],
             **overrides,
