@@ -25,7 +25,7 @@ from _kit import COMPONENT, Row, RunSettings, ServedEmulator, component_inputs, 
 from pulumi.dynamic import ResourceProvider
 
 import pulumi_servicestage
-from pulumi_servicestage._lifecycle import RestProvider
+from pulumi_servicestage._lifecycle import RestProvider, ServiceStageProvider
 from pulumi_servicestage.testing import serialized_provider
 
 PROVIDER_LIMIT_BYTES = 4096
@@ -49,7 +49,7 @@ def provider_classes() -> Iterator[type[ResourceProvider]]:
             if (
                 issubclass(value, ResourceProvider)
                 and value.__module__ == module.__name__
-                and value is not RestProvider
+                and value not in (RestProvider, ServiceStageProvider)
             ):
                 yield value
 
