@@ -33,6 +33,18 @@ Name = Annotated[
 ]
 Description = Annotated[str, Field(max_length=128)]
 
+# Ids of ServiceStage, VPC, CCE, CSE and ASM objects are UUIDs or short tokens of letters, digits
+# and hyphens; they travel as path segments and query values, so a character that would change
+# the request ('/', '?', '#', '%', '..', whitespace, control characters) is refused at preview.
+ResourceId = Annotated[
+    str,
+    matching(
+        r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}",
+        "must be an id: 1 to 128 letters, digits, hyphens (-), underscores (_) or dots (.), "
+        "starting with a letter or digit",
+    ),
+]
+
 
 class Label(BaseModel):
     """A tag on an environment or application (PDF 004 tables 4-4 and 4-82)."""
