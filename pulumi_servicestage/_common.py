@@ -46,6 +46,32 @@ ResourceId = Annotated[
 ]
 
 
+#: The label key of the ownership marker (`_lifecycle`): users' labels may not use it.
+OWNER_LABEL = "pulumi-owner"
+
+
+def not_the_owner_label(key: str) -> str:
+    if key == OWNER_LABEL:
+        raise PydanticCustomError(
+            "reserved_label",
+            f"label key {OWNER_LABEL} is reserved for the ownership marker pulumi-servicestage "
+            "adds itself",
+        )
+    return key
+
+
+def is_id_segment(value: object) -> bool:
+    """Whether `value` can stand as one segment of a request path without changing the path:
+    letters, digits, '-', '_' and '.', but not '.' or '..' alone (what every id the services
+    hand out is made of)."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= 255
+        and value not in (".", "..")
+        and all(char.isascii() and (char.isalnum() or char in "-_.") for char in value)
+    )
+
+
 class Label(BaseModel):
     """A tag on an environment or application (PDF 004 tables 4-4 and 4-82)."""
 
@@ -57,6 +83,7 @@ class Label(BaseModel):
             r"[0-9A-Za-z_\-\u4e00-\u9fa5]{1,36}",
             "label key must be 1 to 36 letters, digits, underscores, hyphens or Chinese characters",
         ),
+        AfterValidator(not_the_owner_label),
     ]
     value: Annotated[
         str,
@@ -68,7 +95,20 @@ class Label(BaseModel):
     ]
 
 
-Labels = Annotated[list[Label], Field(max_length=20)]
+MAX_LABELS = 20  # tables 4-4 and 4-82
+
+
+def _room_for_the_marker(labels: list[Label]) -> list[Label]:
+    if len(labels) >= MAX_LABELS:
+        raise PydanticCustomError(
+            "too_many_labels",
+            f"labels may hold at most {MAX_LABELS - 1} entries: the service allows "
+            f"{MAX_LABELS}, and the ownership marker ({OWNER_LABEL}) takes one",
+        )
+    return labels
+
+
+Labels = Annotated[list[Label], AfterValidator(_room_for_the_marker)]
 
 
 def raise_broken_rules(model: BaseModel, broken: Iterable[tuple[str, str]]) -> None:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from types import FrameType, ModuleType
 from typing import Any
 
+from .client import shutdown
 from .client.errors import ConfigurationError
 from .config import HOST_WORKERS, _Lookup
 
@@ -126,23 +127,50 @@ def _warn_once(message: str) -> None:
     logger.warning(message)
 
 
+def stop_waits_with_host() -> None:
+    """In the provider host, stop every wait (`client.shutdown`) once the host's gRPC server stops.
+
+    The server stops when the host is interrupted; `wait_for_termination` is grpc's own way to
+    learn of it. Outside the host, or in one laid out differently, nothing happens.
+    """
+    try:
+        server, _ = _host_server()
+    except Exception:  # a future host's layout must not fail the deployment
+        return
+    wait_for_termination = getattr(server, "wait_for_termination", None)
+    if callable(wait_for_termination):
+        shutdown.stop_after(wait_for_termination)
+
+
 def _enlarge(workers: int) -> tuple[ExecutorOutcome, bool]:
     """The outcome, and whether it was refused because the host is not laid out as expected."""
     if workers <= 0:
         return ExecutorOutcome(False, None, "switched off by servicestage:hostWorkers"), False
-    host = sys.modules.get("__main__")
-    if _module_name(host) != HOST_MODULE:
-        reason = f"this process is not the Pulumi Python provider host ({HOST_MODULE})"
-        return ExecutorOutcome(False, None, reason), False
-    assert host is not None
-    frame = _host_main_frame(host)
-    if frame is None:
-        reason = "the host's main() is not running on the main thread"
-        return ExecutorOutcome(False, None, reason), True
-    pool, problem = thread_pool_of(frame.f_locals.get("server"))
+    server, problem = _host_server()
+    if server is None:
+        return ExecutorOutcome(False, None, problem), problem != _NOT_THE_HOST
+    pool, problem = thread_pool_of(server)
     if pool is None:
         return ExecutorOutcome(False, None, problem), True
     return raise_worker_limit(pool, workers), False
+
+
+_NOT_THE_HOST = f"this process is not the Pulumi Python provider host ({HOST_MODULE})"
+
+
+def _host_server() -> tuple[Any, str]:
+    """The provider host's gRPC server, or None and why it was not found."""
+    host = sys.modules.get("__main__")
+    if _module_name(host) != HOST_MODULE:
+        return None, _NOT_THE_HOST
+    assert host is not None
+    frame = _host_main_frame(host)
+    if frame is None:
+        return None, "the host's main() is not running on the main thread"
+    server = frame.f_locals.get("server")
+    if server is None:
+        return None, "the host's main() has no local `server`"
+    return server, ""
 
 
 def _module_name(module: ModuleType | None) -> str | None:
@@ -164,8 +192,6 @@ def _host_main_frame(host: ModuleType) -> FrameType | None:
 
 def thread_pool_of(server: Any) -> tuple[ThreadPoolExecutor | None, str]:
     """The executor a grpc server runs its calls on, or None and what is missing."""
-    if server is None:
-        return None, "the host's main() has no local `server`"
     state = getattr(server, "_state", None)
     pool = getattr(state, "thread_pool", None)
     if pool is None:

@@ -1,20 +1,47 @@
-"""The generic REST lifecycle behind every resource of this package.
+"""The generic REST lifecycle behind every resource of this package, and the guarantees it keeps.
 
 A resource declares itself with a `RestProvider` subclass: its argument model, its paths, how its
-id is built, what forces replacement and what the service computes. This module maps the
-dynamic-provider calls onto that declaration:
+id is built, what forces replacement, what the service computes, which fields are secret. Where
+its API differs from the plain pattern (POST to create, PUT to modify, DELETE, GET, a job to wait
+for), it overrides the public hooks below, and only those: the dynamic-provider calls themselves
+(`check`, `diff`, `create`, `read`, `update`, `delete`) and every private method belong to this
+module, which wraps the hooks in the guarantees each resource owes its users. Overriding one of
+them is refused when the subclass is defined.
 
-- `check` validates the inputs with the argument model at preview time, reporting each failure
-  under its property path; values still unknown during preview are left for the next check.
-- `diff` compares the new inputs with the input part of the old outputs (the engine hands diff the
-  old *outputs*); computed fields never take part.
-- `create`/`update`/`delete` send the request and, where the service answers with a job, wait for
-  it. A create whose job fails, times out or cannot be read deletes what it created before
-  raising, so no untracked object is left behind (the engine records nothing when create
-  raises); where that delete, or reading the new object back, fails, the error names the
-  `adopt_id` that takes the object over.
-- `read` refreshes the outputs from the service, projected onto the shape of the user's inputs so
-  that server-side defaults do not show up as drift; an object that is gone is reported as gone.
+Hooks (each documented where it is defined):
+
+- requests: `create_body`, `update_body`, `send_create`, `send_update`, `send_delete`,
+  `read_object`, `list_objects`;
+- waiting: `settle_create`, `apply_update`, `running_job`, `failure_of`, `wait_for_job`;
+- judging: `matches_natural_key`, `matches_create`, `adoption_conflicts`, `update_applied`,
+  `keep_failed_create`, `extra_replaces`, `extra_checks`;
+- values: `computed_outputs`, `server_inputs`.
+
+The guarantees:
+
+- **Nothing untracked.** The engine records nothing of a create that raises. Once the object
+  exists, any failure (its job failed, a read failed, the host is shutting down) either deletes
+  it again or raises an error that names it and the `adopt_id` that takes it over.
+- **Ownership and reconciliation.** Every new object carries the resource's ownership marker:
+  a label ``pulumi-owner=<marker>`` where the API has labels, where it has none the natural key
+  (its name in its scope) together with the fields that only a create sets. The marker is a
+  digest of the Pulumi project, stack, resource type and name, computed in the program and
+  passed as the hidden input ``__owner``. When a create may have reached the service without
+  the answer saying so (`AmbiguousWriteError`), or the service refuses it because the name is
+  taken, the provider looks for the object: one carrying this resource's marker is its own and
+  is completed (its running job waited for) and recorded, so the next `pulumi up` after a
+  killed host finishes what the last one started; one without the marker is never taken
+  silently, the error names its id and the `adopt_id` to set. Updates that may have been
+  carried out are judged by reading the object and waiting for the job they started.
+- **Adoption waits.** `adopt_id` waits for a job the adopted object still runs, and never reports
+  an object whose job failed, or that the service shows failed, as adopted.
+- **Secrets on every path.** `secret_fields` are returned as secrets from create, update and
+  read, whether or not the service echoes them; errors never quote a secret value.
+- **Check returns what is stored.** Check answers the normalized inputs (numbers as numbers,
+  booleans as booleans, defaults applied), so a stack whose values came from string config
+  shows no change on the next preview; values still unknown in a preview are left as they are.
+- **One-line errors.** Check, Diff and Read answer a check failure or a one-line
+  `ServiceStageError` on any input, garbage old state included.
 
 Numbers arrive from the engine as floats and top-level None values are dropped; both are
 harmless here because the models coerce and comparisons strip None.
@@ -22,9 +49,13 @@ harmless here because the models coerce and comparisons strip None.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import hashlib
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
+from urllib.parse import quote
 
 import pulumi
 from pulumi.dynamic import (
@@ -37,15 +68,40 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pulumi.runtime import rpc
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from . import _runtime
-from .client.errors import NotFoundError, ServiceStageError
+from ._common import OWNER_LABEL, is_id_segment
+from .client.errors import (
+    AmbiguousWriteError,
+    APIConnectionError,
+    APIStatusError,
+    NotFoundError,
+    ServiceStageError,
+)
 from .client.http import ApiClient
+from .client.shutdown import ShutdownError
 from .config import stack_config_from
-from .jobs import JobWaiter, polls
+from .jobs import JobWaiter, polls, transient
 
 PROVIDER_KEY = "__provider"
+#: The hidden input carrying the resource's ownership marker (see the module docstring).
+OWNER_KEY = "__owner"
+
+# Service answers that mean "this object is busy, ask again once its job has ended": a
+# component or plugin whose job runs, a release task whose release runs.
+BUSY_ERROR_CODES = frozenset({"SVCSTG.00100419", "SVCSTG.00100432", "SVCSTG.00100435"})
+
+
+def owner_marker(project: str, stack: str, resource_type: str, resource_name: str) -> str:
+    """The ownership marker of one resource of one stack: 40 hexadecimal characters.
+
+    A label value may have 43 characters at most (PDF 004 tables 4-4, 4-124), and the marker
+    must not reveal the stack's names to whoever reads the labels.
+    """
+    identity = "\x1f".join((project, stack, resource_type, resource_name))
+    return hashlib.sha256(identity.encode()).hexdigest()[:40]
 
 
 class Timeouts(BaseModel):
@@ -55,7 +111,7 @@ class Timeouts(BaseModel):
     this resource argument instead.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     create: float | None = Field(default=None, gt=0)
     update: float | None = Field(default=None, gt=0)
@@ -68,7 +124,7 @@ DEFAULT_TIMEOUTS = Timeouts(create=20 * 60, update=20 * 60, delete=10 * 60)
 class ResourceArgs(BaseModel):
     """Base of every argument model: unknown fields are errors, so typos fail at preview."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     timeouts: Timeouts | None = None
     adopt_id: str | None = Field(
@@ -78,6 +134,12 @@ class ResourceArgs(BaseModel):
             "(the Python dynamic provider host cannot serve `pulumi import`)."
         ),
     )
+    _owner: str | None = PrivateAttr(default=None)
+
+    @property
+    def owner(self) -> str | None:
+        """The resource's ownership marker, when the program passed one."""
+        return self._owner
 
     def timeout(self, operation: str) -> float:
         chosen = getattr(self.timeouts, operation, None) if self.timeouts else None
@@ -99,32 +161,197 @@ class ObjectRef:
     def resource_id(self) -> str:
         return "/".join(self.parts.values())
 
+    def quoted(self) -> dict[str, str]:
+        """The parts escaped for a URL path, so that no value can change the request's path."""
+        return {name: quote(value, safe="") for name, value in self.parts.items()}
+
+
+class _Outcome:
+    """What a search for the object of an interrupted create found, when it is nothing to use."""
+
+    def __init__(self, meaning: str) -> None:
+        self.meaning = meaning
+
+    def __repr__(self) -> str:
+        return self.meaning
+
+
+#: No object has the create's natural key.
+_ABSENT = _Outcome("absent")
+#: The create's own object had failed and was deleted: a new one is to be made.
+_CLEARED = _Outcome("cleared")
+
+
+@dataclass(frozen=True)
+class Created:
+    """What a create request left behind: the new object, and the job that builds it."""
+
+    ref: ObjectRef
+    job_id: str | None = None
+
 
 class ServiceStageProvider(ResourceProvider):
     """Base of every provider of the package: configured from the stack config at run time,
-    checking its inputs against `args_model`."""
+    checking and normalizing its inputs against `args_model`, keeping secrets secret."""
 
     # Pickled by reference and holding no state, the provider is a few dozen bytes and carries no
     # secret, so it need not be encrypted in the state.
     serialize_as_secret_always = False
 
+    #: Methods subclasses must not override (see `__init_subclass__`).
+    LIFECYCLE_METHODS: ClassVar[frozenset[str]] = frozenset({"configure", "check"})
+
     args_model: ClassVar[type[BaseModel]]
+    #: Top-level outputs that are always secret: they carry credentials or configuration content.
+    secret_fields: ClassVar[tuple[str, ...]] = ()
+    #: Dotted paths of secret values inside the inputs (``*`` for every item of a list): the
+    #: program marks them secret, and errors never quote them.
+    secret_paths: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in cls.__mro__[1:]:
+            if base.__module__ != __name__:
+                continue
+            for name in vars(cls):
+                kept = name in getattr(base, "LIFECYCLE_METHODS", ()) or _is_private(name)
+                if kept and name in vars(base):
+                    raise TypeError(
+                        f"{cls.__qualname__}.{name} overrides {base.__name__}.{name}, which "
+                        "keeps the lifecycle's guarantees; extend it through the public hooks "
+                        f"described in {__name__}"
+                    )
 
     def configure(self, req: ConfigureRequest) -> None:
-        _runtime.configure(stack_config_from(req.config.get))
+        stack_config = stack_config_from(req.config.get)
+        _runtime.configure(stack_config)
+        # A setting that is missing or malformed fails the first call, that is `pulumi
+        # preview`, rather than the first write of `pulumi up`.
+        _runtime.validate_settings()
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [CheckFailure(path, reason) for path, reason in self.input_failures(news)]
-        return CheckResult(news, failures)
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        try:
+            failures = self.input_failures(news)
+            extra_values, extra_failures = self.extra_checks(olds, news)
+            failures += extra_failures
+            checked = {**news, **extra_values}
+            if not failures and not _contains_unknowns(news):
+                checked = {**checked, **self.normalized_inputs(news)}
+            else:
+                checked = {**self.defaults_of_unset(news), **checked}
+        except ServiceStageError as problem:
+            return CheckResult(news, [CheckFailure("", str(problem))])
+        except Exception as bug:  # the contract: Check answers failures, it does not crash
+            return CheckResult(news, [CheckFailure("", _unexpected(bug, "check"))])
+        return CheckResult(checked, [CheckFailure(path, reason) for path, reason in failures])
 
     def input_failures(self, news: Mapping[str, Any]) -> list[tuple[str, str]]:
         """(property path, reason) of every rule the inputs break, unknown values aside."""
-        inputs = {key: value for key, value in news.items() if key != PROVIDER_KEY}
-        return validation_failures(self.args_model, inputs)
+        inputs = {key: value for key, value in news.items() if key in self.args_model.model_fields}
+        unknown = sorted(key for key in news if key not in self.args_model.model_fields)
+        failures = [
+            (key, "unknown argument; check its spelling against the resource's arguments")
+            for key in unknown
+            if key not in _HIDDEN_INPUTS and key not in self.derived_inputs()
+        ]
+        return failures + validation_failures(self.args_model, inputs)
+
+    def normalized_inputs(self, news: Mapping[str, Any]) -> dict[str, Any]:
+        """The inputs as the model reads them (what create stores), known and valid inputs only."""
+        inputs = {key: value for key, value in news.items() if key in self.args_model.model_fields}
+        args = self.args_model.model_validate(inputs)
+        return args.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def defaults_of_unset(self, news: Mapping[str, Any]) -> dict[str, Any]:
+        """The model's defaults for the fields `news` leave unset (None defaults left out), so
+        that leaving an argument out and giving its default compare equal even in a preview."""
+        defaults = {}
+        for name, field in self.args_model.model_fields.items():
+            key = field.alias or name
+            if key in news or name in news or field.is_required():
+                continue
+            default = field.get_default(call_default_factory=True)
+            if default is not None:
+                defaults[key] = default
+        return defaults
+
+    # -- hooks ---------------------------------------------------------------------------------
+
+    @classmethod
+    def output_only_fields(cls) -> tuple[str, ...]:
+        """Hook: outputs that are not arguments, made attributes of the program's resource."""
+        return ()
+
+    def extra_checks(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """Hook: rules the argument model cannot state (they need the old inputs, or files).
+
+        Returns values to add to the checked inputs (named in `derived_inputs`) and
+        (property path, reason) failures.
+        """
+        return {}, []
+
+    @classmethod
+    def derived_inputs(cls) -> frozenset[str]:
+        """Hook: inputs that `extra_checks` adds, which the user does not set."""
+        return frozenset()
+
+    # -- secrets ---------------------------------------------------------------------------------
+
+    def sealed(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """`values` with every `secret_fields` member wrapped as a secret for the engine."""
+        sealed = dict(values)
+        for name in self.secret_fields:
+            if sealed.get(name) is not None and not rpc.is_rpc_secret(sealed[name]):
+                sealed[name] = rpc.wrap_rpc_secret(sealed[name])
+        return sealed
+
+    @contextmanager
+    def secrets_kept_out_of_errors(self, *property_sets: Mapping[str, Any]) -> Iterator[None]:
+        """Re-raise an error that quotes a secret value (itself or an error it chains) without it.
+
+        Error messages, with the errors they chain, reach the CLI and CI logs; a service
+        echoing a password or a line of a configuration file must not put it there.
+        """
+        try:
+            yield
+        except Exception as error:
+            fragments = _quotable(
+                value
+                for props in property_sets
+                for value in secret_values(props, self.secret_paths)
+            )
+            if not any(fragment in str(link) for link in _chain(error) for fragment in fragments):
+                raise
+            message = str(error)
+            for fragment in fragments:
+                message = message.replace(fragment, _REDACTED)
+            raise ServiceStageError(message) from None
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+# Inputs the program adds that are not arguments.
+_HIDDEN_INPUTS = frozenset({PROVIDER_KEY, OWNER_KEY})
+
+
+def _unexpected(error: BaseException, call: str) -> str:
+    first_line = (str(error).splitlines() or [""])[0]
+    return (
+        f"pulumi-servicestage could not {call} these values ({type(error).__name__}: "
+        f"{first_line}); please report this"
+    )
 
 
 class RestProvider(ServiceStageProvider, Generic[ArgsT]):
-    """A dynamic provider whose object is a REST resource; subclasses only declare."""
+    """A dynamic provider whose object is a REST resource; subclasses declare and use hooks."""
+
+    LIFECYCLE_METHODS = frozenset(
+        {"configure", "check", "diff", "create", "read", "update", "delete"}
+    )
 
     args_model: ClassVar[type[ResourceArgs]]
     #: Singular name used in messages ("component").
@@ -135,6 +362,15 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
     id_fields: ClassVar[tuple[str, ...]]
     #: Key of the new object's id in the create response.
     created_id_key: ClassVar[str] = "id"
+    #: Key of the objects in the collection's list answer (`list_objects`); None: not listable.
+    list_key: ClassVar[str | None] = None
+    #: Arguments that the list takes as query parameters of the same name, narrowing it down.
+    list_filters: ClassVar[tuple[str, ...]] = ()
+    #: Arguments that name an object within its collection (compared without regard to case).
+    natural_key: ClassVar[tuple[str, ...]] = ("name",)
+    #: The argument holding the object's ``[{key, value}]`` labels, which then carry the
+    #: ownership marker; None for objects without labels.
+    marker_labels: ClassVar[str | None] = None
     #: Input fields whose change needs a new object.
     replace_on: ClassVar[frozenset[str]] = frozenset()
     #: Input fields the create body has and the modify body must not.
@@ -145,10 +381,12 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
     write_only: ClassVar[frozenset[str]] = frozenset()
     #: Whether a delete is finished only once a read answers "not found".
     delete_is_asynchronous: ClassVar[bool] = False
+    #: Whether a replacement must free the old object first (e.g. its name is unique).
+    replace_deletes_first: ClassVar[bool] = False
     #: The service client (attribute of `_runtime.Clients`) that serves the object.
     service: ClassVar[str] = "servicestage"
 
-    # -- declaration helpers, overridable where a resource's API differs ------------------------
+    # -- hooks: declarations -----------------------------------------------------------------------
 
     @classmethod
     def path_fields(cls) -> tuple[str, ...]:
@@ -159,255 +397,170 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
     def input_fields(cls) -> tuple[str, ...]:
         return tuple(cls.args_model.model_fields)
 
-    def create_body(self, args: ArgsT) -> dict[str, Any]:
-        return self._body(args, exclude=LOCAL_FIELDS | set(self.path_fields()))
-
-    def update_body(self, args: ArgsT) -> dict[str, Any]:
-        return self._body(args, exclude=LOCAL_FIELDS | set(self.path_fields()) | self.create_only)
-
-    @staticmethod
-    def _body(args: ArgsT, *, exclude: Iterable[str]) -> dict[str, Any]:
-        return args.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(exclude))
-
-    def computed_outputs(self, server: Mapping[str, Any]) -> dict[str, Any]:
-        return {key: server.get(key) for key in self.computed}
-
-    # -- paths and ids ---------------------------------------------------------------------------
-
-    def _ref_from_id(self, resource_id: str) -> ObjectRef:
-        values = resource_id.split("/")
-        if len(values) != len(self.id_fields) or not all(values):
-            expected = "/".join(f"<{name}>" for name in self.id_fields)
-            raise ServiceStageError(
-                f"invalid {self.noun} id {resource_id!r}: expected the form {expected}"
-            )
-        return ObjectRef(dict(zip(self.id_fields, values, strict=True)))
-
-    def _ref_for_new(self, args: ArgsT, own_id: str) -> ObjectRef:
-        parts = {name: str(getattr(args, name)) for name in self.path_fields()}
-        parts[self.id_fields[-1]] = own_id
-        return ObjectRef(parts)
-
-    def _collection(self, args: ArgsT) -> str:
-        project_id = _runtime.clients().settings.project_id
-        parts = {name: getattr(args, name) for name in self.path_fields()}
-        return self.collection_path.format(project_id=project_id, **parts)
-
-    def _item(self, ref: ObjectRef) -> str:
-        project_id = _runtime.clients().settings.project_id
-        collection = self.collection_path.format(project_id=project_id, **ref.parts)
-        return f"{collection}/{ref.parts[self.id_fields[-1]]}"
-
-    # -- the dynamic provider interface ------------------------------------------------------------
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [
-            field
-            for field in self.input_fields()
-            if field != "adopt_id" and may_differ(olds.get(field), news.get(field))
-        ]
-        replaces = [field for field in changed if field in self.replace_on]
-        return DiffResult(
-            changes=bool(changed),
-            replaces=replaces,
-            delete_before_replace=bool(replaces) and self.replace_needs_delete_first(),
-        )
-
-    def replace_needs_delete_first(self) -> bool:
-        """Whether a replacement must free the old object first (e.g. its name is unique)."""
-        return False
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        args = self._parse(props)
-        if args.adopt_id:
-            ref = self._ref_from_id(args.adopt_id)
-            self._adopt(ref, args)
-            return CreateResult(ref.resource_id(), self._outputs(args, ref, self._fetch(ref)))
-        ref = self._create_object(args)
-        try:
-            server = self._fetch(ref)
-        except ServiceStageError as failure:
-            # The engine records nothing of a create that raises: name what now exists.
-            raise ServiceStageError(
-                f"{failure}. The {self.noun} {ref.resource_id()} was created but could not be "
-                f"read back; take it over by setting adopt_id={ref.resource_id()!r}"
-            ) from failure
-        return CreateResult(ref.resource_id(), self._outputs(args, ref, server))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        ref = self._ref_from_id(id_)
-        try:
-            server = self._fetch(ref)
-        except NotFoundError:
-            return ReadResult(None, {})
-        known = {key: props[key] for key in self.input_fields() if key in props}
-        inputs = {**self._inputs_from_server(server, known, ref), **_local_only(known)}
-        return ReadResult(id_, {**inputs, **ref.parts, **self.computed_outputs(server)}, inputs)
-
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        args = self._parse(news)
-        ref = self._ref_from_id(id_)
-        if self._api_fields_differ(olds, news):
-            self._update_object(ref, args)
-        return UpdateResult(self._outputs(args, ref, self._fetch(ref)))
-
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        args = self._parse_lenient(props)
-        self._delete_object(self._ref_from_id(id_), timeout=args.timeout("delete"))
-
-    # -- the steps ---------------------------------------------------------------------------------
-
-    def _create_object(self, args: ArgsT) -> ObjectRef:
-        answer = self._client().post(self._collection(args), self.create_body(args)) or {}
-        own_id = answer.get(self.created_id_key)
-        if not own_id:
-            raise ServiceStageError(
-                f"the service created a {self.noun} but its answer has no "
-                f"`{self.created_id_key}`: {answer}"
-            )
-        ref = self._ref_for_new(args, str(own_id))
-        job_id = answer.get("job_id")
-        if job_id:
-            try:
-                self._wait_for_job(
-                    str(job_id), f"create {self.noun} {args_name(args)}", args.timeout("create")
-                )
-            except ServiceStageError as failure:
-                # A failed job, or a wait cut short by a read that failed: the object exists.
-                self._clean_up_failed_create(ref, args, failure)
-        return ref
-
-    def _clean_up_failed_create(
-        self, ref: ObjectRef, args: ArgsT, failure: ServiceStageError
-    ) -> None:
-        try:
-            self._delete_object(ref, timeout=args.timeout("delete"))
-        except ServiceStageError as cleanup_failure:
-            raise ServiceStageError(
-                f"{failure}. The {self.noun} {ref.resource_id()} it left behind could not be "
-                f"deleted ({cleanup_failure}); delete it, or take it over by setting "
-                f"adopt_id={ref.resource_id()!r}"
-            ) from failure
-        raise ServiceStageError(
-            f"{failure}. The {self.noun} {ref.resource_id()} was deleted again, so nothing was "
-            "left behind"
-        ) from failure
-
-    def _adopt(self, ref: ObjectRef, args: ArgsT) -> None:
-        try:
-            server = self._fetch(ref)
-        except NotFoundError:
-            raise ServiceStageError(
-                f"adopt_id {ref.resource_id()!r}: no such {self.noun}"
-            ) from None
-        for name in self.path_fields():
-            if str(getattr(args, name)) != ref.parts[name]:
-                raise ServiceStageError(
-                    f"adopt_id {ref.resource_id()!r} belongs to {name} {ref.parts[name]!r}, "
-                    f"but the arguments say {getattr(args, name)!r}"
-                )
-        wanted = self._body(args, exclude=LOCAL_FIELDS)
-        current = self._inputs_from_server(server, wanted, ref)
-        # The modify body leaves create-only fields out: a difference there would be recorded as
-        # applied while the object kept its own value, and the next refresh would replace it.
-        unchangeable = [
-            f"{field} is {current[field]!r}, the arguments say {wanted[field]!r}"
-            for field in sorted(self.create_only)
-            if field in current
-            and field in wanted
-            and comparable(current[field]) != comparable(wanted[field])
-        ]
-        if unchangeable:
-            raise ServiceStageError(
-                f"adopt_id {ref.resource_id()!r}: {'; '.join(unchangeable)}, which cannot be "
-                f"changed on an existing {self.noun}; set the arguments to its values, or leave "
-                "out adopt_id to create a new one"
-            )
-        if comparable(current) != comparable(wanted):
-            self._update_object(ref, args)
-
-    def _update_object(self, ref: ObjectRef, args: ArgsT) -> None:
-        answer = self._client().put(self._item(ref), self.update_body(args)) or {}
-        job_id = answer.get("job_id") if isinstance(answer, dict) else None
-        if job_id:
-            self._wait_for_job(
-                str(job_id), f"modify {self.noun} {args_name(args)}", args.timeout("update")
-            )
-
-    def _delete_object(self, ref: ObjectRef, *, timeout: float) -> None:
-        try:
-            answer = self._client().delete(self._item(ref)) or {}
-        except NotFoundError:
-            return
-        job_id = answer.get("job_id") if isinstance(answer, dict) else None
-        if job_id:
-            self._wait_for_job(str(job_id), f"delete {self.noun} {ref.resource_id()}", timeout)
-        if self.delete_is_asynchronous:
-            self._wait_until_gone(ref, timeout)
-
-    def _wait_until_gone(self, ref: ObjectRef, timeout: float) -> None:
-        for _ in polls(timeout):
-            try:
-                self._fetch(ref)
-            except NotFoundError:
-                return
-        raise ServiceStageError(
-            f"{self.noun} {ref.resource_id()} still exists {timeout:g} s after it was "
-            "deleted; raise this resource's `timeouts.delete` to wait longer"
-        )
-
-    def _wait_for_job(self, job_id: str, description: str, timeout: float) -> None:
-        clients = _runtime.clients()
-        JobWaiter(clients.servicestage, clients.settings.project_id).wait(
-            job_id, description=description, timeout=timeout
-        )
-
-    def _fetch(self, ref: ObjectRef) -> dict[str, Any]:
-        answer = self._client().get(self._item(ref))
-        return answer if isinstance(answer, dict) else {}
-
-    def _client(self) -> ApiClient:
-        client: ApiClient = getattr(_runtime.clients(), self.service)
-        return client
-
-    # -- values ------------------------------------------------------------------------------------
-
-    def _parse(self, props: Mapping[str, Any]) -> ArgsT:
-        inputs = {k: v for k, v in props.items() if k in self.args_model.model_fields}
-        try:
-            return self.args_model.model_validate(inputs)  # type: ignore[return-value]
-        except ValidationError as error:
-            failures = "; ".join(f"{path}: {reason}" for path, reason in validation_errors(error))
-            raise ServiceStageError(f"invalid {self.noun} arguments: {failures}") from None
-
-    def _parse_lenient(self, props: Mapping[str, Any]) -> ResourceArgs:
-        """Only the local settings, for delete: old state must not block a delete."""
-        try:
-            return ResourceArgs.model_validate({k: props.get(k) for k in LOCAL_FIELDS})
-        except ValidationError:
-            return ResourceArgs()
-
-    def _outputs(self, args: ArgsT, ref: ObjectRef, server: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            **self._body(args, exclude=()),
-            **ref.parts,
-            **self.computed_outputs(server),
-        }
-
     @classmethod
     def output_only_fields(cls) -> tuple[str, ...]:
         """Outputs that are not arguments: the id parts and what the service computes."""
         inputs = set(cls.input_fields())
         return tuple(f for f in (*cls.id_fields, *cls.computed) if f not in inputs)
 
-    def _inputs_from_server(
+    # -- hooks: requests -------------------------------------------------------------------------
+
+    def create_body(self, args: ArgsT) -> dict[str, Any]:
+        """Hook: the body of the create request."""
+        return self.request_body(args, exclude=LOCAL_FIELDS | set(self.path_fields()))
+
+    def update_body(self, args: ArgsT) -> dict[str, Any]:
+        """Hook: the body of the modify request."""
+        excluded = LOCAL_FIELDS | set(self.path_fields()) | self.create_only
+        return self.request_body(args, exclude=excluded)
+
+    def send_create(self, args: ArgsT) -> Created:
+        """Hook: send the create request and say what it made (raising what the client raises)."""
+        answer = self.client().post(self.collection(args), self.create_body(args)) or {}
+        own_id = answer.get(self.created_id_key) if isinstance(answer, dict) else None
+        if not own_id:
+            raise ServiceStageError(
+                f"the service created a {self.noun} but its answer has no "
+                f"`{self.created_id_key}` (answer keys: {_keys_of(answer)})"
+            )
+        job_id = answer.get("job_id")
+        return Created(self.ref_for_new(args, str(own_id)), str(job_id) if job_id else None)
+
+    def send_update(self, ref: ObjectRef, args: ArgsT) -> str | None:
+        """Hook: send the modify request; returns the job it started, if any."""
+        answer = self.client().put(self.item_path(ref), self.update_body(args))
+        return _job_of(answer)
+
+    def send_delete(self, ref: ObjectRef, state: Mapping[str, Any] | None) -> str | None:
+        """Hook: send the delete request; returns the job it started, if any.
+
+        `state` holds the resource's recorded outputs when the resource is deleted, None when
+        the object of a failed create is deleted again.
+        """
+        return _job_of(self.client().delete(self.item_path(ref)))
+
+    def read_object(self, ref: ObjectRef) -> dict[str, Any]:
+        """Hook: the object as the service shows it; raises NotFoundError once it is gone."""
+        answer = self.client().get(self.item_path(ref))
+        return answer if isinstance(answer, dict) else {}
+
+    def list_objects(self, args: ArgsT) -> Iterable[dict[str, Any]]:
+        """Hook: the objects of the collection `args` address, to find one by its natural key;
+        each must carry the key `listed_id` reads. Nothing by default where `list_key` is None."""
+        if self.list_key is None:
+            return ()
+        params = {field: getattr(args, field) for field in self.list_filters}
+        return self.client().paginate(self.collection(args), self.list_key, params=params)
+
+    def listed_id(self, listed: Mapping[str, Any]) -> str | None:
+        """Hook: the own id of an object as `list_objects` shows it."""
+        value = listed.get("id")
+        return str(value) if value else None
+
+    # -- hooks: waiting --------------------------------------------------------------------------
+
+    def settle_create(self, created: Created, args: ArgsT) -> None:
+        """Hook: wait until what the create started has ended (by default its job)."""
+        if created.job_id:
+            self.wait_for_job(
+                created.job_id, f"create {self.noun} {args_name(args)}", args, "create"
+            )
+
+    def apply_update(
+        self, ref: ObjectRef, args: ArgsT, server: Mapping[str, Any], olds: Mapping[str, Any] | None
+    ) -> None:
+        """Hook: make the object match `args` and wait until it does.
+
+        `olds` are the previous inputs (None when adopting: then judge from `server`).
+        """
+        job_id = self.send_update(ref, args)
+        if job_id:
+            self.wait_for_job(job_id, f"modify {self.noun} {args_name(args)}", args, "update")
+
+    def running_job(self, ref: ObjectRef, server: Mapping[str, Any]) -> str | None:
+        """Hook: the job the object is running now, e.g. one an interrupted run left behind."""
+        return None
+
+    def failure_of(self, server: Mapping[str, Any]) -> str | None:
+        """Hook: why the service shows the object failed (e.g. its deploy failed); None if not."""
+        return None
+
+    def wait_for_job(
+        self, job_id: str, description: str, args: ResourceArgs, operation: str
+    ) -> None:
+        """Wait for a deploy job within the `operation` timeout; raises JobError if it fails."""
+        clients = _runtime.clients()
+        JobWaiter(clients.servicestage, clients.settings.project_id).wait(
+            job_id, description=description, timeout=args.timeout(operation)
+        )
+
+    # -- hooks: judging --------------------------------------------------------------------------
+
+    def matches_natural_key(self, listed: Mapping[str, Any], args: ArgsT) -> bool:
+        """Hook: whether a listed object has the natural key `args` give."""
+        return all(
+            _same_name(listed.get(field), getattr(args, field)) for field in self.natural_key
+        )
+
+    def matches_create(self, server: Mapping[str, Any], args: ArgsT, ref: ObjectRef) -> bool:
+        """Hook: for objects without labels, whether `server` is what `args` would create. With
+        nothing else to recognise it by, only an object that shows exactly the arguments (the
+        natural key and every field a create sets) is taken for this resource's own."""
+        return self.update_applied(ref, args, server)
+
+    def adoption_conflicts(
+        self, ref: ObjectRef, args: ArgsT, server: Mapping[str, Any]
+    ) -> list[str]:
+        """Hook: how an object to adopt differs where no update can change it."""
+        wanted = self.request_body(args, exclude=LOCAL_FIELDS)
+        current = self.server_inputs(server, wanted, ref)
+        return [
+            f"{field} is {current[field]!r}, the arguments say {wanted[field]!r}"
+            for field in sorted(self.create_only)
+            if field in current
+            and field in wanted
+            and comparable(current[field]) != comparable(wanted[field])
+        ]
+
+    def update_applied(self, ref: ObjectRef, args: ArgsT, server: Mapping[str, Any]) -> bool:
+        """Hook: whether the object already matches `args` (after an update that may have been
+        carried out, or before adopting it)."""
+        wanted = self.request_body(args, exclude=LOCAL_FIELDS)
+        return equivalent(
+            self.server_inputs(server, wanted, ref), without_owner_label(wanted, self.marker_labels)
+        )
+
+    def keep_failed_create(
+        self, ref: ObjectRef, args: ArgsT, failure: ServiceStageError
+    ) -> str | None:
+        """Hook: why a new object whose create failed must be kept rather than deleted; None
+        (the default) deletes it."""
+        return None
+
+    def extra_replaces(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """Hook: replacements `replace_on` cannot express (e.g. a nested field)."""
+        return []
+
+    def deletes_before_replacing(self, replaces: list[str]) -> bool:
+        """Hook: whether a replacement for a change of `replaces` must delete the old object
+        first (e.g. because the new one keeps its unique name)."""
+        return self.replace_deletes_first
+
+    # -- hooks: values ---------------------------------------------------------------------------
+
+    def computed_outputs(self, server: Mapping[str, Any]) -> dict[str, Any]:
+        """Hook: the output-only fields, from the service's view of the object."""
+        return {key: server.get(key) for key in self.computed}
+
+    def server_inputs(
         self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
     ) -> dict[str, Any]:
-        """The service's view of the input fields, shaped like the user's inputs.
+        """Hook: the service's view of the input fields, shaped like the user's inputs.
 
         With no known inputs (a `get` of an existing object) every input field the service
-        reports is returned.
+        reports is returned. The ownership marker is never part of it.
         """
+        server = without_owner_label(server, self.marker_labels)
         api_fields = [f for f in self.input_fields() if f not in LOCAL_FIELDS]
         result: dict[str, Any] = {}
         for field in api_fields:
@@ -423,17 +576,522 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
                 result[field] = known[field]
         return result
 
-    def _api_fields_differ(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    # -- helpers for hooks -------------------------------------------------------------------------
+
+    def client(self) -> ApiClient:
+        client: ApiClient = getattr(_runtime.clients(), self.service)
+        return client
+
+    def collection(self, args: ArgsT) -> str:
+        """The collection path for `args`, its parameters escaped."""
+        parts = {name: quote(str(getattr(args, name)), safe="") for name in self.path_fields()}
+        return self.collection_path.format(project_id=_project_id(), **parts)
+
+    def collection_of(self, ref: ObjectRef) -> str:
+        """The path of the collection the object at `ref` is in, its parameters escaped."""
+        return self.collection_path.format(project_id=_project_id(), **ref.quoted())
+
+    def item_path(self, ref: ObjectRef) -> str:
+        return f"{self.collection_of(ref)}/{ref.quoted()[self.id_fields[-1]]}"
+
+    def inputs_differ(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], *, ignoring: Iterable[str] = ()
+    ) -> bool:
+        """Whether two sets of inputs differ in a field sent to the service."""
+        skipped = LOCAL_FIELDS | set(ignoring)
         return any(
             comparable(olds.get(field)) != comparable(news.get(field))
             for field in self.input_fields()
-            if field not in LOCAL_FIELDS
+            if field not in skipped
         )
+
+    def ref_for_new(self, args: ArgsT, own_id: str) -> ObjectRef:
+        parts = {name: str(getattr(args, name)) for name in self.path_fields()}
+        parts[self.id_fields[-1]] = own_id
+        return ObjectRef(parts)
+
+    def ref_from_id(self, resource_id: str) -> ObjectRef:
+        """The reference a resource id names; a one-line error for a malformed id."""
+        values = resource_id.split("/") if isinstance(resource_id, str) else []
+        if len(values) != len(self.id_fields) or not all(map(is_id_segment, values)):
+            expected = "/".join(f"<{name}>" for name in self.id_fields)
+            raise ServiceStageError(
+                f"invalid {self.noun} id {resource_id!r}: expected the form {expected}, each "
+                "part letters, digits, '-', '_' or '.'"
+            )
+        return ObjectRef(dict(zip(self.id_fields, values, strict=True)))
+
+    def request_body(self, args: ArgsT, *, exclude: Iterable[str]) -> dict[str, Any]:
+        """The arguments as a request body (wire names, unset fields left out), with the
+        ownership marker among the labels of objects that have them."""
+        body = _dump(args, exclude=exclude)
+        if self.marker_labels and args.owner and self.marker_labels not in set(exclude):
+            labels = [
+                label
+                for label in body.get(self.marker_labels) or []
+                if label.get("key") != OWNER_LABEL
+            ]
+            body[self.marker_labels] = [*labels, {"key": OWNER_LABEL, "value": args.owner}]
+        return body
+
+    def parse(self, props: Mapping[str, Any]) -> ArgsT:
+        """The arguments in `props`; a one-line ServiceStageError when they break a rule."""
+        args = parse_arguments(self.args_model, props, self.noun)
+        owner = props.get(OWNER_KEY)
+        args._owner = owner if isinstance(owner, str) and owner else None
+        return args  # type: ignore[return-value]
+
+    # -- the dynamic provider interface ------------------------------------------------------------
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        try:
+            changed = [
+                field
+                for field in self.input_fields()
+                if field != "adopt_id" and may_differ(olds.get(field), news.get(field))
+            ]
+            replaces = [field for field in changed if field in self.replace_on]
+            replaces += [r for r in self.extra_replaces(olds, news) if r not in replaces]
+        except ServiceStageError:
+            raise
+        except Exception as bug:
+            raise ServiceStageError(_unexpected(bug, f"diff this {self.noun}")) from None
+        return DiffResult(
+            changes=bool(changed or replaces),
+            replaces=replaces,
+            delete_before_replace=bool(replaces) and self.deletes_before_replacing(replaces),
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        args = self.parse(props)
+        with self.secrets_kept_out_of_errors(props):
+            if args.adopt_id:
+                ref = self.ref_from_id(args.adopt_id)
+                server = self._adopt(ref, args)
+            else:
+                ref, server = self._create_new(args)
+            outputs = self._outputs(args, ref, server)
+        return CreateResult(ref.resource_id(), self.sealed(outputs))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        ref = self.ref_from_id(id_)
+        with self.secrets_kept_out_of_errors(props):
+            try:
+                server = self.read_object(ref)
+            except NotFoundError:
+                return ReadResult(None, {})
+            try:
+                known = {key: props[key] for key in self.input_fields() if key in props}
+                inputs = {**self.server_inputs(server, known, ref), **_local_only(known)}
+                outputs = {**inputs, **ref.parts, **self.computed_outputs(server)}
+            except ServiceStageError:
+                raise
+            except Exception as bug:
+                raise ServiceStageError(_unexpected(bug, f"read {self.noun} {id_}")) from None
+        return ReadResult(id_, self.sealed(outputs), self.sealed(inputs))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        args = self.parse(news)
+        ref = self.ref_from_id(id_)
+        with self.secrets_kept_out_of_errors(olds, news):
+            if self._api_fields_differ(olds, news):
+                server = self._wait_for_running_job(ref, self.read_object(ref), args, "update")
+                self._update_reconciled(ref, args, server, olds)
+            outputs = self._outputs(args, ref, self.read_object(ref))
+        return UpdateResult(self.sealed(outputs))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        ref = self.ref_from_id(id_)
+        with self.secrets_kept_out_of_errors(props):
+            self._delete(ref, _local_settings(props), props)
+
+    # -- creating ----------------------------------------------------------------------------------
+
+    def _create_new(self, args: ArgsT) -> tuple[ObjectRef, dict[str, Any]]:
+        created = self._send_create_reconciled(args)
+        ref = created.ref
+        adopt = f"adopt_id={ref.resource_id()!r}"
+        interrupted = (
+            f"the {self.noun} {ref.resource_id()} was created and is recognisable as this "
+            "resource's, so the next `pulumi up` completes its create; or take it over by "
+            f"setting {adopt}"
+        )
+        try:
+            self.settle_create(created, args)
+        except ShutdownError as stopped:
+            raise ServiceStageError(f"{stopped}: {interrupted}") from None
+        except ServiceStageError as failure:
+            self._discard_failed_create(ref, args, failure)
+            raise ServiceStageError(
+                f"{failure}. The {self.noun} {ref.resource_id()} was deleted again, so "
+                "nothing was left behind"
+            ) from failure
+        try:
+            server = self.read_object(ref)
+        except ShutdownError as stopped:
+            raise ServiceStageError(f"{stopped}: {interrupted}") from None
+        except ServiceStageError as failure:
+            # The create itself went well; a working object is not deleted for a failed read.
+            raise ServiceStageError(
+                f"{failure}. The {self.noun} {ref.resource_id()} was created but could not be "
+                "read back; the next `pulumi up` recognises it as this resource's and records "
+                f"it, or take it over by setting {adopt}"
+            ) from failure
+        shown_failure = self.failure_of(server)
+        if shown_failure:
+            failed = ServiceStageError(f"the {self.noun} {ref.resource_id()} {shown_failure}")
+            self._discard_failed_create(ref, args, failed)
+            raise ServiceStageError(
+                f"{failed}. It was deleted again, so nothing was left behind"
+            ) from failed
+        return ref, server
+
+    def _send_create_reconciled(self, args: ArgsT) -> Created:
+        """Send the create; when it may have been carried out unheard, or the name is taken, take
+        back this resource's own object instead of creating a second one or failing."""
+        for _ in range(2):
+            try:
+                return self.send_create(args)
+            except AmbiguousWriteError as unsure:
+                found = self._own_object(args, unsure)
+                if isinstance(found, Created):
+                    return found
+                # Nothing of this create exists: sending it again cannot make a second object.
+                last_failure: ServiceStageError = unsure
+            except APIStatusError as refused:
+                if refused.status_code not in (400, 409):
+                    raise
+                found = self._own_object(args, refused)
+                if isinstance(found, Created):
+                    return found
+                if found is _ABSENT:
+                    raise  # the refusal was not about an existing object
+                last_failure = refused
+        raise ServiceStageError(
+            f"{last_failure}. Creating the {self.noun} {args_name(args)} failed twice; run the "
+            "deployment again"
+        ) from last_failure
+
+    def _own_object(self, args: ArgsT, cause: ServiceStageError) -> Created | _Outcome:
+        """This resource's object among those with its natural key, ready to be completed;
+        `_ABSENT` when there is none, `_CLEARED` when there was one whose create had failed and
+        it was deleted. Raises for an object of that key that is not this resource's."""
+        try:
+            candidates = [
+                listed
+                for listed in self.list_objects(args)
+                if self.matches_natural_key(listed, args) and self.listed_id(listed)
+            ]
+            for listed in candidates:
+                ref = self.ref_for_new(args, str(self.listed_id(listed)))
+                server = self.read_object(ref)
+                if self._carries_marker(server, args, ref):
+                    return self._reclaimed(ref, server, args)
+        except ShutdownError:
+            raise
+        except ServiceStageError as unreadable:
+            raise ServiceStageError(
+                f"{cause}. Looking for the {self.noun} this create may have made failed too "
+                f"({unreadable}); should it exist, it is recognisable as this resource's, so "
+                "the next `pulumi up` finds and completes it"
+            ) from cause
+        if not candidates:
+            return _ABSENT
+        other = self.ref_for_new(args, str(self.listed_id(candidates[0]))).resource_id()
+        raise ServiceStageError(
+            f"{cause}. A {self.noun} {args_name(args)} already exists ({other}) that this "
+            "resource did not create (it lacks this resource's ownership marker); take it over "
+            f"by setting adopt_id={other!r}, or choose another name"
+        ) from cause
+
+    def _carries_marker(self, server: Mapping[str, Any], args: ArgsT, ref: ObjectRef) -> bool:
+        if self.marker_labels is None:
+            return self.matches_create(server, args, ref)
+        labels = server.get(self.marker_labels)
+        return (
+            args.owner is not None
+            and isinstance(labels, list)
+            and any(
+                isinstance(label, dict)
+                and (label.get("key"), label.get("value")) == (OWNER_LABEL, args.owner)
+                for label in labels
+            )
+        )
+
+    def _reclaimed(
+        self, ref: ObjectRef, server: Mapping[str, Any], args: ArgsT
+    ) -> Created | _Outcome:
+        """An own object found after an interrupted or unheard create: complete it, unless its
+        create failed; then it goes (or is kept, per `keep_failed_create`, and named)."""
+        job_id = self.running_job(ref, server)
+        failure = None if job_id else self.failure_of(server)
+        if failure is None:
+            return Created(ref, job_id)
+        earlier = ServiceStageError(
+            f"an earlier create left the {self.noun} {ref.resource_id()}, which {failure}"
+        )
+        self._discard_failed_create(ref, args, earlier)
+        return _CLEARED
+
+    def _discard_failed_create(
+        self, ref: ObjectRef, args: ArgsT, failure: ServiceStageError
+    ) -> None:
+        """Delete a new object whose create failed; when it is kept (`keep_failed_create`) or
+        cannot be deleted, raise `failure` saying what became of it and how to take it over."""
+        adopt = f"adopt_id={ref.resource_id()!r}"
+        kept = self.keep_failed_create(ref, args, failure)
+        if kept is not None:
+            raise ServiceStageError(
+                f"{failure}. {kept}; fix the cause, then take it over by setting {adopt}, or "
+                "delete it"
+            ) from failure
+        try:
+            # Not waiting for a job the object still runs: the create's own wait has ended.
+            self._delete(ref, args, None, patient=False)
+        except ShutdownError:
+            raise ServiceStageError(
+                f"{failure}. The host is shutting down, so the {self.noun} {ref.resource_id()} "
+                f"it left behind was not deleted; the next `pulumi up` deletes it, or set {adopt}"
+            ) from failure
+        except ServiceStageError as cleanup_failure:
+            raise ServiceStageError(
+                f"{failure}. The {self.noun} {ref.resource_id()} it left behind could not be "
+                f"deleted ({cleanup_failure}); the next `pulumi up` tries again, or take it "
+                f"over by setting {adopt}"
+            ) from failure
+
+    # -- adopting ----------------------------------------------------------------------------------
+
+    def _adopt(self, ref: ObjectRef, args: ArgsT) -> dict[str, Any]:
+        adopting = f"adopt_id {ref.resource_id()!r}"
+        try:
+            server = self.read_object(ref)
+        except NotFoundError:
+            raise ServiceStageError(f"{adopting}: no such {self.noun}") from None
+        for name in self.path_fields():
+            if str(getattr(args, name)) != ref.parts[name]:
+                raise ServiceStageError(
+                    f"{adopting} belongs to {name} {ref.parts[name]!r}, but the arguments say "
+                    f"{getattr(args, name)!r}"
+                )
+        server = self._wait_for_running_job(ref, server, args, "create")
+        conflicts = self.adoption_conflicts(ref, args, server)
+        if conflicts:
+            raise ServiceStageError(
+                f"{adopting}: {'; '.join(conflicts)}, which cannot be changed on an existing "
+                f"{self.noun}; set the arguments to its values, or leave out adopt_id to create "
+                "a new one"
+            )
+        if self.failure_of(server) or not self.update_applied(ref, args, server):
+            self._update_reconciled(ref, args, server, None)
+            server = self.read_object(ref)
+        failure = self.failure_of(server)
+        if failure:
+            raise ServiceStageError(
+                f"{adopting}: the {self.noun} {failure}; it is not taken over until it works"
+            )
+        return server
+
+    def _wait_for_running_job(
+        self, ref: ObjectRef, server: dict[str, Any], args: ArgsT, operation: str
+    ) -> dict[str, Any]:
+        """Wait for the job the object runs (if any) and return the object as it is then."""
+        job_id = self.running_job(ref, server)
+        if not job_id:
+            return server
+        self.wait_for_job(
+            job_id, f"the running job of {self.noun} {ref.resource_id()}", args, operation
+        )
+        return self.read_object(ref)
+
+    # -- updating ----------------------------------------------------------------------------------
+
+    def _update_reconciled(
+        self, ref: ObjectRef, args: ArgsT, server: dict[str, Any], olds: Mapping[str, Any] | None
+    ) -> None:
+        try:
+            self.apply_update(ref, args, server, olds)
+        except AmbiguousWriteError:
+            # The update may have been carried out: judge by the object once the job it may
+            # have started has ended, and send it again only if it was not.
+            server = self._wait_for_running_job(ref, self.read_object(ref), args, "update")
+            if not self.update_applied(ref, args, server):
+                self.apply_update(ref, args, server, None)
+
+    def _api_fields_differ(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        return self.inputs_differ(olds, news)
+
+    # -- deleting ----------------------------------------------------------------------------------
+
+    def _delete(
+        self,
+        ref: ObjectRef,
+        args: ResourceArgs,
+        state: Mapping[str, Any] | None,
+        *,
+        patient: bool = True,
+    ) -> None:
+        """Delete the object and wait until it is gone, judging a delete that may have been
+        carried out by whether the object is still there. A `patient` delete waits out the
+        service's "busy" refusals (a job still running); an impatient one raises them."""
+        timeout = args.timeout("delete")
+        refusal: ServiceStageError | None = None
+        for _ in polls(timeout):
+            try:
+                job_id = self.send_delete(ref, state)
+            except NotFoundError:
+                return
+            except AmbiguousWriteError as unsure:
+                refusal = unsure
+                if _busy(unsure.cause):
+                    if not patient:
+                        raise
+                    self._wait_while_busy(ref, args)
+                elif self._gone(ref) or self.delete_is_asynchronous:
+                    break
+                continue
+            except APIStatusError as refused:
+                if not (patient and _busy(refused)):
+                    raise
+                refusal = refused
+                self._wait_while_busy(ref, args)
+                continue
+            if job_id:
+                self.wait_for_job(job_id, f"delete {self.noun} {ref.resource_id()}", args, "delete")
+            break
+        else:
+            raise ServiceStageError(
+                f"{self.noun} {ref.resource_id()} was not deleted: the service still refused "
+                f"after {timeout:g} s ({refusal}); raise this resource's `timeouts.delete` to "
+                "wait longer"
+            )
+        if self.delete_is_asynchronous:
+            self._wait_until_gone(ref, timeout)
+
+    def _gone(self, ref: ObjectRef) -> bool:
+        try:
+            self.read_object(ref)
+        except NotFoundError:
+            return True
+        return False
+
+    def _wait_while_busy(self, ref: ObjectRef, args: ResourceArgs) -> None:
+        try:
+            server = self.read_object(ref)
+        except NotFoundError:
+            return
+        job_id = self.running_job(ref, server)
+        if not job_id:
+            return
+        try:
+            self.wait_for_job(
+                job_id, f"the running job of {self.noun} {ref.resource_id()}", args, "delete"
+            )
+        except ShutdownError:
+            raise
+        except ServiceStageError:
+            pass  # a job that failed no longer keeps the object busy; the delete goes on
+
+    def _wait_until_gone(self, ref: ObjectRef, timeout: float) -> None:
+        for _ in polls(timeout):
+            try:
+                if self._gone(ref):
+                    return
+            except (APIConnectionError, APIStatusError) as unreadable:
+                if not transient(unreadable):
+                    raise
+        raise ServiceStageError(
+            f"{self.noun} {ref.resource_id()} still exists {timeout:g} s after it was "
+            "deleted; raise this resource's `timeouts.delete` to wait longer"
+        )
+
+    # -- values ------------------------------------------------------------------------------------
+
+    def _outputs(self, args: ArgsT, ref: ObjectRef, server: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            **_dump(args, exclude=()),
+            **ref.parts,
+            **self.computed_outputs(server),
+        }
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse_arguments(model: type[ModelT], props: Mapping[str, Any], noun: str) -> ModelT:
+    """The arguments of `model` in `props`; a one-line ServiceStageError naming each broken
+    rule's property path."""
+    inputs = {k: v for k, v in props.items() if k in model.model_fields}
+    try:
+        return model.model_validate(inputs)
+    except ValidationError as error:
+        failures = "; ".join(f"{path}: {reason}" for path, reason in validation_errors(error))
+        raise ServiceStageError(f"invalid {noun} arguments: {failures}") from None
 
 
 def args_name(args: ResourceArgs) -> str:
     name = getattr(args, "name", None)
     return repr(name) if name else ""
+
+
+def post_once(send: Callable[[], Any], carried_out: Callable[[], bool]) -> Any:
+    """Send a POST that must take effect once: when it may have been carried out unheard,
+    `carried_out()` (which reads the service) decides between done (None) and sending it again.
+    """
+    try:
+        return send()
+    except AmbiguousWriteError:
+        if carried_out():
+            return None
+        return send()
+
+
+def _busy(error: ServiceStageError) -> bool:
+    return isinstance(error, APIStatusError) and error.error_code in BUSY_ERROR_CODES
+
+
+def _job_of(answer: Any) -> str | None:
+    job_id = answer.get("job_id") if isinstance(answer, dict) else None
+    return str(job_id) if job_id else None
+
+
+def _keys_of(answer: Any) -> str:
+    return ", ".join(sorted(answer)) if isinstance(answer, dict) else type(answer).__name__
+
+
+def _project_id() -> str:
+    return quote(_runtime.clients().settings.project_id, safe="")
+
+
+def _same_name(listed: Any, wanted: Any) -> bool:
+    if isinstance(listed, str) and isinstance(wanted, str):
+        return listed.casefold() == wanted.casefold()
+    return listed is not None and str(listed) == str(wanted)
+
+
+def _dump(args: BaseModel, *, exclude: Iterable[str]) -> dict[str, Any]:
+    return args.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(exclude))
+
+
+def without_owner_label(values: Mapping[str, Any], labels_field: str | None) -> dict[str, Any]:
+    """`values` without the ownership marker among the labels in `labels_field`."""
+    result = dict(values)
+    labels = result.get(labels_field) if labels_field else None
+    if labels_field and isinstance(labels, list):
+        result[labels_field] = [
+            label
+            for label in labels
+            if not (isinstance(label, dict) and label.get("key") == OWNER_LABEL)
+        ]
+    return result
+
+
+def _local_settings(props: Mapping[str, Any]) -> ResourceArgs:
+    """Only the local settings, for delete: old state must not block a delete."""
+    try:
+        return ResourceArgs.model_validate({k: props.get(k) for k in LOCAL_FIELDS})
+    except ValidationError:
+        return ResourceArgs()
 
 
 # -- validation ---------------------------------------------------------------------------------
@@ -470,6 +1128,8 @@ def _reason(error: Any) -> str:
     message = str(error["msg"])
     if error["type"] == "extra_forbidden":
         return "unknown argument; check its spelling against the resource's arguments"
+    if error["type"] == "finite_number":
+        return "must be a finite number, not NaN or infinity"
     return message.removeprefix("Value error, ")
 
 
@@ -490,6 +1150,16 @@ def _related(loc: tuple[Any, ...], unknown: tuple[Any, ...]) -> bool:
 
 def is_unknown(value: Any) -> bool:
     return isinstance(value, pulumi.output.Unknown)
+
+
+def _contains_unknowns(value: Any) -> bool:
+    if is_unknown(value):
+        return True
+    if isinstance(value, dict):
+        return any(_contains_unknowns(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_contains_unknowns(item) for item in value)
+    return False
 
 
 def _without_unknowns(
@@ -520,7 +1190,12 @@ def _without_unknowns(
 
 def may_differ(old: Any, new: Any) -> bool:
     """Whether an input changed, counting a value still unknown at preview as a change."""
-    return is_unknown(new) or comparable(old) != comparable(new)
+    return _contains_unknowns(new) or comparable(old) != comparable(new)
+
+
+def equivalent(first: Any, second: Any) -> bool:
+    """Whether two values are the same once None members are dropped (see `comparable`)."""
+    return bool(comparable(first) == comparable(second))
 
 
 def comparable(value: Any) -> Any:
@@ -529,6 +1204,9 @@ def comparable(value: Any) -> Any:
         return {k: comparable(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
         return [comparable(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        # NaN never equals itself; old state holding one must not read as a change forever.
+        return "NaN"
     return value
 
 
@@ -567,6 +1245,68 @@ def project(server: Any, template: Any, path: str, write_only: frozenset[str]) -
 
 def _local_only(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k in LOCAL_FIELDS}
+
+
+# -- secrets in errors ---------------------------------------------------------------------------
+
+_REDACTED = "[secret]"
+# Shorter values ("true", "8080", "a=1") are too common in ordinary text to be told apart from a
+# secret that an error quotes.
+_MIN_QUOTED_LENGTH = 6
+
+
+def secret_values(props: Mapping[str, Any], paths: Iterable[str]) -> Iterator[str]:
+    """Every string that `props` hold at (or below) the dotted `paths`."""
+    for path in paths:
+        yield from _strings_at(props, path.split("."))
+
+
+def _strings_at(value: Any, path: list[str]) -> Iterator[str]:
+    if not path:
+        yield from _strings(value)
+        return
+    head, *rest = path
+    if head == "*" and isinstance(value, list):
+        for item in value:
+            yield from _strings_at(item, rest)
+    elif isinstance(value, dict):
+        yield from _strings_at(value.get(head), rest)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if rpc.is_rpc_secret(value):
+        value = rpc.unwrap_rpc_secret(value)
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _quotable(values: Iterable[str]) -> list[str]:
+    """How an error could quote the values: whole, escaped, or a line of them; longest first."""
+    fragments: set[str] = set()
+    for value in values:
+        if len(value) < _MIN_QUOTED_LENGTH:
+            continue
+        fragments.add(value)
+        fragments.add(repr(value)[1:-1])
+        fragments.update(
+            line.strip() for line in value.splitlines() if len(line.strip()) >= _MIN_QUOTED_LENGTH
+        )
+    return sorted(fragments, key=len, reverse=True)
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 # -- the program side ------------------------------------------------------------------------------
@@ -616,6 +1356,11 @@ def _with_secret(value: Any, path: list[str]) -> Any:
     return value
 
 
+def program_owner_marker(resource_type: str, resource_name: str) -> str:
+    """The ownership marker of a resource declared in the running program."""
+    return owner_marker(pulumi.get_project(), pulumi.get_stack(), resource_type, resource_name)
+
+
 class RestResource(pulumi.dynamic.Resource):
     """Base of the resource classes users declare in their programs.
 
@@ -623,9 +1368,7 @@ class RestResource(pulumi.dynamic.Resource):
     and `adopt_id`; every argument and computed field is an output attribute of the same name.
     """
 
-    provider_class: ClassVar[type[RestProvider[Any]]]
-    #: Dotted paths of credential fields, kept secret in the state.
-    secret_paths: ClassVar[tuple[str, ...]] = ()
+    provider_class: ClassVar[type[ServiceStageProvider]]
 
     def __init__(
         self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **args: Any
@@ -635,9 +1378,17 @@ class RestResource(pulumi.dynamic.Resource):
             provider.args_model,
             args,
             computed=provider.output_only_fields(),
-            secret_paths=self.secret_paths,
+            secret_paths=provider.secret_paths,
         )
-        super().__init__(provider, resource_name, props, opts)
+        props[OWNER_KEY] = program_owner_marker(type(self).__name__, resource_name)
+        # Outputs that can carry credentials are encrypted in the state whatever the service
+        # echoes, also for a `get`, which has no secret inputs to take the secrecy from.
+        always_secret = pulumi.ResourceOptions(
+            additional_secret_outputs=list(provider.secret_fields)
+        )
+        super().__init__(
+            provider, resource_name, props, pulumi.ResourceOptions.merge(opts, always_secret)
+        )
 
     @classmethod
     def get(

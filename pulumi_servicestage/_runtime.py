@@ -49,6 +49,11 @@ def configure(stack_config: Mapping[str, Any]) -> None:
     _host.enlarge_as_configured(stack_config, os.environ)
 
 
+def validate_settings() -> None:
+    """Raise ConfigurationError, naming the key and variable, if a setting is missing or wrong."""
+    Settings.resolve(_stack_config, os.environ)
+
+
 def clients() -> Clients:
     """The clients for the configured stack's settings, built once per distinct settings."""
     return clients_for(Settings.resolve(_stack_config, os.environ))

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from ._common import Description, Labels, Name
+from ._common import Description, Labels, Name, ResourceId
 from ._lifecycle import ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_all, project_path
 
@@ -14,7 +14,7 @@ from ._lookup import LookupResult, get_all, project_path
 class ApplicationArgs(ResourceArgs):
     name: Name
     description: Description | None = None
-    enterprise_project_id: str | None = None
+    enterprise_project_id: ResourceId | None = None
     labels: Labels | None = None
 
 
@@ -23,6 +23,8 @@ class ApplicationProvider(RestProvider[ApplicationArgs]):
     noun = "application"
     collection_path = "/v3/{project_id}/cas/applications"
     id_fields = ("application_id",)
+    list_key = "applications"
+    marker_labels = "labels"
     computed = ("project_id", "creator", "create_time", "update_time", "component_count")
 
 

@@ -19,11 +19,10 @@ from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
 import pulumi
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import ValidationInfo, field_validator
 
-from . import _runtime
-from ._common import matching
-from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource
+from ._common import ResourceId, matching
+from ._lifecycle import Created, ObjectRef, ResourceArgs, RestProvider, RestResource
 from .client.errors import NotFoundError, ServiceStageError
 
 # Table 4-114: unique within the application's environment, 1 to 64 characters.
@@ -38,8 +37,8 @@ VariableName = Annotated[
 
 
 class ApplicationConfigurationArgs(ResourceArgs):
-    application_id: str = Field(min_length=1)
-    environment_id: str = Field(min_length=1)
+    application_id: ResourceId
+    environment_id: ResourceId
     env: dict[VariableName, str] | None = None
     secret_env: dict[VariableName, str] | None = None
 
@@ -56,23 +55,30 @@ class ApplicationConfigurationArgs(ResourceArgs):
             )
         return secret_env
 
+    def variables(self) -> dict[str, str]:
+        return {**(self.env or {}), **(self.secret_env or {})}
+
 
 class ApplicationConfigurationProvider(RestProvider[ApplicationConfigurationArgs]):
     args_model = ApplicationConfigurationArgs
     noun = "application configuration"
     collection_path = "/v3/{project_id}/cas/applications/{application_id}/configuration"
     id_fields = ("application_id", "environment_id")
+    # An application has one configuration per environment: the environment is its key.
+    natural_key = ("environment_id",)
     replace_on = frozenset({"application_id", "environment_id"})
+    secret_fields = ("secret_env",)
+    secret_paths = ("secret_env",)
 
     @classmethod
     def path_fields(cls) -> tuple[str, ...]:
         # The configuration has no id of its own: both parts come from the arguments.
         return cls.id_fields
 
-    def _create_object(self, args: ApplicationConfigurationArgs) -> ObjectRef:
+    def send_create(self, args: ApplicationConfigurationArgs) -> Created:
         ref = ObjectRef({name: str(getattr(args, name)) for name in self.id_fields})
         try:
-            existing = _variables(self._fetch(ref))
+            existing = _variables(self.read_object(ref))
         except NotFoundError:
             existing = {}
         if existing:
@@ -81,32 +87,44 @@ class ApplicationConfigurationProvider(RestProvider[ApplicationConfigurationArgs
                 f"for environment {args.environment_id} ({', '.join(sorted(existing))}); set "
                 f"adopt_id={ref.resource_id()!r} to take them over"
             )
-        self._update_object(ref, args)
-        return ref
+        self.send_update(ref, args)
+        return Created(ref)
 
-    def _update_object(self, ref: ObjectRef, args: ApplicationConfigurationArgs) -> None:
-        variables = {**(args.env or {}), **(args.secret_env or {})}
+    def list_objects(self, args: ApplicationConfigurationArgs) -> list[dict[str, Any]]:
+        try:
+            return [self.read_object(self.ref_for_new(args, args.environment_id))]
+        except NotFoundError:
+            return []
+
+    def listed_id(self, listed: Mapping[str, Any]) -> str | None:
+        value = listed.get("environment_id")
+        return str(value) if value else None
+
+    def update_applied(
+        self, ref: ObjectRef, args: ApplicationConfigurationArgs, server: Mapping[str, Any]
+    ) -> bool:
+        return _variables(server) == args.variables()
+
+    def send_update(self, ref: ObjectRef, args: ApplicationConfigurationArgs) -> str | None:
+        variables = args.variables()
         body = {
             "environment_id": ref.parts["environment_id"],
             "configuration": {
                 "env": [{"name": name, "value": variables[name]} for name in sorted(variables)]
             },
         }
-        _runtime.clients().servicestage.put(self._path(ref), body)
+        self.client().put(self.collection_of(ref), body)
+        return None
 
-    def _delete_object(self, ref: ObjectRef, *, timeout: float) -> None:
+    def send_delete(self, ref: ObjectRef, state: Mapping[str, Any] | None) -> str | None:
         params = {"environment_id": ref.parts["environment_id"]}
-        try:
-            _runtime.clients().servicestage.delete(self._path(ref), params=params)
-        except NotFoundError:
-            return
+        self.client().delete(self.collection_of(ref), params=params)
+        return None
 
-    def _fetch(self, ref: ObjectRef) -> dict[str, Any]:
-        path = self._path(ref)
+    def read_object(self, ref: ObjectRef) -> dict[str, Any]:
+        path = self.collection_of(ref)
         environment_id = ref.parts["environment_id"]
-        answer = _runtime.clients().servicestage.get(
-            path, params={"environment_id": environment_id}
-        )
+        answer = self.client().get(path, params={"environment_id": environment_id})
         for item in (answer or {}).get("configuration") or []:
             if item.get("environment_id") == environment_id:
                 return dict(item)
@@ -122,11 +140,12 @@ class ApplicationConfigurationProvider(RestProvider[ApplicationConfigurationArgs
             request_id=None,
         )
 
-    def _inputs_from_server(
+    def server_inputs(
         self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
     ) -> dict[str, Any]:
         variables = _variables(server)
-        plain_names = set(known.get("env") or {})
+        plain = known.get("env")
+        plain_names = set(plain) if isinstance(plain, dict) else set()
         env = {name: value for name, value in variables.items() if name in plain_names}
         secret_env = {name: value for name, value in variables.items() if name not in plain_names}
         result: dict[str, Any] = dict(ref.parts)
@@ -137,14 +156,14 @@ class ApplicationConfigurationProvider(RestProvider[ApplicationConfigurationArgs
             result["secret_env"] = secret_env
         return result
 
-    def _path(self, ref: ObjectRef) -> str:
-        project_id = _runtime.clients().settings.project_id
-        return self.collection_path.format(project_id=project_id, **ref.parts)
-
 
 def _variables(configuration: Mapping[str, Any]) -> dict[str, str]:
     env = (configuration.get("configuration") or {}).get("env") or []
-    return {str(variable["name"]): str(variable.get("value") or "") for variable in env}
+    return {
+        str(variable["name"]): str(variable.get("value") or "")
+        for variable in env
+        if isinstance(variable, dict) and "name" in variable
+    }
 
 
 class ApplicationConfiguration(
@@ -157,17 +176,8 @@ class ApplicationConfiguration(
     """
 
     provider_class: ClassVar[Any] = ApplicationConfigurationProvider
-    secret_paths = ("secret_env",)
 
     application_id: pulumi.Output[str]
     environment_id: pulumi.Output[str]
     env: pulumi.Output[dict[str, str] | None]
     secret_env: pulumi.Output[dict[str, str] | None]
-
-    def __init__(
-        self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **args: Any
-    ) -> None:
-        # Inputs marked secret make the output of the same name secret, but a `get` has no
-        # inputs and a refresh may bring new values: the engine must always encrypt it.
-        always_secret = pulumi.ResourceOptions(additional_secret_outputs=["secret_env"])
-        super().__init__(resource_name, pulumi.ResourceOptions.merge(opts, always_secret), **args)

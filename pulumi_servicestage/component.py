@@ -18,9 +18,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, UpdateResult
 from pydantic import Field
 
+from ._common import ResourceId
 from ._lifecycle import (
     LOCAL_FIELDS,
     ObjectRef,
@@ -30,15 +30,25 @@ from ._lifecycle import (
     args_name,
     comparable,
     is_unknown,
+    without_owner_label,
 )
 from ._lookup import LookupResult, get_all, get_one, project_path
 from .client.errors import ServiceStageError
 from .component_action import run_component_action
-from .component_spec import SECRET_PATHS, ComponentSpec
+from .component_spec import CREDENTIAL_PATHS, SECRET_PATHS, ComponentSpec
+
+# Statuses of a component while a job works on it (§4.3.7 `component_status`): its
+# `status.last_job_id` is then the job to wait for before anything else can change it.
+JOB_RUNNING_STATUSES = frozenset(
+    {"INITIALIZING", "UPGRADING", "DELETING", "STARTING", "STOPPING", "RESTARTING"}
+)
+FAILED_STATUSES = frozenset({"FAILED", "PARTIALLY_FAILED"})
+# Outputs that can carry credentials (tables 31, 38 and 40) or secret values of variables.
+COMPONENT_SECRET_FIELDS = ("source", "multi_containers", "template_source", "envs")
 
 
 class ComponentArgs(ResourceArgs, ComponentSpec):
-    application_id: str = Field(min_length=1)
+    application_id: ResourceId
 
 
 class ComponentProvider(RestProvider[ComponentArgs]):
@@ -47,19 +57,22 @@ class ComponentProvider(RestProvider[ComponentArgs]):
     collection_path = "/v3/{project_id}/cas/applications/{application_id}/components"
     id_fields = ("application_id", "component_id")
     created_id_key = "component_id"
+    list_key = "components"
+    marker_labels = "labels"
     replace_on = frozenset({"name", "runtime_stack", "application_id", "environment_id"})
     create_only = frozenset({"environment_id"})
     computed = ("status",)
-    write_only = frozenset(SECRET_PATHS)
+    write_only = frozenset(CREDENTIAL_PATHS)
     delete_is_asynchronous = True
+    # A name is unique within an application, and a replacement caused by another field keeps
+    # it, so the old component has to go first.
+    replace_deletes_first = True
+    secret_fields = COMPONENT_SECRET_FIELDS
+    secret_paths = SECRET_PATHS
 
-    def replace_needs_delete_first(self) -> bool:
-        # A name is unique within an application, and a replacement caused by another field
-        # keeps it, so the old component has to go first.
-        return True
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        result = super().check(olds, news)
+    def extra_checks(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         stack = news.get("runtime_stack")
         old_replica, new_replica = olds.get("replica"), news.get("replica")
         if (
@@ -69,38 +82,44 @@ class ComponentProvider(RestProvider[ComponentArgs]):
             and not is_unknown(new_replica)
             and comparable(old_replica) != comparable(new_replica)
         ):
-            result.failures.append(
-                CheckFailure(
+            return {}, [
+                (
                     "replica",
                     "replica of a component deployed on virtual machines changes only by scaling "
                     "it onto named hosts: run a ComponentAction with action 'scale' and "
                     "parameters.hosts, then refresh this component",
                 )
-            )
-        return result
+            ]
+        return {}, []
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        # The generic update, with the modify left out when only the instance count changed.
-        # Whether anything else changed is judged from the arguments: credentials the service
-        # does not show could not be compared with it.
-        args = self._parse(news)
-        ref = self._ref_from_id(id_)
-        if self._api_fields_differ(olds, news):
-            reconfigured = self._api_fields_differ(_without_replica(olds), _without_replica(news))
-            self._reach(ref, args, self._fetch(ref), reconfigured=reconfigured)
-        return UpdateResult(self._outputs(args, ref, self._fetch(ref)))
+    def running_job(self, ref: ObjectRef, server: Mapping[str, Any]) -> str | None:
+        return component_running_job(server)
 
-    def _update_object(self, ref: ObjectRef, args: ComponentArgs) -> None:
-        """Make an adopted component match the arguments, judging from what the service shows."""
-        server = self._fetch(ref)
-        wanted = self._body(args, exclude=LOCAL_FIELDS)
-        current = self._inputs_from_server(server, wanted, ref)
-        reconfigured = comparable(_without_replica(current)) != comparable(_without_replica(wanted))
-        self._reach(ref, args, server, reconfigured=reconfigured)
+    def failure_of(self, server: Mapping[str, Any]) -> str | None:
+        return component_failure(server)
 
-    def _reach(
-        self, ref: ObjectRef, args: ComponentArgs, server: dict[str, Any], *, reconfigured: bool
+    def apply_update(
+        self,
+        ref: ObjectRef,
+        args: ComponentArgs,
+        server: Mapping[str, Any],
+        olds: Mapping[str, Any] | None,
     ) -> None:
+        # The service's modify keeps the instance count, so a change of `replica` alone is only
+        # a scale. Whether anything else changed is judged from the arguments, credentials the
+        # service does not show being impossible to compare with it; when adopting, from what
+        # the service shows.
+        if olds is not None:
+            news = _dump_inputs(args)
+            reconfigured = self.inputs_differ(olds, news, ignoring={"replica"})
+        else:
+            wanted = self.request_body(args, exclude=LOCAL_FIELDS)
+            current = self.server_inputs(server, wanted, ref)
+            reconfigured = (
+                comparable(_without_replica(current))
+                != comparable(_without_replica(without_owner_label(wanted, self.marker_labels)))
+                or self.failure_of(server) is not None
+            )
         scale_around_modify(
             running=running_replica(server, ref),
             wanted=args.replica,
@@ -110,11 +129,38 @@ class ComponentProvider(RestProvider[ComponentArgs]):
 
     def _modify(self, ref: ObjectRef, args: ComponentArgs, replica: int) -> None:
         # The modify body must repeat the instance count the component runs at that moment.
-        super()._update_object(ref, args.model_copy(update={"replica": replica}))
+        with_count = args.model_copy(update={"replica": replica})
+        job_id = self.send_update(ref, with_count)
+        if job_id:
+            self.wait_for_job(job_id, f"modify component {args_name(args)}", args, "update")
+
+
+def _dump_inputs(args: ComponentArgs) -> dict[str, Any]:
+    return args.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 def _without_replica(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if key != "replica"}
+
+
+def component_running_job(server: Mapping[str, Any]) -> str | None:
+    """The job working on a component as the service shows it (§4.3.7), if one is."""
+    status = server.get("status") or {}
+    if (
+        not isinstance(status, Mapping)
+        or status.get("component_status") not in JOB_RUNNING_STATUSES
+    ):
+        return None
+    job_id = status.get("last_job_id")
+    return str(job_id) if job_id else None
+
+
+def component_failure(server: Mapping[str, Any]) -> str | None:
+    status = server.get("status") or {}
+    if not isinstance(status, Mapping) or status.get("component_status") not in FAILED_STATUSES:
+        return None
+    detail = status.get("fail_detail")
+    return f"is {status['component_status']}" + (f" ({detail})" if detail else "")
 
 
 def running_replica(server: Mapping[str, Any], ref: ObjectRef) -> int:
@@ -163,11 +209,11 @@ class Component(RestResource, module="servicestage", name="Component"):
 
     Its id is ``<application_id>/<component_id>``. A change of ``replica`` scales the component in
     place (for a component deployed on virtual machines, scale it with a `ComponentAction`, which
-    takes the hosts, then refresh).
+    takes the hosts, then refresh). ``source``, ``multi_containers``, ``template_source`` and
+    ``envs`` are secret in the state: they can carry credentials.
     """
 
     provider_class: ClassVar[Any] = ComponentProvider
-    secret_paths = SECRET_PATHS
 
     application_id: pulumi.Output[str]
     component_id: pulumi.Output[str]

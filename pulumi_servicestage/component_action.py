@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Literal
+from urllib.parse import quote
 
 import pulumi
 from pulumi.dynamic import (
@@ -24,19 +25,22 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from typing_extensions import Self
 
 from . import _runtime
+from ._common import ResourceId
 from ._lifecycle import (
     DEFAULT_TIMEOUTS,
     ServiceStageProvider,
     Timeouts,
     may_differ,
+    post_once,
     resource_props,
     validation_errors,
 )
 from .client.errors import NotFoundError, ServiceStageError
+from .client.http import ApiClient
 from .component_spec import ComponentVersion
 from .jobs import Job, JobWaiter
 
-ACTION_PATH = "/v3/{project_id}/cas/applications/{application_id}/components/{component_id}/action"
+COMPONENT_PATH = "/v3/{project_id}/cas/applications/{application_id}/components/{component_id}"
 
 ActionName = Literal[
     "start",
@@ -65,21 +69,21 @@ _PARAMETERS_TAKEN: dict[str, dict[str, bool]] = {
 class ActionParameters(BaseModel):
     """`parameters` of a task (table 4-262, the SDK's ComponentActionParameters)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     # A component runs at least one instance; stop is the task that takes it to none.
     replica: int | None = Field(default=None, ge=1)
     version: ComponentVersion | None = None
-    hosts: list[str] | None = Field(default=None, min_length=1)
+    hosts: list[ResourceId] | None = Field(default=None, min_length=1)
 
 
 class ComponentActionArgs(BaseModel):
     """The arguments of a `ComponentAction`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    application_id: str = Field(min_length=1)
-    component_id: str = Field(min_length=1)
+    application_id: ResourceId
+    component_id: ResourceId
     action: ActionName
     parameters: ActionParameters | None = None
     #: Values whose change runs the task again although the task itself is unchanged.
@@ -140,20 +144,39 @@ def run_component_action(
     """Send a component task and wait for its job; raises `JobFailedError`/`JobTimeoutError`.
 
     `description` says what the task does, for error messages ("scale component 'web' to 3").
+    A task whose answer was lost is not sent twice: the component's last job tells whether it
+    started (a task always starts a job, §4.3.8), and that job is waited for.
     """
     clients = _runtime.clients()
     project_id = clients.settings.project_id
-    path = ACTION_PATH.format(
-        project_id=project_id, application_id=application_id, component_id=component_id
+    component_path = COMPONENT_PATH.format(
+        project_id=quote(project_id, safe=""),
+        application_id=quote(application_id, safe=""),
+        component_id=quote(component_id, safe=""),
     )
-    answer = clients.servicestage.post(path, dict(body))
+    client = clients.servicestage
+    before = _last_job_id(client, component_path)
+
+    def started() -> bool:
+        return _last_job_id(client, component_path) != before
+
+    answer = post_once(lambda: client.post(f"{component_path}/action", dict(body)), started)
     job_id = answer.get("job_id") if isinstance(answer, dict) else None
+    if answer is None:
+        job_id = _last_job_id(client, component_path)
     if not job_id:
         raise ServiceStageError(
-            f"the service accepted the task ({description}) but named no job to follow: {answer}"
+            f"the service accepted the task ({description}) but named no job to follow "
+            f"(answer keys: {', '.join(sorted(answer)) if isinstance(answer, dict) else '-'})"
         )
-    waiter = JobWaiter(clients.servicestage, project_id)
+    waiter = JobWaiter(client, project_id)
     return waiter.wait(str(job_id), description=description, timeout=timeout)
+
+
+def _last_job_id(client: ApiClient, component_path: str) -> str | None:
+    status = (client.get(component_path) or {}).get("status") or {}
+    job_id = status.get("last_job_id") if isinstance(status, dict) else None
+    return str(job_id) if job_id else None
 
 
 class ComponentActionProvider(ServiceStageProvider):
@@ -191,7 +214,7 @@ class ComponentActionProvider(ServiceStageProvider):
         job_id = props.get("job_id")
         if job_id:
             clients = _runtime.clients()
-            path = f"/v3/{clients.settings.project_id}/cas/jobs/{job_id}"
+            path = f"/v3/{clients.settings.project_id}/cas/jobs/{quote(str(job_id), safe='')}"
             try:
                 answer = clients.servicestage.get(path)
             except NotFoundError:

@@ -9,6 +9,12 @@ which one was followed.
 Rules that tie several fields together ("mandatory when kind is package") are checked once the
 fields themselves are valid, and each broken rule is reported at the path of the field that breaks
 it, e.g. ``source.url``.
+
+The tables give few bounds of their own. Where a number is a port, a count, a duration or an amount
+of CPU or memory, the bound is the one its meaning imposes (Kubernetes, which runs the component,
+refuses the rest); where a string names or locates something (a URL, a path, a name), it must not
+be empty, and the ids of other objects (environments, clusters, bound resources...) are
+``ResourceId``s.
 """
 
 from __future__ import annotations
@@ -29,16 +35,17 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from typing_extensions import Self
 
-from ._common import Name, matching
+from ._common import OWNER_LABEL, Name, ResourceId, matching
 
 _Violation = tuple[str, str]
 """A broken rule: the dotted wire path of the offending field, relative to the model, and why."""
 
 
 class _Input(BaseModel):
-    """Base of the request models: unknown keys fail; aliased fields take their Python name too."""
+    """Base of the request models: unknown keys fail; aliased fields take their Python name too;
+    NaN and infinities fail, since JSON cannot carry them."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     def _violations(self) -> Iterator[_Violation]:
         """Yield every cross-field rule of this model's table that the values break."""
@@ -82,10 +89,30 @@ def _only_when(model: BaseModel, paths: Iterable[str], condition: str) -> Iterat
 
 
 def _count_or_percentage(value: int | str, info: ValidationInfo) -> int | str:
-    if isinstance(value, str) and not re.fullmatch(r"[0-9]+%", value):
+    valid = value >= 0 if isinstance(value, int) else re.fullmatch(r"[0-9]+%", value) is not None
+    if not valid:
         raise PydanticCustomError(
-            "pattern_rule", f"{info.field_name} must be an integer or a percentage such as '25%'"
+            "pattern_rule",
+            f"{info.field_name} must be an integer of 0 or more or a percentage such as '25%'",
         )
+    return value
+
+
+def _within(low: int, high: int | None = None) -> AfterValidator:
+    """A bound on a number whose failure names the field and the bound."""
+    rule = f"at least {low}" if high is None else f"from {low} to {high}"
+
+    def check(value: float, info: ValidationInfo) -> float:
+        if value < low or (high is not None and value > high):
+            raise PydanticCustomError("range_rule", f"{info.field_name} must be {rule}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _not_empty(value: str, info: ValidationInfo) -> str:
+    if not value:
+        raise PydanticCustomError("length_rule", f"{info.field_name} must not be empty")
     return value
 
 
@@ -94,6 +121,13 @@ ComponentVersion = Annotated[
     str, Field(max_length=32), matching(VERSION_PATTERN, f"version must match {VERSION_PATTERN}")
 ]
 PodCount = Annotated[int | str, AfterValidator(_count_or_percentage)]
+Port = Annotated[int, _within(1, 65535)]
+Seconds = Annotated[int, _within(0)]
+Count = Annotated[int, _within(0)]
+Percentage = Annotated[int, _within(0, 100)]
+# CPU in cores, memory in GiB (Tables 3 and 38).
+Quantity = Annotated[float, _within(0)]
+NonEmpty = Annotated[str, AfterValidator(_not_empty)]
 
 
 class ComponentSpec(_Input):
@@ -102,19 +136,20 @@ class ComponentSpec(_Input):
     name: Name
     labels: list[Label] | None = None
     runtime_stack: RuntimeStack
-    environment_id: str = Field(min_length=1)
+    environment_id: ResourceId
     description: str | None = Field(default=None, max_length=128)
     source: Source
     # Table 4-123 makes build mandatory for container deployment without an image, yet its own CCE
     # example deploys a package without one; the service is left to decide.
     build: Build | None = None
-    limit_cpu: float | None = None
-    limit_memory: float | None = None
-    request_cpu: float | None = None
-    request_memory: float | None = None
+    limit_cpu: Quantity | None = None
+    limit_memory: Quantity | None = None
+    request_cpu: Quantity | None = None
+    request_memory: Quantity | None = None
     version: ComponentVersion
     envs: list[EnvVar] | None = None
-    replica: int = Field(ge=1)  # the tables give no bound; a component runs at least one instance
+    # The tables give no bound; a component runs at least one instance.
+    replica: Annotated[int, _within(1)]
     storages: list[Storage] | None = None
     deploy_strategy: DeployStrategy | None = None
     command: Command | None = None
@@ -142,7 +177,7 @@ class ComponentSpec(_Input):
     refer_resources: list[ReferResource]
     external_accesses: list[ExternalAccess] | None = None
     tolerations: list[Toleration] | None = None
-    container_name: str | None = None
+    container_name: NonEmpty | None = None
     update_strategy: UpdateStrategy | None = None
     multi_containers: list[MultiContainer] | None = None
     workload_content: str | None = None
@@ -152,8 +187,8 @@ class ComponentSpec(_Input):
     enable_sermant_spring_register: bool | None = None
     enable_sermant_dubbo_register: bool | None = None
     enable_sermant_config: bool | None = None
-    cell_id: str | None = None
-    swimlane_id: str | None = None
+    cell_id: ResourceId | None = None
+    swimlane_id: ResourceId | None = None
     # Named as on the wire: top-level fields are also the resource's argument and output names.
     sermantAgentInjectActionFlag: bool | None = None
     sys_config: dict[str, str] | None = None
@@ -205,13 +240,15 @@ class Label(_Input):
     def _violations(self) -> Iterator[_Violation]:
         if self.key in ("app", "casid", "version"):
             yield "key", "key must not be app, casid or version: the system sets those labels"
+        if self.key == OWNER_LABEL:
+            yield "key", f"key {OWNER_LABEL} is reserved for the ownership marker"
 
 
 class Storage(_Input):
     """Table 5 storages."""
 
     type: Literal["HostPath", "EmptyDir", "ConfigMap", "Secret", "PersistentVolumeClaim"]
-    name: str
+    name: NonEmpty
     parameters: StorageParameters
     mounts: list[Mount]
 
@@ -236,16 +273,17 @@ _STORAGE_TYPES_OF_PARAMETER = {  # Table 6: the storage types each parameter app
 class StorageParameters(_Input):
     """Table 6 component_storage_parameters."""
 
-    path: str | None = None
-    name: str | None = None
-    default_mode: int | None = None
+    path: NonEmpty | None = None
+    name: NonEmpty | None = None
+    # A file mode, sent in decimal (Table 6: "Example: 384", i.e. 0600); Kubernetes takes 0 to 0777.
+    default_mode: Annotated[int, _within(0, 0o777)] | None = None
     medium: str | None = None
 
 
 class Mount(_Input):
     """Table 7 mounts."""
 
-    path: str
+    path: NonEmpty
     sub_path: str
     read_only: bool
 
@@ -267,7 +305,7 @@ class DeployStrategy(_Input):
 class RollingRelease(_Input):
     """Table 9 rolling_release."""
 
-    batches: int
+    batches: Annotated[int, _within(1)]
 
 
 class GrayRelease(_Input):
@@ -277,9 +315,10 @@ class GrayRelease(_Input):
     # changelog replaced weight/content by WEIGHT/CONTENT, yet keeps all/any lower case.
     type: Literal["WEIGHT", "CONTENT"]
     # Marked "Yes" in Table 10 but described as "mandatory when type is WEIGHT".
-    first_batch_weight: int | None = None
-    first_batch_replica: int | None = None
-    remaining_batch: int | None = None
+    first_batch_weight: Percentage | None = None  # a share of the traffic, in percent
+    # A first batch holds at least one gray instance; remaining_batch is 0 when it holds them all.
+    first_batch_replica: Annotated[int, _within(1)] | None = None
+    remaining_batch: Count | None = None
     deployment_mode: Literal[1, 3, 4, 6] | None = None  # 6 (shared ELB) is SDK-only
     replica_surge_mode: Literal["MIRROR", "EXTRA", "NOSURGE"] | None = None
     rule_match_mode: Literal["all", "any"] | None = None
@@ -302,7 +341,7 @@ class GrayRule(_Input):
     """Table 11 gray_rules; lower-case enum values as in the SDK."""
 
     type: Literal["header"]
-    key: str
+    key: NonEmpty  # a header name
     value: str
     condition: Literal["equal", "match", "in"]
 
@@ -320,7 +359,7 @@ class Lifecycle(_Input):
     type: Literal["http", "command"]
     scheme: Literal["HTTP", "HTTPS"] | None = None
     host: str | None = None
-    port: int | None = None
+    port: Port | None = None
     path: str | None = None
     command: list[str] | None = None
 
@@ -334,7 +373,7 @@ class Lifecycle(_Input):
 class Mesher(_Input):
     """Table 14 mesher."""
 
-    port: int
+    port: Port
 
 
 class TomcatOpts(_Input):
@@ -346,7 +385,7 @@ class TomcatOpts(_Input):
 class HostAlias(_Input):
     """Table 16 host_aliases."""
 
-    ip: str
+    ip: NonEmpty
     hostnames: list[str]
 
 
@@ -361,15 +400,16 @@ class DnsConfig(_Input):
 class DnsOption(_Input):
     """Table 18 options."""
 
-    name: str
+    name: NonEmpty
     value: str | None = None
 
 
 class SecurityContext(_Input):
     """Table 19 security_context."""
 
-    run_as_user: int | None = None
-    run_as_group: int | None = None
+    # User and group ids are not negative (Table 19: "set the user ID to 0" for root).
+    run_as_user: Annotated[int, _within(0)] | None = None
+    run_as_group: Annotated[int, _within(0)] | None = None
     capabilities: Capabilities | None = None
 
 
@@ -383,9 +423,9 @@ class Capabilities(_Input):
 class Log(_Input):
     """Table 21 logs."""
 
-    log_path: str
+    log_path: NonEmpty
     rotate: str
-    host_path: str
+    host_path: NonEmpty
     host_extend_path: Literal[
         "None", "PodUID", "PodName", "PodUID/ContainerName", "PodName/ContainerName"
     ]
@@ -394,8 +434,8 @@ class Log(_Input):
 class CustomMetric(_Input):
     """Table 22 custom_metric."""
 
-    path: str
-    port: int
+    path: NonEmpty
+    port: Port
     dimensions: str
 
 
@@ -406,7 +446,7 @@ class Affinity(_Input):
     condition: Literal["required", "preferred"]
     match_expressions: list[MatchExpression]
     # "String" in Table 23, Integer in tables 4-143/4-208 and in the SDK.
-    weight: int | None = Field(default=None, ge=1, le=100)
+    weight: Annotated[int, _within(1, 100)] | None = None
     topology_key: str | None = None
 
     def _violations(self) -> Iterator[_Violation]:
@@ -419,8 +459,8 @@ class Affinity(_Input):
 class MatchExpression(_Input):
     """Table 24 match_expressions."""
 
-    key: str
-    operation: str
+    key: NonEmpty
+    operation: NonEmpty
     value: str
 
 
@@ -428,11 +468,11 @@ class Probe(_Input):
     """Table 25 component_probe."""
 
     type: Literal["http", "tcp", "command"]
-    delay: int
-    timeout: int
+    delay: Seconds
+    timeout: Seconds
     scheme: Literal["HTTP", "HTTPS"] | None = None
     host: str | None = None
-    port: int | None = None
+    port: Port | None = None
     path: str | None = None
     command: list[str] | None = None
 
@@ -454,7 +494,7 @@ ResourceType = Literal[
 class ReferResource(_Input):
     """Table 26 refer_resources."""
 
-    id: str
+    id: ResourceId
     type: ResourceType
     # Table 26 calls this mandatory for cce, but the create example binds a cce without it and
     # the SDK documents namespace "default" as the default; the service is left to decide.
@@ -469,7 +509,7 @@ class ReferResourceParameters(_Input):
 
     namespace: str | None = None
     name: str | None = None
-    capacity: int | None = None
+    capacity: Annotated[int, _within(1)] | None = None  # in GB
     # The table lists efs/obs/sfs/evs for volumes, but the service itself returns
     # "VirtualMachine" for a cce resource (release-plan example), so this is not an enum.
     type: str | None = None
@@ -490,7 +530,7 @@ class ReferResourceParameters(_Input):
 class EnvVar(_Input):
     """Table 28 envs."""
 
-    name: str
+    name: NonEmpty
     value: str | None = None
     value_from: ValueFrom | None = None
 
@@ -499,7 +539,7 @@ class ValueFrom(_Input):
     """Table 29 value_from."""
 
     reference_type: Literal["configMapKey", "secretKey"]
-    name: str
+    name: NonEmpty
     key: str | None = None
     optional: bool | None = None
 
@@ -507,9 +547,9 @@ class ValueFrom(_Input):
 class RuntimeStack(_Input):
     """Table 30 runtime_stack."""
 
-    name: str
+    name: NonEmpty
     type: Literal["Java", "Tomcat", "Nodejs", "Php", "Docker", "Python"]
-    version: str
+    version: str  # may be empty: an imported component's Docker stack has none (table 4-158)
     deploy_mode: Literal["container", "virtualmachine"]
 
     def _violations(self) -> Iterator[_Violation]:
@@ -534,19 +574,19 @@ class Source(_Input):
 
     kind: Literal["code", "package", "image"]
     version: str | None = None
-    url: str | None = None
+    url: NonEmpty | None = None
     storage: Literal["devcloud", "obs", "http", "swr"] | None = None
     auth: Literal["iam", "none"] | None = None
     repo_auth: str | None = None
     repo_namespace: str | None = None  # "repo_name_space" in table 4-151 only; SDK: repo_namespace
     repo_ref: str | None = None
     repo_type: RepoType | None = None
-    web_url: str | None = None
-    repo_url: str | None = None
+    web_url: NonEmpty | None = None
+    repo_url: NonEmpty | None = None
     commit_id: CommitId | None = None
     http_username: str | None = None
     http_password: str | None = None
-    http_command: str | None = None
+    http_command: NonEmpty | None = None  # the package's address
     http_headers: dict[str, str] | None = None
 
     def _violations(self) -> Iterator[_Violation]:
@@ -578,9 +618,9 @@ class BuildParameters(_Input):
     build_cmd: str | None = None
     dockerfile_path: str | None = None
     artifact_namespace: str | None = None
-    cluster_id: str
+    cluster_id: ResourceId
     node_label_selector: dict[str, str] | None = None
-    environment_id: str | None = None
+    environment_id: ResourceId | None = None
 
 
 class ExternalAccess(_Input):
@@ -588,7 +628,7 @@ class ExternalAccess(_Input):
 
     protocol: Literal["http", "https"] | None = None
     address: str | None = None
-    forward_port: int | None = None
+    forward_port: Port | None = None
 
 
 class AutoLtsConfig(_Input):
@@ -625,10 +665,10 @@ class UpdateStrategy(_Input):
     type: Literal["RollingUpdate", "Recreate"] | None = None
     max_unavailable: PodCount | None = None
     max_surge: PodCount | None = None
-    termination_period_seconds: int | None = None
-    min_ready_seconds: int | None = None
-    progress_deadline_seconds: int | None = None
-    revision_history_limit: int | None = None
+    termination_period_seconds: Seconds | None = None
+    min_ready_seconds: Seconds | None = None
+    progress_deadline_seconds: Seconds | None = None
+    revision_history_limit: Count | None = None
 
     def _violations(self) -> Iterator[_Violation]:
         deadline, min_ready = self.progress_deadline_seconds, self.min_ready_seconds or 0
@@ -642,12 +682,12 @@ class UpdateStrategy(_Input):
 class MultiContainer(_Input):
     """Table 38 multi_containers; config_encryption per the release-plan page (Table 37 there)."""
 
-    container_name: str
+    container_name: NonEmpty
     source: Source
-    limit_cpu: float | None = None
-    limit_memory: float | None = None
-    request_cpu: float | None = None
-    request_memory: float | None = None
+    limit_cpu: Quantity | None = None
+    limit_memory: Quantity | None = None
+    request_cpu: Quantity | None = None
+    request_memory: Quantity | None = None
     envs: list[EnvVar] | None = None
     liveness_probe: Probe | None = None
     readiness_probe: Probe | None = None
@@ -668,15 +708,15 @@ class MultiContainer(_Input):
 class ConfigMount(_Input):
     """Table 39 configs."""
 
-    conifg_id: str  # sic: spelt so in Table 39 and in the release-plan page alike
-    mount_path: str
+    conifg_id: ResourceId  # sic: spelt so in Table 39 and in the release-plan page alike
+    mount_path: NonEmpty
 
 
 class TemplateSource(_Input):
     """Table 40 template_source."""
 
     storage: Literal["devcloud", "obs", "http", "devcloud_repository"]
-    url: str
+    url: NonEmpty
     http_username: str | None = None
     http_password: str | None = None
     http_headers: list[HttpHeader] | None = None
@@ -691,17 +731,17 @@ class TemplateSource(_Input):
 class HttpHeader(_Input):
     """Table 41 http_headers."""
 
-    key: str
+    key: NonEmpty
     value: str
 
 
 class ConfigEncryption(_Input):
     """Table 42 config_encryption."""
 
-    key_id: str
+    key_id: ResourceId  # the id of a DEW key
 
 
-SECRET_PATHS: tuple[str, ...] = (
+CREDENTIAL_PATHS: tuple[str, ...] = (
     "source.http_password",
     "source.http_headers",
     "multi_containers.*.source.http_password",
@@ -712,8 +752,15 @@ SECRET_PATHS: tuple[str, ...] = (
 """Dotted wire paths of the fields that carry credentials; ``*`` stands for every list item.
 
 The headers are listed because Tables 31 and 40 offer custom headers as the alternative to a
-username and password.
+username and password. The service never shows them again.
 """
+
+SECRET_PATHS: tuple[str, ...] = (
+    *CREDENTIAL_PATHS,
+    "envs.*.value",
+    "multi_containers.*.envs.*.value",
+)
+"""The credentials, and the values of environment variables, which often hold passwords."""
 
 
 def to_request_body(spec: ComponentSpec) -> dict[str, Any]:

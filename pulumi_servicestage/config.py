@@ -8,9 +8,12 @@ provider in the stack state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import httpx
 
 from .client.errors import ConfigurationError
 
@@ -53,6 +56,13 @@ MAX_RETRIES = Setting("maxRetries", ("HW_MAX_RETRIES",))
 # How many provider calls the Python provider host may run at once (see `_host`); 0 leaves it at
 # its own four.
 HOST_WORKERS = Setting("hostWorkers", ("PULUMI_SERVICESTAGE_HOST_WORKERS",))
+
+# Huawei Cloud region names: lower-case words and a number joined by hyphens (cn-north-4,
+# ap-southeast-1, eu-west-101, la-south-2).
+_REGION_FORM = re.compile(r"[a-z]{2,}(-[a-z0-9]+)+")
+# Project ids are the 32 hexadecimal characters IAM assigns.
+_PROJECT_ID_FORM = re.compile(r"[0-9a-fA-F]{32}")
+MAX_RETRIES_LIMIT = 20
 
 ALL_SETTINGS = (
     REGION, PROJECT_ID, ACCESS_KEY, SECRET_KEY, SECURITY_TOKEN, AUTH_TOKEN, USER_NAME, PASSWORD,
@@ -100,24 +110,25 @@ class Settings:
         """
         lookup = _Lookup(stack_config, environ)
         region = lookup.required(REGION)
+        if not _REGION_FORM.fullmatch(region):
+            raise ConfigurationError(
+                f"{REGION.describe()} must be a region name such as cn-north-4, got {region!r}"
+            )
         project_id = lookup.required(PROJECT_ID)
-        endpoint = lookup.optional(ENDPOINT)
+        if not _PROJECT_ID_FORM.fullmatch(project_id):
+            raise ConfigurationError(
+                f"{PROJECT_ID.describe()} must be the 32 hexadecimal characters of a project id "
+                "(IAM console, My Credentials, Projects), got one of "
+                f"{len(project_id)} characters"
+            )
+        endpoint = _url(lookup, ENDPOINT)
 
         def service_url(setting: Setting, service: str) -> str:
             # One `endpoint` serves every service: that is how the local emulator is addressed.
             return (
-                lookup.optional(setting)
-                or endpoint
-                or f"https://{service}.{region}.myhuaweicloud.com"
+                _url(lookup, setting) or endpoint or f"https://{service}.{region}.myhuaweicloud.com"
             )
 
-        max_retries_text = lookup.optional(MAX_RETRIES)
-        try:
-            max_retries = int(float(max_retries_text)) if max_retries_text else 5
-        except ValueError:
-            raise ConfigurationError(
-                f"{MAX_RETRIES.describe()} must be a whole number, got {max_retries_text!r}"
-            ) from None
         return cls(
             region=region,
             project_id=project_id,
@@ -126,8 +137,40 @@ class Settings:
             iam_endpoint=service_url(IAM_ENDPOINT, "iam"),
             cse_endpoint=service_url(CSE_ENDPOINT, "cse"),
             asm_endpoint=service_url(ASM_ENDPOINT, "asm"),
-            max_retries=max_retries,
+            max_retries=_max_retries(lookup),
         )
+
+
+def _url(lookup: _Lookup, setting: Setting) -> str | None:
+    """The setting's value if it is an http(s) URL with a host; None when unset."""
+    text = lookup.optional(setting)
+    if text is None:
+        return None
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, ValueError):
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(
+            f"{setting.describe()} must be an http:// or https:// URL with a host, got {text!r}"
+        )
+    return text
+
+
+def _max_retries(lookup: _Lookup) -> int:
+    text = lookup.optional(MAX_RETRIES)
+    if text is None:
+        return 5
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1.0
+    if not number.is_integer() or not 0 <= number <= MAX_RETRIES_LIMIT:
+        raise ConfigurationError(
+            f"{MAX_RETRIES.describe()} must be a whole number from 0 to {MAX_RETRIES_LIMIT}, "
+            f"got {text!r}"
+        )
+    return int(number)
 
 
 def _credentials(lookup: _Lookup) -> Credentials:

@@ -12,30 +12,15 @@ description creates a new group. A file can be modified except for its name and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
 import pulumi
-from pulumi.dynamic import (
-    CheckResult,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    UpdateResult,
-)
-from pulumi.runtime import rpc
 from pydantic import Field, SecretStr
 
-from ._common import Description, Name
-from ._lifecycle import (
-    ObjectRef,
-    ResourceArgs,
-    RestProvider,
-    RestResource,
-)
+from ._common import Description, Name, ResourceId
+from ._lifecycle import LOCAL_FIELDS, ObjectRef, ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_all, get_one, project_path
-from .client.errors import ServiceStageError
 
 ConfigurationType = Literal["yaml", "properties"]
 
@@ -56,28 +41,32 @@ class ConfigurationGroupProvider(RestProvider[ConfigurationGroupArgs]):
     noun = "configuration group"
     collection_path = GROUPS_PATH
     id_fields = ("config_group_id",)
+    list_key = "config_groups"
+    list_filters = ("name",)
     # The service cannot modify a group, so each of its arguments needs a new one.
     replace_on = frozenset({"name", "description"})
     computed = ("project_id", "creator", "create_time")
 
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        result = super().diff(id_, olds, news)
-        replaces = list(result.replaces or [])
+    def deletes_before_replacing(self, replaces: list[str]) -> bool:
         # Names are unique in a project: a new group keeping the name needs the old one gone.
-        keeps_name = bool(replaces) and "name" not in replaces
-        return DiffResult(
-            changes=result.changes, replaces=replaces, delete_before_replace=keeps_name
-        )
+        return "name" not in replaces
 
-    def _update_object(self, ref: ObjectRef, args: ConfigurationGroupArgs) -> None:
-        # Reached only by adoption: every argument change of a managed group is a replacement.
-        current = self._fetch(ref)
-        raise ServiceStageError(
-            f"adopt_id {ref.resource_id()!r}: the configuration group is named "
-            f"{current.get('name')!r} with description {current.get('description')!r}, which "
-            "the arguments do not match, and a group cannot be modified; set the arguments to "
-            "its values"
-        )
+    def adoption_conflicts(
+        self, ref: ObjectRef, args: ConfigurationGroupArgs, server: Mapping[str, Any]
+    ) -> list[str]:
+        # A group cannot be modified: any difference in what the arguments set is one adoption
+        # cannot apply.
+        wanted = self.request_body(args, exclude=LOCAL_FIELDS)
+        return [
+            f"{field} is {server.get(field)!r}, the arguments say {wanted[field]!r}"
+            for field in ("name", "description")
+            if field in wanted and server.get(field) != wanted[field]
+        ]
+
+    def update_applied(
+        self, ref: ObjectRef, args: ConfigurationGroupArgs, server: Mapping[str, Any]
+    ) -> bool:
+        return not self.adoption_conflicts(ref, args, server)
 
 
 class ConfigurationGroup(RestResource, module="servicestage", name="ConfigurationGroup"):
@@ -97,7 +86,7 @@ class ConfigurationGroup(RestResource, module="servicestage", name="Configuratio
 
 
 class ConfigurationArgs(ResourceArgs):
-    config_group_id: str = Field(min_length=1)
+    config_group_id: ResourceId
     name: Name
     content: str
     type: ConfigurationType
@@ -110,47 +99,28 @@ class ConfigurationProvider(RestProvider[ConfigurationArgs]):
     noun = "configuration file"
     collection_path = CONFIGS_PATH
     id_fields = ("config_id",)
+    list_key = "configs"
+    list_filters = ("name", "config_group_id")
+    # A file's name is unique within its group.
+    natural_key = ("name", "config_group_id")
     # The modify operation takes no name. It does take the group, and the reference's example
     # hints that it may move the file, but Huawei's own Terraform provider treats the group as
     # fixed; a new file is right whichever the service does.
     replace_on = frozenset({"config_group_id", "name"})
     create_only = frozenset({"name"})
     computed = ("version", "project_id", "creator", "create_time", "update_time", "components")
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checked = super().check(olds, news)
-        if checked.failures or news.get("sensitive") is not None:
-            return checked
-        # The default goes into the checked inputs, so that an unset `sensitive` compares equal
-        # to the `false` in the state, and a file made sensitive out of band shows up as drift.
-        return CheckResult({**news, "sensitive": False}, checked.failures)
+    secret_fields = (_SECRET_FIELD,)
+    secret_paths = (_SECRET_FIELD,)
 
     def update_body(self, args: ConfigurationArgs) -> dict[str, Any]:
         # Leaving the description out keeps the old one; only an empty one clears it.
         return {"description": "", **super().update_body(args)}
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        with _content_kept_out_of_errors(props):
-            created = super().create(props)
-        return CreateResult(created.id, _sealed(created.outs or {}))
-
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        with _content_kept_out_of_errors(news, olds):
-            updated = super().update(id_, olds, news)
-        return UpdateResult(_sealed(updated.outs or {}))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        with _content_kept_out_of_errors(props):
-            found = super().read(id_, props)
-        inputs = None if found.inputs is None else _sealed(found.inputs)
-        return ReadResult(found.id, _sealed(found.outs or {}), inputs)
 
 
 class Configuration(RestResource, module="servicestage", name="Configuration"):
     """A configuration file in a group. Its id is the ``config_id``; ``content`` is secret."""
 
     provider_class: ClassVar[Any] = ConfigurationProvider
-    secret_paths = (_SECRET_FIELD,)
 
     config_id: pulumi.Output[str]
     config_group_id: pulumi.Output[str]
@@ -165,70 +135,6 @@ class Configuration(RestResource, module="servicestage", name="Configuration"):
     create_time: pulumi.Output[int]
     update_time: pulumi.Output[int]
     components: pulumi.Output[list[dict[str, str]]]
-
-    def __init__(
-        self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **args: Any
-    ) -> None:
-        # A `get` has no secret argument for the engine to take the secrecy from.
-        always_secret = pulumi.ResourceOptions(additional_secret_outputs=[_SECRET_FIELD])
-        super().__init__(resource_name, pulumi.ResourceOptions.merge(opts, always_secret), **args)
-
-
-def _sealed(values: Mapping[str, Any]) -> dict[str, Any]:
-    """`values` with the content wrapped as a secret, so that the state keeps it encrypted."""
-    sealed = dict(values)
-    if sealed.get(_SECRET_FIELD) is not None:
-        sealed[_SECRET_FIELD] = rpc.wrap_rpc_secret(sealed[_SECRET_FIELD])
-    return sealed
-
-
-_REDACTED = "[secret content]"
-# Shorter lines ("a=1") are too common in ordinary text to be told apart from quoted content.
-_MIN_QUOTED_LINE = 6
-
-
-@contextmanager
-def _content_kept_out_of_errors(*property_sets: Mapping[str, Any]) -> Iterator[None]:
-    """Re-raise an error that quotes file content (itself or an error it chains) without it.
-
-    Error messages, with the errors they chain, reach the CLI and CI logs; a service echoing a
-    line of a file must not put a secret there. Such an error is replaced by one with the
-    content cut out of its message and nothing chained.
-    """
-    try:
-        yield
-    except Exception as error:
-        fragments = _quotable(props.get(_SECRET_FIELD) for props in property_sets)
-        if not any(fragment in str(link) for link in _chain(error) for fragment in fragments):
-            raise
-        message = str(error)
-        for fragment in fragments:
-            message = message.replace(fragment, _REDACTED)
-        raise ServiceStageError(message) from None
-
-
-def _quotable(contents: Iterable[Any]) -> list[str]:
-    """How an error could quote the contents: whole, escaped, or a line; longest first."""
-    fragments: set[str] = set()
-    for content in contents:
-        if isinstance(content, str) and content:
-            fragments.add(content)
-            fragments.add(repr(content)[1:-1])
-            fragments.update(
-                line.strip()
-                for line in content.splitlines()
-                if len(line.strip()) >= _MIN_QUOTED_LINE
-            )
-    return sorted(fragments, key=len, reverse=True)
-
-
-def _chain(error: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
 
 
 # -- lookups (§4.5.2, §4.5.5, §4.5.9, §4.5.10) -----------------------------------------------------

@@ -9,6 +9,7 @@ and files before and after the import to learn what it made, and delete removes 
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
 import zipfile
 import zlib
@@ -17,11 +18,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
+from urllib.parse import quote
 
 import pulumi
 from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
     CreateResult,
     DiffResult,
     ReadResult,
@@ -35,8 +35,9 @@ from ._lifecycle import (
     PROVIDER_KEY,
     ResourceArgs,
     ServiceStageProvider,
+    parse_arguments,
+    post_once,
     resource_props,
-    validation_failures,
 )
 from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient, Multipart
@@ -88,15 +89,36 @@ class ConfigurationPackage:
             data = Path(path).read_bytes()
         except OSError as error:
             raise PackageError(f"cannot read {path}: {error.strerror}") from None
+        except ValueError:  # e.g. a NUL character in the path
+            raise PackageError(f"cannot read {path!r}: not a valid file path") from None
         if len(data) > MAX_PACKAGE_BYTES:
             raise PackageError(
                 f"{path} is {len(data)} bytes; a package may have at most {MAX_PACKAGE_BYTES}"
             )
         try:
-            with zipfile.ZipFile(Path(path)) as archive:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                encrypted = [info.filename for info in archive.infolist() if info.flag_bits & 1]
+                if encrypted:
+                    raise PackageError(
+                        f"{path}: {encrypted[0]} is encrypted; the service imports only "
+                        "packages without a password"
+                    )
                 names = [info.filename for info in archive.infolist() if not info.is_dir()]
                 files = tuple(_packaged_file(name, archive.read(name)) for name in names)
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError):
+        except PackageError:
+            raise
+        # zipfile reports damage in many ways: a bad header, a truncated member (EOFError), a
+        # bad CRC or compression (zlib.error), an unknown method (NotImplementedError), or a
+        # member it cannot read at all (RuntimeError, ValueError, OSError).
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+            OSError,
+        ):
             raise PackageError(f"{path} is not a zip package, or a damaged one") from None
         if not files:
             raise PackageError(f"{path} holds no configuration file")
@@ -114,23 +136,26 @@ class ConfigurationPackage:
 
 def _packaged_file(member: str, data: bytes) -> PackagedFile:
     path = PurePosixPath(member)
-    if len(path.parts) != 2:
-        raise PackageError(f"{member} must sit directly in a folder named after its group")
+    if len(path.parts) != 2 or member.startswith("/") or "\\" in member:
+        raise PackageError(
+            f"{member!r} must sit directly in a folder named after its group "
+            "(<group>/<name>.yaml, .yml or .properties)"
+        )
     config_type = _PACKAGE_TYPES.get(path.suffix.lower())
     if config_type is None:
-        raise PackageError(f"{member} must end in .yaml, .yml or .properties")
+        raise PackageError(f"{member!r} must end in .yaml, .yml or .properties")
     for kind, value in (("group", path.parts[0]), ("file", path.stem)):
         try:
             _NAME.validate_python(value)
         except ValidationError:
             raise PackageError(
-                f"{member}: {value!r} is not a valid {kind} name (2 to 64 letters, digits, "
+                f"{member!r}: {value!r} is not a valid {kind} name (2 to 64 letters, digits, "
                 "hyphens or underscores, starting with a letter and ending with a letter or digit)"
             ) from None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        raise PackageError(f"{member} is not UTF-8 text") from None
+        raise PackageError(f"{member!r} is not UTF-8 text") from None
     return PackagedFile(path.parts[0], path.stem, config_type)
 
 
@@ -181,18 +206,21 @@ class ConfigurationImportProvider(ServiceStageProvider):
 
     args_model = ConfigurationImportArgs
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        # The digest is the provider's own output of the last check, not a user input.
-        inputs = {key: value for key, value in news.items() if key != "archive_sha256"}
-        failures = self.input_failures(inputs)
-        path = inputs.get("archive_path")
-        checked = dict(news)
-        if isinstance(path, str) and not any(at == "archive_path" for at, _ in failures):
-            try:
-                checked["archive_sha256"] = ConfigurationPackage.read(path).sha256
-            except PackageError as problem:
-                failures.append(("archive_path", str(problem)))
-        return CheckResult(checked, [CheckFailure(at, reason) for at, reason in failures])
+    @classmethod
+    def derived_inputs(cls) -> frozenset[str]:
+        # The package's digest, which check adds so that a new package is a new import.
+        return frozenset({"archive_sha256"})
+
+    def extra_checks(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        path = news.get("archive_path")
+        if not isinstance(path, str) or not path:
+            return {}, []
+        try:
+            return {"archive_sha256": ConfigurationPackage.read(path).sha256}, []
+        except PackageError as problem:
+            return {}, [("archive_path", str(problem))]
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [
@@ -223,9 +251,18 @@ class ConfigurationImportProvider(ServiceStageProvider):
         }
         fields = {"repetition_policy": args.repetition_policy} if args.repetition_policy else {}
         upload = (Path(args.archive_path).name, package.data, "application/zip")
-        answer = _client().post(
-            _path(CONFIGS_PATH) + "/import",
-            multipart=Multipart(fields, {"upload_file": upload}),
+        versions_before = _versions(package.files, existing_groups)
+
+        def imported() -> bool:
+            # An import whose answer was lost made a file or a new version of one.
+            return _versions(package.files, _group_ids_by_name(group_names)) != versions_before
+
+        answer = post_once(
+            lambda: _client().post(
+                _path(CONFIGS_PATH) + "/import",
+                multipart=Multipart(fields, {"upload_file": upload}),
+            ),
+            imported,
         )
         try:
             groups_after = _group_ids_by_name(group_names)
@@ -302,13 +339,13 @@ class ConfigurationImportProvider(ServiceStageProvider):
         client = _client()
         for config_id in props.get("created_configuration_ids") or []:
             with suppress(NotFoundError):
-                client.delete(f"{_path(CONFIGS_PATH)}/{config_id}")
+                client.delete(f"{_path(CONFIGS_PATH)}/{quote(str(config_id), safe='')}")
         for group_id in props.get("created_config_group_ids") or []:
             # Files that others put into a group the import made keep it alive.
             if any(_all_in(CONFIGS_PATH, "configs", config_group_id=group_id)):
                 continue
             with suppress(NotFoundError):
-                client.delete(f"{_path(GROUPS_PATH)}/{group_id}")
+                client.delete(f"{_path(GROUPS_PATH)}/{quote(str(group_id), safe='')}")
 
 
 class ConfigurationImport(
@@ -340,14 +377,7 @@ class ConfigurationImport(
 
 
 def _parse_import(props: Mapping[str, Any]) -> ConfigurationImportArgs:
-    fields = ConfigurationImportArgs.model_fields
-    failures = validation_failures(
-        ConfigurationImportArgs, {key: value for key, value in props.items() if key in fields}
-    )
-    if failures:
-        problems = "; ".join(f"{at}: {reason}" for at, reason in failures)
-        raise ServiceStageError(f"invalid configuration import arguments: {problems}")
-    return ConfigurationImportArgs.model_validate({k: v for k, v in props.items() if k in fields})
+    return parse_arguments(ConfigurationImportArgs, props, "configuration import")
 
 
 def _group_ids_by_name(names: Iterable[str]) -> dict[str, str]:
@@ -377,6 +407,22 @@ def _located(
         yield file, ids_by_group[group_id].get(file.name)
 
 
+def _versions(files: Iterable[PackagedFile], group_ids: Mapping[str, str]) -> dict[str, str | None]:
+    """The current version of each packaged file that exists (by path)."""
+    versions: dict[str, str | None] = {}
+    listed: dict[str, dict[str, Any]] = {}
+    for file in files:
+        group_id = group_ids.get(file.group_name)
+        if group_id is None:
+            continue
+        if group_id not in listed:
+            in_group = _all_in(CONFIGS_PATH, "configs", config_group_id=group_id)
+            listed[group_id] = {item["name"]: item for item in in_group}
+        if file.name in listed[group_id]:
+            versions[file.path] = listed[group_id][file.name].get("version")
+    return versions
+
+
 def _entry(file: PackagedFile, group_id: str) -> dict[str, str]:
     return {
         "path": file.path,
@@ -389,7 +435,7 @@ def _entry(file: PackagedFile, group_id: str) -> dict[str, str]:
 
 def _exists(collection: str, object_id: str) -> bool:
     try:
-        _client().get(f"{_path(collection)}/{object_id}")
+        _client().get(f"{_path(collection)}/{quote(str(object_id), safe='')}")
     except NotFoundError:
         return False
     return True

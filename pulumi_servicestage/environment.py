@@ -6,17 +6,17 @@ from typing import Any, ClassVar, Literal
 
 import pulumi
 
-from ._common import Description, Labels, Name
+from ._common import Description, Labels, Name, ResourceId
 from ._lifecycle import ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_all, project_path
 
 
 class EnvironmentArgs(ResourceArgs):
     name: Name
-    vpc_id: str
+    vpc_id: ResourceId
     deploy_mode: Literal["virtualmachine", "container", "mixed"] | None = None
     description: Description | None = None
-    enterprise_project_id: str | None = None
+    enterprise_project_id: ResourceId | None = None
     labels: Labels | None = None
 
 
@@ -25,6 +25,9 @@ class EnvironmentProvider(RestProvider[EnvironmentArgs]):
     noun = "environment"
     collection_path = "/v3/{project_id}/cas/environments"
     id_fields = ("environment_id",)
+    list_key = "environments"
+    list_filters = ("name",)
+    marker_labels = "labels"
     replace_on = frozenset({"vpc_id", "deploy_mode", "enterprise_project_id"})
     create_only = replace_on
     computed = ("project_id", "creator", "create_time", "update_time")

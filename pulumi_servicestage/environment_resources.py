@@ -16,22 +16,24 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Literal
+from urllib.parse import quote
 
 import pulumi
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    UpdateResult,
-)
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from . import _runtime
-from ._lifecycle import LOCAL_FIELDS, ResourceArgs, RestProvider, RestResource
+from ._common import ResourceId, is_id_segment
+from ._lifecycle import (
+    LOCAL_FIELDS,
+    ResourceArgs,
+    RestResource,
+    ServiceStageProvider,
+    may_differ,
+    parse_arguments,
+)
 from ._lookup import LookupResult, get_one, project_path
-from .client.errors import NotFoundError, ServiceStageError
+from .client.errors import AmbiguousWriteError, NotFoundError, ServiceStageError
 
 # Tables 4-30 (what the modify operation takes) and 4-41 (what the query may show), together:
 # a list read back must be writable again.
@@ -47,7 +49,7 @@ class ManagedResource(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(min_length=1)
+    id: ResourceId
     type: ResourceType
     name: str | None = None
 
@@ -57,7 +59,7 @@ class ManagedResource(BaseModel):
 
 
 class EnvironmentResourcesArgs(ResourceArgs):
-    environment_id: str = Field(min_length=1)
+    environment_id: ResourceId
     resources: list[ManagedResource]
 
     @field_validator("resources")
@@ -84,35 +86,51 @@ def _environment_lock(environment_id: str) -> threading.Lock:
         return _environment_locks.setdefault(environment_id, threading.Lock())
 
 
-class EnvironmentResourcesProvider(RestProvider[EnvironmentResourcesArgs]):
+class EnvironmentResourcesProvider(ServiceStageProvider):
+    """Manages the declared part of an environment's resource list (see the module docstring).
+
+    Not a `RestProvider`: the object is a part of a list, not a REST object, and which entries it
+    owns depends on what was there before it. Every write replaces the whole list and is
+    idempotent, so one that may not have been carried out is judged by reading the list again.
+    """
+
     args_model = EnvironmentResourcesArgs
-    noun = "environment"
+    noun = "environment resources"
     collection_path = "/v3/{project_id}/cas/environments"
-    id_fields = ("environment_id",)
-    replace_on = frozenset({"environment_id"})
-    computed = ("owned_resources",)
 
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        # A set: the order the resources are declared in is no change.
-        return super().diff(id_, _in_key_order(olds), _in_key_order(news))
+    @classmethod
+    def output_only_fields(cls) -> tuple[str, ...]:
+        return ("owned_resources",)
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checked = super().check(olds, news)
+    def extra_checks(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         adopt_id, environment_id = news.get("adopt_id"), news.get("environment_id")
         # Compared only once both are known: a preview may not know the environment yet.
         known = isinstance(adopt_id, str) and isinstance(environment_id, str)
         if known and adopt_id != environment_id:
-            checked.failures.append(
-                CheckFailure(
+            return {}, [
+                (
                     "adopt_id",
                     f"must be the environment_id, {environment_id!r}: the resources of an "
                     "environment are identified by the environment",
                 )
-            )
-        return checked
+            ]
+        return {}, []
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # A set: the order the resources are declared in is no change.
+        olds, news = _in_key_order(olds), _in_key_order(news)
+        changed = [
+            field
+            for field in ("environment_id", "resources")
+            if may_differ(olds.get(field), news.get(field))
+        ]
+        replaces = [field for field in changed if field == "environment_id"]
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        args = self._parse(props)
+        args = parse_arguments(EnvironmentResourcesArgs, props, self.noun)
         environment_id = args.environment_id
         with _environment_lock(environment_id):
             try:
@@ -130,7 +148,8 @@ class EnvironmentResourcesProvider(RestProvider[EnvironmentResourcesArgs]):
         return CreateResult(environment_id, self._outputs_of(args, owned))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        args = self._parse(news)
+        args = parse_arguments(EnvironmentResourcesArgs, news, self.noun)
+        _check_id(id_)
         previously_owned = set(_keys(olds.get("owned_resources")))
         declared = {resource.key for resource in args.resources}
         with _environment_lock(id_):
@@ -144,6 +163,7 @@ class EnvironmentResourcesProvider(RestProvider[EnvironmentResourcesArgs]):
         return UpdateResult(self._outputs_of(args, still_owned | added))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        _check_id(id_)
         owned = set(_keys(props.get("owned_resources")))
         if not owned:
             return
@@ -155,20 +175,21 @@ class EnvironmentResourcesProvider(RestProvider[EnvironmentResourcesArgs]):
             self._write_if_changed(id_, current, [], removing=owned)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        _check_id(id_)
         try:
             current = self._current(id_)
         except NotFoundError:
             return ReadResult(None, {})
         by_key = {_key(item): item for item in current}
         declared = props.get("resources")
-        if declared is None:
+        if not isinstance(declared, list):
             # A `get`: nothing is declared, so the whole list is what there is to see.
             resources = [_wire(item) for item in current]
         else:
             resources = [
                 _as_declared(by_key[key], wanted)
                 for wanted in declared
-                if (key := _key(wanted)) in by_key
+                if isinstance(wanted, Mapping) and (key := _key(wanted)) in by_key
             ]
         inputs = {
             "environment_id": id_,
@@ -181,8 +202,9 @@ class EnvironmentResourcesProvider(RestProvider[EnvironmentResourcesArgs]):
     # -- the list ---------------------------------------------------------------------------------
 
     def _path(self, environment_id: str) -> str:
-        project_id = _runtime.clients().settings.project_id
-        return f"{self.collection_path.format(project_id=project_id)}/{environment_id}/resources"
+        project_id = quote(_runtime.clients().settings.project_id, safe="")
+        environments = self.collection_path.format(project_id=project_id)
+        return f"{environments}/{quote(environment_id, safe='')}/resources"
 
     def _current(self, environment_id: str) -> list[dict[str, Any]]:
         answer = _runtime.clients().servicestage.get(self._path(environment_id)) or {}
@@ -208,12 +230,28 @@ class EnvironmentResourcesProvider(RestProvider[EnvironmentResourcesArgs]):
                 item = {**item, "name": declaration.name}
             result.append(item)
         result.extend(_wire(resource.model_dump()) for resource in wanted.values())
-        if result != current:
+        if result == current:
+            return
+        try:
             _runtime.clients().servicestage.put(self._path(environment_id), {"resources": result})
+        except AmbiguousWriteError:
+            # The list may have been written: it is, if it reads back as intended.
+            if self._current(environment_id) != result:
+                raise
 
     def _outputs_of(self, args: EnvironmentResourcesArgs, owned: set[_Key]) -> dict[str, Any]:
         in_declared_order = [resource.key for resource in args.resources if resource.key in owned]
-        return {**self._body(args, exclude=()), "owned_resources": _key_dicts(in_declared_order)}
+        return {
+            **args.model_dump(mode="json", exclude_none=True),
+            "owned_resources": _key_dicts(in_declared_order),
+        }
+
+
+def _check_id(environment_id: str) -> None:
+    if not is_id_segment(environment_id):
+        raise ServiceStageError(
+            f"invalid environment resources id {environment_id!r}: expected an environment id"
+        )
 
 
 def _key(item: Mapping[str, Any]) -> _Key:
@@ -221,7 +259,8 @@ def _key(item: Mapping[str, Any]) -> _Key:
 
 
 def _keys(items: Any) -> list[_Key]:
-    return [_key(item) for item in items or [] if isinstance(item, Mapping)]
+    listed = items if isinstance(items, list) else []
+    return [_key(item) for item in listed if isinstance(item, Mapping)]
 
 
 def _key_dicts(keys: Iterable[_Key]) -> list[dict[str, str]]:

@@ -15,18 +15,19 @@ as ``errorCode``/``errorMsg``, which the client reads like ServiceStage's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, ClassVar, Literal
+from urllib.parse import quote
 
 import pulumi
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-from ._common import matching
-from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource
+from ._common import ResourceId, matching
+from ._lifecycle import Created, ObjectRef, ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, program_clients
-from .client.errors import NotFoundError, ServiceStageError
-from .jobs import polls
+from .client.errors import APIConnectionError, APIStatusError, NotFoundError, ServiceStageError
+from .jobs import polls, transient
 
 KIND = "Release"
 API_VERSION = "asm/v2"
@@ -93,18 +94,18 @@ def _is_deployment(template: dict[str, Any]) -> dict[str, Any]:
 class GrayDeployment(BaseModel):
     """A grayscale workload: the Deployment to run the grayscale version with, and its cluster."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    cluster_id: NonEmpty
+    cluster_id: ResourceId
     template: Annotated[dict[str, Any], AfterValidator(_is_deployment)]
 
 
 class GrayscaleReleaseArgs(ResourceArgs):
-    mesh_id: NonEmpty
+    mesh_id: ResourceId
     namespace: NamespaceName
     name: ReleaseName
     service_name: ServiceName
-    cluster_id: NonEmpty
+    cluster_id: ResourceId
     deployment_name: DeploymentName
     version: Version
     type: NonEmpty | None = None
@@ -139,10 +140,8 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
     computed = ("phase", "start_time", "update_time")
     # Chosen by the user for the delete and never sent to ASM: refresh keeps it.
     write_only = frozenset({"delete_action"})
-
-    def replace_needs_delete_first(self) -> bool:
-        # A replacement keeps the workload, which can be in only one release at a time.
-        return True
+    # A replacement keeps the workload, which can be in only one release at a time.
+    replace_deletes_first = True
 
     # -- bodies and answers ------------------------------------------------------------------------
 
@@ -177,73 +176,60 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
             "update_time": status.get("updateTime"),
         }
 
-    def _inputs_from_server(
+    def server_inputs(
         self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
     ) -> dict[str, Any]:
-        return super()._inputs_from_server(release_fields(server), known, ref)
+        return super().server_inputs(release_fields(server), known, ref)
 
-    def _api_fields_differ(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    def inputs_differ(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], *, ignoring: Iterable[str] = ()
+    ) -> bool:
         # The delete action is used only when the release ends; changing it needs no request.
-        def sent(props: Mapping[str, Any]) -> dict[str, Any]:
-            return {key: value for key, value in props.items() if key != "delete_action"}
+        return super().inputs_differ(olds, news, ignoring={*ignoring, "delete_action"})
 
-        return super()._api_fields_differ(sent(olds), sent(news))
+    # -- requests ----------------------------------------------------------------------------------
 
-    # -- the steps ---------------------------------------------------------------------------------
+    def send_create(self, args: GrayscaleReleaseArgs) -> Created:
+        answer = self.client().post(self.collection(args), self.create_body(args))
+        return Created(self.ref_for_new(args, self._created_uid(answer, args)))
 
-    def _create_object(self, args: GrayscaleReleaseArgs) -> ObjectRef:
-        answer = self._client().post(self._collection(args), self.create_body(args))
-        ref = self._ref_for_new(args, self._created_uid(answer, args))
-        try:
-            self._wait_until_running(ref, args, step="create it", timeout_name="create")
-        except (ReleaseFailedError, ReleaseTimeoutError) as failure:
-            self._clean_up_failed_create(ref, args, failure)
-        return ref
+    def list_objects(self, args: GrayscaleReleaseArgs) -> list[dict[str, Any]]:
+        mesh = quote(args.mesh_id, safe="")
+        return list((self.client().get(f"/v2/meshes/{mesh}/releases") or {}).get("items") or [])
 
-    def _created_uid(self, answer: Any, args: GrayscaleReleaseArgs) -> str:
-        uid = (answer.get("metadata") or {}).get("uid") if isinstance(answer, dict) else None
-        if uid:
-            return str(uid)
-        # The create page's answer is not stored: should it lack the uid, the name finds the
-        # release, as release names are unique in a namespace.
-        listed = self._client().get(f"/v2/meshes/{args.mesh_id}/releases") or {}
-        named = []
-        for item in listed.get("items") or []:
-            metadata = item.get("metadata") or {}
-            where = (metadata.get("namespace"), metadata.get("name"))
-            if where == (args.namespace, args.name) and metadata.get("uid"):
-                named.append(str(metadata["uid"]))
-        if len(named) == 1:
-            return named[0]
-        raise ServiceStageError(
-            f"ASM created the grayscale release {args.name!r} in namespace {args.namespace!r}, "
-            f"but its answer has no `metadata.uid` ({answer!r}) and the mesh's list does not "
-            "tell it either: take it over by setting adopt_id to "
-            f"'{args.mesh_id}/{args.namespace}/<uid>' (get_grayscale_releases finds the uid), "
-            "or delete it"
-        )
+    def listed_id(self, listed: Mapping[str, Any]) -> str | None:
+        uid = (listed.get("metadata") or {}).get("uid")
+        return str(uid) if uid else None
 
-    def _update_object(self, ref: ObjectRef, args: GrayscaleReleaseArgs) -> None:
-        self._client().put(self._item(ref), self.update_body(args))
+    def matches_natural_key(self, listed: Mapping[str, Any], args: GrayscaleReleaseArgs) -> bool:
+        # Release names are unique in a namespace.
+        metadata = listed.get("metadata") or {}
+        return (metadata.get("namespace"), metadata.get("name")) == (args.namespace, args.name)
+
+    def settle_create(self, created: Created, args: GrayscaleReleaseArgs) -> None:
+        self._wait_until_running(created.ref, args, step="create it", timeout_name="create")
+
+    def apply_update(
+        self,
+        ref: ObjectRef,
+        args: GrayscaleReleaseArgs,
+        server: Mapping[str, Any],
+        olds: Mapping[str, Any] | None,
+    ) -> None:
+        self.client().put(self.item_path(ref), self.update_body(args))
         self._wait_until_running(
             ref, args, step=f"change it to version {args.version!r}", timeout_name="update"
         )
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        action = "end" if props.get("delete_action") == "end" else "cancel"
-        timeout = self._parse_lenient(props).timeout("delete")
-        self._delete_object(self._ref_from_id(id_), timeout=timeout, action=action)
+    def send_delete(self, ref: ObjectRef, state: Mapping[str, Any] | None) -> str | None:
+        """End the release with its `delete_action`, and wait until it is gone.
 
-    def _delete_object(self, ref: ObjectRef, *, timeout: float, action: str = "cancel") -> None:
-        """End the release with `action` and wait until it is gone.
-
-        The default serves a failed create: cancelling leaves all traffic with the original
-        version, which never stopped serving.
+        The object of a failed create (no `state`) is cancelled: all traffic stays with the
+        original version, which never stopped serving.
         """
-        try:
-            self._client().delete(self._item(ref), params={"action": action})
-        except NotFoundError:
-            return
+        action = "end" if (state or {}).get("delete_action") == "end" else "cancel"
+        timeout = _timeouts_of(state).timeout("delete")
+        self.client().delete(self.item_path(ref), params={"action": action})
         self._wait(
             ref,
             step=f"{action} it",
@@ -251,6 +237,29 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
             timeout_name="delete",
             settled=lambda release: release is None,
         )
+        return None
+
+    def _created_uid(self, answer: Any, args: GrayscaleReleaseArgs) -> str:
+        uid = (answer.get("metadata") or {}).get("uid") if isinstance(answer, dict) else None
+        if uid:
+            return str(uid)
+        # The create page's answer is not stored: should it lack the uid, the name finds the
+        # release, as release names are unique in a namespace.
+        named = [
+            str(self.listed_id(item))
+            for item in self.list_objects(args)
+            if self.matches_natural_key(item, args) and self.listed_id(item)
+        ]
+        if len(named) == 1:
+            return named[0]
+        raise ServiceStageError(
+            f"ASM created the grayscale release {args.name!r} in namespace {args.namespace!r}, "
+            "but its answer has no `metadata.uid` and the mesh's list does not tell it either: "
+            f"take it over by setting adopt_id to '{args.mesh_id}/{args.namespace}/<uid>' "
+            "(get_grayscale_releases finds the uid), or delete it"
+        )
+
+    # -- waiting -----------------------------------------------------------------------------------
 
     def _wait_until_running(
         self, ref: ObjectRef, args: GrayscaleReleaseArgs, *, step: str, timeout_name: str
@@ -288,9 +297,13 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
         release: dict[str, Any] | None = None
         for _ in polls(timeout):
             try:
-                release = self._fetch(ref)
+                release = self.read_object(ref)
             except NotFoundError:
                 release = None
+            except (APIConnectionError, APIStatusError) as unreadable:
+                if not transient(unreadable):
+                    raise
+                continue  # ASM goes on meanwhile; look again at the next poll
             if settled(release):
                 return
             if release is None:
@@ -309,6 +322,13 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
             f"{timeout:g} s after ASM was asked to {step}; raise this resource's "
             f"`timeouts.{timeout_name}` to wait longer"
         )
+
+
+def _timeouts_of(state: Mapping[str, Any] | None) -> ResourceArgs:
+    try:
+        return ResourceArgs.model_validate({"timeouts": (state or {}).get("timeouts")})
+    except ValidationError:
+        return ResourceArgs()
 
 
 def _phase(release: Mapping[str, Any]) -> str:
@@ -393,7 +413,7 @@ def get_grayscale_releases(
     mesh_id: str, *, namespace: str | None = None, name: str | None = None
 ) -> list[GrayscaleReleaseInfo]:
     """The grayscale releases of a mesh, optionally only those in `namespace` or called `name`."""
-    answer = program_clients().asm.get(f"/v2/meshes/{mesh_id}/releases") or {}
+    answer = program_clients().asm.get(f"/v2/meshes/{quote(mesh_id, safe='')}/releases") or {}
     found = [
         GrayscaleReleaseInfo.from_api(
             {

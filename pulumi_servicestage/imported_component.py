@@ -12,26 +12,30 @@ arguments applied.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 import pulumi
-from pulumi.dynamic import DiffResult
 from pydantic import Field, field_validator
 
-from ._common import Name
+from ._common import Name, ResourceId
 from ._lifecycle import (
     LOCAL_FIELDS,
+    Created,
     ObjectRef,
     ResourceArgs,
     RestProvider,
     RestResource,
     args_name,
-    comparable,
+    equivalent,
     is_unknown,
+    without_owner_label,
 )
-from .client.errors import NotFoundError, ServiceStageError
+from .client.errors import ServiceStageError
 from .component import (
     ComponentProvider,
+    component_failure,
+    component_running_job,
     running_replica,
     scale_around_modify,
     scale_component,
@@ -62,8 +66,8 @@ _MODIFY_BODY_FIELDS = tuple(
 
 
 class ImportedComponentArgs(ResourceArgs):
-    application_id: str = Field(min_length=1)
-    environment_id: str = Field(min_length=1)
+    application_id: ResourceId
+    environment_id: ResourceId
     name: Name
     workload_name: str = Field(min_length=1)
     workload_kind: Literal["deployment", "statefulset"]
@@ -89,6 +93,8 @@ class ImportedComponentProvider(RestProvider[ImportedComponentArgs]):
     collection_path = ComponentProvider.collection_path
     id_fields = ("application_id", "component_id")
     created_id_key = "instance_id"
+    list_key = "components"
+    marker_labels = "labels"
     replace_on = frozenset(
         {"application_id", "environment_id", "name", "workload_name", "workload_kind"}
     )
@@ -96,28 +102,22 @@ class ImportedComponentProvider(RestProvider[ImportedComponentArgs]):
     # The service shows the component, not the workload it came from.
     write_only = frozenset({"workload_name"})
     delete_is_asynchronous = True
+    # The name is unique in the application, and a workload can be imported only once.
+    replace_deletes_first = True
 
-    def replace_needs_delete_first(self) -> bool:
-        # The name is unique in the application, and a workload can be imported only once.
-        return True
-
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """As the generic diff, and a new import when the workload's cluster or namespace moves."""
-        result = super().diff(id_, olds, news)
+    def extra_replaces(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """A new import when the workload's cluster or namespace moves."""
         new_cluster = _cluster_of(news.get("refer_resources"))
         if new_cluster is not None and new_cluster != _cluster_of(olds.get("refer_resources")):
-            result.replaces = [*(result.replaces or []), "refer_resources"]
-            result.delete_before_replace = True
-        return result
+            return ["refer_resources"]
+        return []
 
-    def _adopt(self, ref: ObjectRef, args: ImportedComponentArgs) -> None:
-        """As the generic adoption, refusing a component of another name, environment, kind or
-        cluster: the modify cannot change those, and a refresh would then replace the component,
-        deleting it first. (The service may not show the kind; then it cannot be checked.)"""
-        try:
-            server = self._fetch(ref)
-        except NotFoundError:
-            server = {}  # reported by the generic adoption
+    def adoption_conflicts(
+        self, ref: ObjectRef, args: ImportedComponentArgs, server: Mapping[str, Any]
+    ) -> list[str]:
+        """A component of another name, environment, kind or cluster cannot be adopted: the
+        modify cannot change those, and a refresh would then replace the component, deleting it
+        first. (The service may not show the kind; then it cannot be checked.)"""
         shown_cluster = _cluster_of(server.get("refer_resources"))
         wanted_cluster = _cluster_of(args.model_dump(mode="json")["refer_resources"])
         shown = {
@@ -132,80 +132,98 @@ class ImportedComponentProvider(RestProvider[ImportedComponentArgs]):
             "workload_kind": args.workload_kind,
             "cluster/namespace": "/".join(wanted_cluster) if wanted_cluster else None,
         }
-        differing = [
+        return [
             f"its {field} is {shown[field]!r}, the arguments say {wanted[field]!r}"
             for field in shown
             if shown[field] is not None and shown[field] != wanted[field]
         ]
-        if differing:
-            raise ServiceStageError(
-                f"adopt_id {ref.resource_id()!r}: {'; '.join(differing)}, which cannot be "
-                "changed on an imported component; set the arguments to its values"
-            )
-        super()._adopt(ref, args)
 
     def create_body(self, args: ImportedComponentArgs) -> dict[str, Any]:
-        body = self._body(args, exclude=LOCAL_FIELDS | {"application_id", "replica"})
+        body = self.request_body(args, exclude=LOCAL_FIELDS | {"application_id", "replica"})
         return {"create_mode": "import", "runtime_stack": IMPORT_RUNTIME_STACK, **body}
 
-    def _create_object(self, args: ImportedComponentArgs) -> ObjectRef:
-        answer = self._client().post(self._collection(args), self.create_body(args)) or {}
-        own_id = answer.get(self.created_id_key) if isinstance(answer, dict) else None
-        if not own_id:
-            raise ServiceStageError(
-                f"the service imported workload {args.workload_name!r} but its answer has no "
-                f"`{self.created_id_key}`: {answer}"
+    def settle_create(self, created: Created, args: ImportedComponentArgs) -> None:
+        # The import answers no job: the component's status names the one that takes the
+        # workload over.
+        server = self.read_object(created.ref)
+        job_id = created.job_id or (server.get("status") or {}).get("last_job_id")
+        if job_id:
+            self.wait_for_job(
+                str(job_id), f"import workload {args.workload_name!r}", args, "create"
             )
-        ref = self._ref_for_new(args, str(own_id))
-        try:
-            job_id = (self._fetch(ref).get("status") or {}).get("last_job_id")
-            if job_id:
-                self._wait_for_job(
-                    str(job_id), f"import workload {args.workload_name!r}", args.timeout("create")
-                )
-            if args.replica is not None:
-                self._update_object(ref, args)
-        except ServiceStageError as failure:
-            # Unlike a failed create, this component is not deleted again: deleting it could
-            # delete the workload it took over, which existed before this resource did.
-            raise ServiceStageError(
-                f"{failure}. The component {ref.resource_id()} was left in place, since deleting "
-                "it could delete the workload; fix the cause, then take it over by setting "
-                f"adopt_id={ref.resource_id()!r}, or delete it"
-            ) from failure
-        return ref
+        if args.replica is not None:
+            self.apply_update(created.ref, args, self.read_object(created.ref), None)
 
-    def _update_object(self, ref: ObjectRef, args: ImportedComponentArgs) -> None:
-        server = self._fetch(ref)
-        wanted = _modifiable(args)
-        current = {
-            key: value
-            for key, value in self._inputs_from_server(server, wanted, ref).items()
-            if key in wanted
-        }
+    def keep_failed_create(
+        self, ref: ObjectRef, args: ImportedComponentArgs, failure: ServiceStageError
+    ) -> str | None:
+        # Unlike a failed create, this component is not deleted again: deleting it could delete
+        # the workload it took over, which existed before this resource did.
+        return (
+            f"The component {ref.resource_id()} was left in place, since deleting it could "
+            "delete the workload"
+        )
+
+    def running_job(self, ref: ObjectRef, server: Mapping[str, Any]) -> str | None:
+        return component_running_job(server)
+
+    def failure_of(self, server: Mapping[str, Any]) -> str | None:
+        return component_failure(server)
+
+    def update_applied(
+        self, ref: ObjectRef, args: ImportedComponentArgs, server: Mapping[str, Any]
+    ) -> bool:
+        return not self._modify_needed(ref, args, server) and args.replica in (
+            None,
+            running_replica(server, ref),
+        )
+
+    def apply_update(
+        self,
+        ref: ObjectRef,
+        args: ImportedComponentArgs,
+        server: Mapping[str, Any],
+        olds: Mapping[str, Any] | None,
+    ) -> None:
         scale_around_modify(
             running=running_replica(server, ref),
             wanted=args.replica,
             modify=(
                 (lambda replica: self._modify(ref, args, server, replica))
-                if comparable(current) != comparable(wanted)
+                if self._modify_needed(ref, args, server)
                 else None
             ),
             scale=lambda replica: scale_component(ref, replica, args),
         )
 
+    def _modify_needed(
+        self, ref: ObjectRef, args: ImportedComponentArgs, server: Mapping[str, Any]
+    ) -> bool:
+        wanted = _modifiable(args)
+        current = {
+            key: value
+            for key, value in self.server_inputs(server, wanted, ref).items()
+            if key in wanted
+        }
+        return not equivalent(current, wanted)
+
     def _modify(
-        self, ref: ObjectRef, args: ImportedComponentArgs, server: dict[str, Any], replica: int
+        self,
+        ref: ObjectRef,
+        args: ImportedComponentArgs,
+        server: Mapping[str, Any],
+        replica: int,
     ) -> None:
-        body = {key: server[key] for key in _MODIFY_BODY_FIELDS if server.get(key) is not None}
-        body.update(_modifiable(args))
+        # The modify body describes the whole component: what the service shows, with this
+        # resource's arguments (and its ownership marker) applied.
+        shown = without_owner_label(server, self.marker_labels)
+        body = {key: shown[key] for key in _MODIFY_BODY_FIELDS if shown.get(key) is not None}
+        body.update(self.request_body(args, exclude=set(args.model_fields) - set(_MODIFIABLE)))
         body["replica"] = replica
-        answer = self._client().put(self._item(ref), body) or {}
+        answer = self.client().put(self.item_path(ref), body) or {}
         job_id = answer.get("job_id") if isinstance(answer, dict) else None
         if job_id:
-            self._wait_for_job(
-                str(job_id), f"modify {self.noun} {args_name(args)}", args.timeout("update")
-            )
+            self.wait_for_job(str(job_id), f"modify {self.noun} {args_name(args)}", args, "update")
 
 
 def _modifiable(args: ImportedComponentArgs) -> dict[str, Any]:
@@ -217,11 +235,16 @@ def _cluster_of(resources: Any) -> tuple[str, str] | None:
     if not isinstance(resources, list):
         return None
     for resource in resources:
-        if is_unknown(resource) or not isinstance(resource, dict):
+        if not isinstance(resource, dict) or is_unknown(resource.get("type")):
             return None
         if resource.get("type") == "cce":
-            parameters = resource.get("parameters") or {}
-            return str(resource.get("id")), str(parameters.get("namespace") or "default")
+            cluster, parameters = resource.get("id"), resource.get("parameters") or {}
+            if not isinstance(parameters, dict):
+                return None  # unknown in a preview, or not a mapping at all
+            namespace = parameters.get("namespace") or "default"
+            if is_unknown(cluster) or is_unknown(namespace):
+                return None
+            return str(cluster), str(namespace)
     return None
 
 

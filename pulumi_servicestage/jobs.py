@@ -6,8 +6,10 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
-from .client.errors import NotFoundError, ServiceStageError
+from .client import shutdown
+from .client.errors import APIConnectionError, APIStatusError, NotFoundError, ServiceStageError
 from .client.http import ApiClient
 
 SUCCEEDED = "SUCCEEDED"
@@ -40,6 +42,14 @@ class PollSchedule:
         while True:
             interval = min(self.maximum, interval * self.factor)
             yield interval
+
+
+def transient(error: ServiceStageError) -> bool:
+    """Whether a failed read may succeed if tried again later: throttling, a server error or no
+    connection, as opposed to a refusal that repeats (authentication, a bad request)."""
+    if isinstance(error, APIStatusError):
+        return error.status_code == 429 or error.status_code >= 500
+    return isinstance(error, APIConnectionError)
 
 
 class JobError(ServiceStageError):
@@ -96,7 +106,7 @@ def polls(
     timeout: float,
     *,
     schedule: PollSchedule | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = shutdown.pause,
     clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[None]:
     """The looks of a wait of `timeout` seconds: one per iteration of the caller's loop.
@@ -129,7 +139,7 @@ class JobWaiter:
         project_id: str,
         *,
         schedule: PollSchedule | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = shutdown.pause,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
@@ -140,7 +150,7 @@ class JobWaiter:
 
     def wait(self, job_id: str, *, description: str, timeout: float) -> Job:
         """Wait for `job_id`; `description` says what the job does, for error messages."""
-        path = f"/v3/{self._project_id}/cas/jobs/{job_id}"
+        path = f"/v3/{self._project_id}/cas/jobs/{quote(job_id, safe='')}"
         started = self._clock()
         last: Job | None = None
         for _ in polls(timeout, schedule=self._schedule, sleep=self._sleep, clock=self._clock):
@@ -148,6 +158,12 @@ class JobWaiter:
                 last = Job.from_payload(job_id, self._client.get(path) or {})
             except NotFoundError:
                 if self._clock() - started > self.NOT_FOUND_GRACE_SECONDS:
+                    raise
+            except (APIConnectionError, APIStatusError) as unreadable:
+                # The client has already retried this read; the job goes on meanwhile, so a
+                # service that stays unreachable for a while only delays the answer, within
+                # the wait's own time limit.
+                if not transient(unreadable):
                     raise
             if last is not None and last.status == SUCCEEDED:
                 return last

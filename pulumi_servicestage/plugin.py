@@ -10,17 +10,16 @@ new value runs that task and waits for its job, the way Terraform's `triggers` w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import UpdateResult
 from pydantic import Field, model_validator
 from typing_extensions import Self
 
-from ._common import raise_broken_rules
-from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource
+from ._common import ResourceId, raise_broken_rules
+from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource, post_once
 from ._lookup import LookupResult, get_one, project_path
-from .client.errors import ServiceStageError
 
 # The plugin the reference documents, and what it needs: it mounts Sermant agents that connect
 # to a ServiceComb engine, so it must know which one.
@@ -31,17 +30,21 @@ SERMANT_INJECTOR = "sermantInjector"
 _TASK_TRIGGERS = {"redeploy_trigger": "redeploy", "restart_trigger": "restart"}
 
 
+# Plugin statuses (§4.7.4, table 4-385): while a job works on it, and after one failed.
+_JOB_RUNNING_STATUSES = frozenset({"INITIALIZING", "UPGRADING", "DELETING"})
+_FAILED_STATUS = "FAILED"
+
+
 class PluginArgs(ResourceArgs):
-    environment_id: str = Field(min_length=1)
+    environment_id: ResourceId
     name: str = Field(
         min_length=1,
         description="The plugin to install, e.g. sermantInjector; get_plugin_metadata() lists "
         "what an environment offers.",
     )
-    cce_id: str = Field(min_length=1, description="The environment's CCE cluster to install in.")
-    cse_id: str | None = Field(
+    cce_id: ResourceId = Field(description="The environment's CCE cluster to install in.")
+    cse_id: ResourceId | None = Field(
         default=None,
-        min_length=1,
         description="The environment's microservice engine; required for sermantInjector.",
     )
     restart_trigger: str | None = Field(
@@ -63,49 +66,76 @@ class PluginProvider(RestProvider[PluginArgs]):
     noun = "plugin"
     collection_path = "/v3/{project_id}/cas/environments/{environment_id}/addons"
     id_fields = ("environment_id", "plugin_id")
+    list_key = "addons"
     replace_on = frozenset({"environment_id", "name", "cce_id", "cse_id"})
     computed = ("version", "status")
     # The triggers never reach the service; refresh keeps them as they are.
     write_only = frozenset(_TASK_TRIGGERS)
     delete_is_asynchronous = True
-
-    def replace_needs_delete_first(self) -> bool:
-        # A plugin hooks into its CCE cluster; two of the same kind cannot run side by side.
-        return True
+    # A plugin hooks into its CCE cluster; two of the same kind cannot run side by side.
+    replace_deletes_first = True
 
     def create_body(self, args: PluginArgs) -> dict[str, Any]:
         body = super().create_body(args)
         return {key: value for key, value in body.items() if key not in _TASK_TRIGGERS}
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        # Every API argument forces a replacement, so an in-place update can only be a trigger
-        # (or a local setting such as `timeouts`) that changed.
-        args = self._parse(news)
-        ref = self._ref_from_id(id_)
-        for trigger, task in _TASK_TRIGGERS.items():
-            if news.get(trigger) is not None and olds.get(trigger) != news[trigger]:
-                self._run_task(ref, args, task)
-        return UpdateResult(self._outputs(args, ref, self._fetch(ref)))
+    def list_objects(self, args: PluginArgs) -> list[dict[str, Any]]:
+        # The list (§4.7.2) has no paging.
+        return list((self.client().get(self.collection(args)) or {}).get("addons") or [])
 
-    def _run_task(self, ref: ObjectRef, args: PluginArgs, task: str) -> None:
-        answer = self._client().post(f"{self._item(ref)}/action", {"action": task}) or {}
-        job_id = answer.get("job_id")
-        if job_id:
-            self._wait_for_job(str(job_id), f"{task} plugin {args.name!r}", args.timeout("update"))
+    def running_job(self, ref: ObjectRef, server: Mapping[str, Any]) -> str | None:
+        job_id = server.get("job_id")
+        running = server.get("status") in _JOB_RUNNING_STATUSES
+        return str(job_id) if running and job_id else None
 
-    def _update_object(self, ref: ObjectRef, args: PluginArgs) -> None:
-        """Reached only when adopting a plugin that differs from the arguments: the service
-        cannot modify a plugin, so say what differs instead."""
-        server = self._fetch(ref)
-        differing = [
+    def failure_of(self, server: Mapping[str, Any]) -> str | None:
+        return "is FAILED" if server.get("status") == _FAILED_STATUS else None
+
+    def adoption_conflicts(
+        self, ref: ObjectRef, args: PluginArgs, server: Mapping[str, Any]
+    ) -> list[str]:
+        # Plugins cannot be modified: every argument that differs is a conflict.
+        return [
             f"{field} is {server.get(field)!r}, the arguments say {getattr(args, field)!r}"
             for field in sorted(self.replace_on)
             if field not in ref.parts and server.get(field) != getattr(args, field)
         ]
-        raise ServiceStageError(
-            f"adopt_id {ref.resource_id()!r}: {'; '.join(differing)}. Plugins cannot be "
-            "modified: make the arguments match, or leave out adopt_id to install a new plugin"
+
+    def update_applied(self, ref: ObjectRef, args: PluginArgs, server: Mapping[str, Any]) -> bool:
+        return not self.adoption_conflicts(ref, args, server)
+
+    def apply_update(
+        self,
+        ref: ObjectRef,
+        args: PluginArgs,
+        server: Mapping[str, Any],
+        olds: Mapping[str, Any] | None,
+    ) -> None:
+        # Every API argument forces a replacement, so an in-place update can only be a trigger
+        # that changed; a redeploy goes first, so that a restart acts on the redeployed plugin.
+        for trigger, task in _TASK_TRIGGERS.items():
+            new_value = getattr(args, trigger)
+            if new_value is not None and (olds or {}).get(trigger) != new_value:
+                self._run_task(ref, args, task)
+        if olds is None and self.failure_of(server):
+            # Adopting a plugin whose install failed: a redeploy is the service's repair.
+            self._run_task(ref, args, "redeploy")
+
+    def _run_task(self, ref: ObjectRef, args: PluginArgs, task: str) -> None:
+        before = self.read_object(ref).get("job_id")
+
+        def started() -> bool:
+            return self.read_object(ref).get("job_id") != before
+
+        answer = post_once(
+            lambda: self.client().post(f"{self.item_path(ref)}/action", {"action": task}),
+            started,
         )
+        job_id = answer.get("job_id") if isinstance(answer, dict) else None
+        if answer is None:
+            job_id = self.read_object(ref).get("job_id")
+        if job_id:
+            self.wait_for_job(str(job_id), f"{task} plugin {args.name!r}", args, "update")
 
 
 class Plugin(RestResource, module="servicestage", name="Plugin"):

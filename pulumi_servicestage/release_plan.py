@@ -42,22 +42,25 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 import pulumi
-from pulumi.dynamic import CreateResult, UpdateResult
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from typing_extensions import Self
 
+from ._common import ResourceId
 from ._lifecycle import (
     LOCAL_FIELDS,
+    Created,
     ObjectRef,
     ResourceArgs,
     RestProvider,
     RestResource,
     comparable,
+    equivalent,
+    post_once,
 )
 from ._lookup import LookupResult, get_one, project_path
-from .client.errors import APIStatusError, NotFoundError, ServiceStageError
-from .component_spec import SECRET_PATHS, ComponentSpec
+from .client.errors import APIStatusError, ServiceStageError
+from .component_spec import CREDENTIAL_PATHS, SECRET_PATHS, ComponentSpec
 from .jobs import FAILED_STATES, SUCCEEDED, polls
 
 #: Task statuses after a release (list page enum); CREATED is a task not executed since its edit.
@@ -74,14 +77,15 @@ RELEASE_SETTINGS = frozenset({"execute", "rollback_on_failure", "abort_on_timeou
 TASK_FIELDS = ("name", "description", "fail_strategy", "components")
 
 RELEASE_SECRET_PATHS = tuple(f"components.*.{path}" for path in SECRET_PATHS)
+RELEASE_CREDENTIAL_PATHS = tuple(f"components.*.{path}" for path in CREDENTIAL_PATHS)
 
 
 class ReleaseComponent(ComponentSpec):
     """A component of a release task: its full specification, its batch and where it goes."""
 
     seq: int = Field(ge=1, description="Release batch; batches are released in ascending order.")
-    application_id: str = Field(min_length=1)
-    component_id: str | None = Field(
+    application_id: ResourceId
+    component_id: ResourceId | None = Field(
         default=None,
         description=(
             "The component the release upgrades; left out, the release creates the component "
@@ -341,30 +345,9 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
         "execute_time",
         "deploy_info",
     )
-    write_only = frozenset(RELEASE_SECRET_PATHS)
-
-    # -- the dynamic provider interface ------------------------------------------------------------
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        args = self._parse(props)
-        if args.adopt_id:
-            ref = self._ref_from_id(args.adopt_id)
-            self._adopt_plan(ref, args)
-        else:
-            ref = self._create_plan(args)
-        return CreateResult(ref.resource_id(), self._outputs(args, ref, self._fetch(ref)))
-
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        args = self._parse(news)
-        ref = self._ref_from_id(id_)
-        edited = any(
-            comparable(olds.get(field)) != comparable(news.get(field)) for field in TASK_FIELDS
-        )
-        if edited:
-            self._edit(ref, args, self._state(ref))
-        if args.executes and (edited or olds.get("execute") is False):
-            self._release(ref, args, "update")
-        return UpdateResult(self._outputs(args, ref, self._fetch(ref)))
+    write_only = frozenset(RELEASE_CREDENTIAL_PATHS)
+    secret_fields = ("components",)
+    secret_paths = RELEASE_SECRET_PATHS
 
     # -- requests ----------------------------------------------------------------------------------
 
@@ -374,7 +357,7 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
     def _request_body(
         self, args: ReleasePlanArgs, *, known_component_ids: Mapping[tuple[str, str], str]
     ) -> dict[str, Any]:
-        body = self._body(args, exclude=LOCAL_FIELDS | RELEASE_SETTINGS)
+        body = self.request_body(args, exclude=LOCAL_FIELDS | RELEASE_SETTINGS)
         if "description" in body:
             body["desc"] = body.pop("description")
         body["components"] = [
@@ -382,50 +365,104 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
         ]
         return body
 
-    def _create_plan(self, args: ReleasePlanArgs) -> ObjectRef:
-        answer = self._client().post(self._collection(args), self.create_body(args))
-        ref = ObjectRef({"release_plan_id": self._created_id(answer, args)})
+    def send_create(self, args: ReleasePlanArgs) -> Created:
+        answer = self.client().post(self.collection(args), self.create_body(args))
+        return Created(ObjectRef({"release_plan_id": self._created_id(answer, args)}))
+
+    def list_objects(self, args: ReleasePlanArgs) -> list[dict[str, Any]]:
+        # The list operation takes no paging or filter parameters.
+        return list((self.client().get(self.collection(args)) or {}).get("release_plans") or [])
+
+    def matches_create(
+        self, server: Mapping[str, Any], args: ReleasePlanArgs, ref: ObjectRef
+    ) -> bool:
+        # Without labels, the task's own fields tell an unheard create's task from another one
+        # of that name.
+        return self._task_fields_match(server, args, ref)
+
+    def settle_create(self, created: Created, args: ReleasePlanArgs) -> None:
         if args.executes:
-            try:
-                self._release(ref, args, "create")
-            except ServiceStageError as failure:
-                self._clean_up_failed_release(ref, args, failure)
-        return ref
+            self._release(created.ref, args, "create")
+
+    def keep_failed_create(
+        self, ref: ObjectRef, args: ReleasePlanArgs, failure: ServiceStageError
+    ) -> str | None:
+        """A task whose failed release changed components is kept as the record of them;
+        one that changed nothing, or was rolled back, is deleted."""
+        try:
+            state = self._state(ref)
+        except ServiceStageError as unreadable:
+            return (
+                f"The release task {ref.resource_id()} is left as it is (its state could not be "
+                f"read: {unreadable})"
+            )
+        if state.changed() and state.status != ROLLBACK_SUCCEEDED:
+            return _kept_text(ref, state)
+        return None
+
+    def update_applied(
+        self, ref: ObjectRef, args: ReleasePlanArgs, server: Mapping[str, Any]
+    ) -> bool:
+        state = self._state(ref)
+        released = not args.executes or state.released_all
+        return released and self._task_fields_match(state.server_view(), args, ref)
+
+    def apply_update(
+        self,
+        ref: ObjectRef,
+        args: ReleasePlanArgs,
+        server: Mapping[str, Any],
+        olds: Mapping[str, Any] | None,
+    ) -> None:
+        state = self._state(ref)
+        if olds is None:
+            # Adopting (or judging an update that may have been carried out): by the task.
+            edited = not self._task_fields_match(state.server_view(), args, ref)
+            release = edited or not state.released_all
+        else:
+            news = self.request_body(args, exclude=LOCAL_FIELDS)
+            edited = any(
+                comparable(olds.get(field)) != comparable(news.get(field)) for field in TASK_FIELDS
+            )
+            release = edited or olds.get("execute") is False
+        if edited:
+            self._edit(ref, args, state)
+        if args.executes and release:
+            self._release(ref, args, "create" if olds is None else "update")
+
+    def read_object(self, ref: ObjectRef) -> dict[str, Any]:
+        return self._state(ref).server_view()
+
+    def server_inputs(
+        self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
+    ) -> dict[str, Any]:
+        inputs = super().server_inputs(server, known, ref)
+        settings = {key: known[key] for key in RELEASE_SETTINGS if key in known}
+        return {**inputs, **settings}
+
+    def _task_fields_match(
+        self, server: Mapping[str, Any], args: ReleasePlanArgs, ref: ObjectRef
+    ) -> bool:
+        wanted = self.request_body(args, exclude=LOCAL_FIELDS | RELEASE_SETTINGS)
+        current = self.server_inputs(server, wanted, ref)
+        return equivalent(current, wanted)
 
     def _created_id(self, answer: Any, args: ReleasePlanArgs) -> str:
         own_id = answer.get("id") if isinstance(answer, dict) else None
         if own_id:
             return str(own_id)
         # The create page is not stored: should its answer lack the id, the name finds the task.
-        listed = self._client().get(self._collection(args)) or {}
         named = [
-            str(plan.get("id"))
-            for plan in listed.get("release_plans") or []
-            if plan.get("name") == args.name
+            str(plan.get("id")) for plan in self.list_objects(args) if plan.get("name") == args.name
         ]
         if len(named) == 1:
             return named[0]
         raise ServiceStageError(
             f"the service created release task {args.name!r}, but its answer has no `id` "
-            f"({answer!r}) and {len(named)} release tasks have that name "
+            f"and {len(named)} release tasks have that name "
             f"({', '.join(named) or 'none'}): take the new one over by setting adopt_id to its "
             "id"
         )
-
-    def _adopt_plan(self, ref: ObjectRef, args: ReleasePlanArgs) -> None:
-        try:
-            state = self._state(ref)
-        except NotFoundError:
-            raise ServiceStageError(
-                f"adopt_id {ref.resource_id()!r}: no such release task"
-            ) from None
-        wanted = self._body(args, exclude=LOCAL_FIELDS | RELEASE_SETTINGS)
-        current = self._inputs_from_server(state.server_view(), wanted, ref)
-        edited = comparable(current) != comparable(wanted)
-        if edited:
-            self._edit(ref, args, state)
-        if args.executes and (edited or not state.released_all):
-            self._release(ref, args, "create")
 
     def _edit(self, ref: ObjectRef, args: ReleasePlanArgs, state: ReleaseState) -> None:
         # The task records the components its releases created: sending their ids back makes
@@ -435,43 +472,13 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
             for entry in state.plan.get("components") or []
             if entry.get("component_id")
         }
-        self._client().put(self._item(ref), self._request_body(args, known_component_ids=known))
-
-    def _delete_object(self, ref: ObjectRef, *, timeout: float) -> None:
-        """Delete the task, waiting while the service refuses because of its state (409)."""
-        refusal = ""
-        for _ in polls(timeout):
-            try:
-                self._client().delete(self._item(ref))
-                return
-            except NotFoundError:
-                return
-            except APIStatusError as refused:
-                if refused.status_code != 409:
-                    raise
-                refusal = f"{refused.error_code} {refused.error_msg}"
-        raise ServiceStageError(
-            f"release task {ref.resource_id()} was not deleted: the service still refused "
-            f"after {timeout:g} s ({refusal}). Let its release end, or abort it "
-            "(POST .../abort), then delete again; raise this resource's `timeouts.delete` to "
-            "wait longer"
-        )
-
-    def _fetch(self, ref: ObjectRef) -> dict[str, Any]:
-        return self._state(ref).server_view()
+        self.client().put(self.item_path(ref), self._request_body(args, known_component_ids=known))
 
     def _state(self, ref: ObjectRef) -> ReleaseState:
-        client, item = self._client(), self._item(ref)
+        client, item = self.client(), self.item_path(ref)
         plan = client.get(item) or {}
         deploy_info = client.get(f"{item}/deploy-info") or {}
         return ReleaseState.from_api(plan, deploy_info)
-
-    def _inputs_from_server(
-        self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
-    ) -> dict[str, Any]:
-        inputs = super()._inputs_from_server(server, known, ref)
-        settings = {key: known[key] for key in RELEASE_SETTINGS if key in known}
-        return {**inputs, **settings}
 
     # -- releasing ---------------------------------------------------------------------------------
 
@@ -479,9 +486,13 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
         """Execute the task and wait for the release; raise ReleaseError unless all is released."""
         timeout = args.timeout(operation)
         before = self._state(ref)
-        self._client().post(f"{self._item(ref)}/execute")
+        started = _run_ended(before)
+        post_once(
+            lambda: self.client().post(f"{self.item_path(ref)}/execute"),
+            lambda: _release_started(before, self._state(ref)),
+        )
         try:
-            state = self._wait(ref, _run_ended(before), timeout)
+            state = self._wait(ref, started, timeout)
         except _StillGoing as going:
             state = going.state
             message = _still_running_text(state, timeout, operation)
@@ -506,7 +517,10 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
 
     def _abort(self, ref: ObjectRef, timeout: float) -> tuple[ReleaseState, str]:
         try:
-            self._client().post(f"{self._item(ref)}/abort")
+            post_once(
+                lambda: self.client().post(f"{self.item_path(ref)}/abort"),
+                lambda: self._state(ref).status == "ABORTED",
+            )
         except APIStatusError as refused:
             return self._state(ref), f"; the abort was refused: {refused}"
         try:
@@ -522,7 +536,13 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
 
     def _roll_back(self, ref: ObjectRef, timeout: float) -> tuple[ReleaseState, str]:
         try:
-            self._client().post(f"{self._item(ref)}/rollback")
+            post_once(
+                lambda: self.client().post(f"{self.item_path(ref)}/rollback"),
+                lambda: (
+                    bool(self._state(ref).rollbacks_running())
+                    or self._state(ref).status in ROLLBACK_ENDED
+                ),
+            )
         except APIStatusError as refused:
             return self._state(ref), f"; the rollback was refused: {refused}"
         try:
@@ -551,22 +571,12 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
         assert state is not None, "polls() looks at least once"
         raise _StillGoing(state)
 
-    def _clean_up_failed_release(
-        self, ref: ObjectRef, args: ReleasePlanArgs, failure: ServiceStageError
-    ) -> None:
-        """After a failed release of a new task (raises): delete the task if that leaves nothing
-        behind, else keep it and say what it left and how to take it over."""
-        try:
-            state = self._state(ref)
-        except ServiceStageError as unreadable:
-            raise ServiceStageError(
-                f"{failure}. The release task {ref.resource_id()} is left as it is (its state "
-                f"could not be read: {unreadable}); take it over by setting "
-                f"adopt_id={ref.resource_id()!r}, or delete it"
-            ) from failure
-        if state.changed() and state.status != ROLLBACK_SUCCEEDED:
-            raise ServiceStageError(f"{failure}. {_kept_text(ref, state)}") from failure
-        self._clean_up_failed_create(ref, args, failure)
+
+def _release_started(before: ReleaseState, now: ReleaseState) -> bool:
+    """Whether an execute call whose answer was lost started a release after `before`."""
+    return now.status not in RELEASE_ENDED or now.plan.get("execute_time") != before.plan.get(
+        "execute_time"
+    )
 
 
 def _kept_text(ref: ObjectRef, state: ReleaseState) -> str:
@@ -575,10 +585,9 @@ def _kept_text(ref: ObjectRef, state: ReleaseState) -> str:
     )
     return (
         f"The release task {ref.resource_id()} is kept ({state.status}), as the record of the "
-        f"components its release changed: {changed}. Take it over by setting "
-        f"adopt_id={ref.resource_id()!r}: executing it again upgrades the components it "
-        "created instead of creating them twice. Or delete it and those components; a "
-        "Component resource takes one over with adopt_id '<application_id>/<component_id>'"
+        f"components its release changed: {changed}. Executing it again once it is adopted "
+        "upgrades the components it created instead of creating them twice; a Component "
+        "resource takes one of them over with adopt_id '<application_id>/<component_id>'"
     )
 
 
@@ -602,7 +611,6 @@ class ReleasePlan(RestResource, module="servicestage", name="ReleasePlan"):
     """
 
     provider_class: ClassVar[Any] = ReleasePlanProvider
-    secret_paths = RELEASE_SECRET_PATHS
 
     release_plan_id: pulumi.Output[str]
     name: pulumi.Output[str]

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
+from urllib.parse import quote
 
 import pulumi
 from pydantic import AliasChoices, Field, model_validator
 from typing_extensions import Self
 
-from . import _runtime
 from ._common import matching, raise_broken_rules
-from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource
+from ._lifecycle import Created, ObjectRef, ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_one, project_path
-from .client.errors import APIStatusError, NotFoundError, ServiceStageError
+from .client.errors import NotFoundError
 
 RepoType = Literal["github", "gitlab", "gitee", "bitbucket", "devcloud"]
 
@@ -46,8 +46,6 @@ AuthorizationName = Annotated[
 HostUrl = Annotated[
     str, matching(r"https?://\S+", "host must be an http:// or https:// URL, without spaces")
 ]
-
-_NAME_TAKEN = "SVCSTG.REPO.0403"
 
 
 class RepoAuthorizationArgs(ResourceArgs):
@@ -117,6 +115,7 @@ class RepoAuthorizationProvider(RestProvider[RepoAuthorizationArgs]):
     noun = "repository authorization"
     collection_path = "/v1/{project_id}/git/auths"
     id_fields = ("name",)
+    list_key = "authorizations"
     replace_on = frozenset({"name", "repo_type", "token", "host", "user", "password"})
     computed = (
         "token_type",
@@ -131,10 +130,10 @@ class RepoAuthorizationProvider(RestProvider[RepoAuthorizationArgs]):
     # The service never shows credentials again, and answers the host in its API form
     # (https://github.com/org becomes https://api.github.com).
     write_only = frozenset({"token", "password", "host"})
-
-    def replace_needs_delete_first(self) -> bool:
-        # Names are unique, and a new token for the same authorization keeps its name.
-        return True
+    # Names are unique, and a new token for the same authorization keeps its name.
+    replace_deletes_first = True
+    secret_fields = ("token", "password")
+    secret_paths = ("token", "password")
 
     def create_body(self, args: RepoAuthorizationArgs) -> dict[str, Any]:
         # The repository type goes in the path; the body holds the name and one credential.
@@ -146,29 +145,30 @@ class RepoAuthorizationProvider(RestProvider[RepoAuthorizationArgs]):
         known = {**server, "avatar": server.get("avartar", server.get("avatar"))}
         return super().computed_outputs(known)
 
-    def _create_object(self, args: RepoAuthorizationArgs) -> ObjectRef:
-        path = f"{self._collection(args)}/{args.repo_type}/{args.token_type}"
-        try:
-            self._client().post(path, self.create_body(args))
-        except APIStatusError as error:
-            if error.error_code == _NAME_TAKEN:
-                raise ServiceStageError(
-                    f"a repository authorization named {args.name!r} already exists; choose "
-                    f"another name, or take it over by setting adopt_id={args.name!r}"
-                ) from error
-            raise
-        return ObjectRef({"name": args.name})
+    def send_create(self, args: RepoAuthorizationArgs) -> Created:
+        kind = f"{quote(args.repo_type, safe='')}/{quote(args.token_type, safe='')}"
+        self.client().post(f"{self.collection(args)}/{kind}", self.create_body(args))
+        return Created(ObjectRef({"name": args.name}))
 
-    def _fetch(self, ref: ObjectRef) -> dict[str, Any]:
-        path = self.collection_path.format(project_id=_runtime.clients().settings.project_id)
-        answer = self._client().get(path) or {}
-        for found in answer.get("authorizations") or []:
+    def list_objects(self, args: RepoAuthorizationArgs) -> list[dict[str, Any]]:
+        # The list (§5.1) has no paging.
+        answer = self.client().get(self.collection(args)) or {}
+        return list(answer.get("authorizations") or [])
+
+    def listed_id(self, listed: Mapping[str, Any]) -> str | None:
+        value = listed.get("name")
+        return str(value) if value else None
+
+    def read_object(self, ref: ObjectRef) -> dict[str, Any]:
+        # There is no operation that reads one authorization: the list stands in for it, and
+        # for its 404.
+        path = self.collection_of(ref)
+        for found in (self.client().get(path) or {}).get("authorizations") or []:
             if found.get("name") == ref.parts["name"]:
                 if found.get("token_type") == "password":
                     # A password authorization's `user` argument is its repository user.
                     return {**found, "user": found.get("repo_user")}
                 return dict(found)
-        # There is no operation that reads one authorization, so the list stands in for its 404.
         raise NotFoundError(
             status_code=404,
             method="GET",
@@ -178,10 +178,10 @@ class RepoAuthorizationProvider(RestProvider[RepoAuthorizationArgs]):
             request_id=None,
         )
 
-    def _inputs_from_server(
+    def server_inputs(
         self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
     ) -> dict[str, Any]:
-        inputs = super()._inputs_from_server(server, known, ref)
+        inputs = super().server_inputs(server, known, ref)
         expected = "personal" if known.get("token") is not None else "password"
         if known and server.get("token_type") != expected:
             # Replaced behind our back by another kind of authorization under the same name:
@@ -190,11 +190,11 @@ class RepoAuthorizationProvider(RestProvider[RepoAuthorizationArgs]):
                 inputs.pop(field, None)
         return inputs
 
-    def _update_object(self, ref: ObjectRef, args: RepoAuthorizationArgs) -> None:
-        """Reached only when adopting an authorization that differs from the arguments: the
-        service cannot modify one, so say what differs instead."""
-        server = self._fetch(ref)
-        differing = [
+    def adoption_conflicts(
+        self, ref: ObjectRef, args: RepoAuthorizationArgs, server: Mapping[str, Any]
+    ) -> list[str]:
+        # Authorizations cannot be modified: every difference is one adoption cannot apply.
+        return [
             f"{field} is {server.get(field)!r}, the arguments say {wanted!r}"
             for field, wanted in (
                 ("repo_type", args.repo_type),
@@ -203,10 +203,11 @@ class RepoAuthorizationProvider(RestProvider[RepoAuthorizationArgs]):
             )
             if server.get(field) != wanted
         ]
-        raise ServiceStageError(
-            f"adopt_id {ref.resource_id()!r}: {'; '.join(differing)}. Repository authorizations "
-            "cannot be modified: make the arguments match, or leave out adopt_id to create one"
-        )
+
+    def update_applied(
+        self, ref: ObjectRef, args: RepoAuthorizationArgs, server: Mapping[str, Any]
+    ) -> bool:
+        return not self.adoption_conflicts(ref, args, server)
 
 
 class RepoAuthorization(RestResource, module="servicestage", name="RepoAuthorization"):
@@ -216,7 +217,6 @@ class RepoAuthorization(RestResource, module="servicestage", name="RepoAuthoriza
     """
 
     provider_class: ClassVar[Any] = RepoAuthorizationProvider
-    secret_paths = ("token", "password")
 
     name: pulumi.Output[str]
     repo_type: pulumi.Output[str]

@@ -11,6 +11,7 @@ The lookups `get_runtime_stacks()` (§4.4.1, built-in and custom stacks) and `ge
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
 import pulumi
@@ -19,14 +20,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import _runtime
 from ._lifecycle import (
     LOCAL_FIELDS,
+    Created,
     ObjectRef,
     ResourceArgs,
     RestProvider,
     RestResource,
-    comparable,
+    equivalent,
+    post_once,
 )
 from ._lookup import LookupResult, get_one, project_path
-from .client.errors import NotFoundError, ServiceStageError
 
 # Stack statuses (§4.4.1, table 4-283); the release action (§4.4.7) is named after the status it
 # sets.
@@ -73,64 +75,79 @@ class RuntimeStackProvider(RestProvider[RuntimeStackArgs]):
     # service tests, forces a new stack for them too).
     replace_on = frozenset({"type", "deploy_mode"})
     computed = ("status", "creator", "project_id", "component_count", "create_time", "update_time")
-
-    def replace_needs_delete_first(self) -> bool:
-        # Stack names are unique, and a replacement keeps the name.
-        return True
+    # Stack names are unique, and a replacement keeps the name.
+    replace_deletes_first = True
 
     def create_body(self, args: RuntimeStackArgs) -> dict[str, Any]:
-        return self._body(args, exclude=LOCAL_FIELDS | {_RELEASE_FIELD})
+        return self.request_body(args, exclude=LOCAL_FIELDS | {_RELEASE_FIELD})
 
     def update_body(self, args: RuntimeStackArgs) -> dict[str, Any]:
         # The modify body repeats the create body (§4.4.5), type and deploy mode included.
         return self.create_body(args)
 
-    def _create_object(self, args: RuntimeStackArgs) -> ObjectRef:
-        ref = super()._create_object(args)
+    def list_objects(self, args: RuntimeStackArgs) -> list[dict[str, Any]]:
+        # The list (§4.4.1) has no paging: one answer holds every stack.
+        answer = self.client().get(self.collection(args)) or {}
+        return list(answer.get("runtime_stacks") or answer.get("runtimestacks") or [])
+
+    def settle_create(self, created: Created, args: RuntimeStackArgs) -> None:
         if args.released:
-            try:
-                self._set_released(ref, released=True)
-            except ServiceStageError as failure:
-                self._clean_up_failed_create(ref, args, failure)
-        return ref
+            self._set_released(created.ref, released=True)
 
-    def _adopt(self, ref: ObjectRef, args: RuntimeStackArgs) -> None:
-        try:
-            system = self._fetch(ref).get("system") == 1
-        except NotFoundError:
-            system = False  # reported by the generic adoption below
-        if system:
-            raise ServiceStageError(
-                f"adopt_id {ref.resource_id()!r} is a system runtime stack, which cannot be "
-                "managed; use get_runtime_stacks() to refer to it"
-            )
-        super()._adopt(ref, args)
+    def adoption_conflicts(
+        self, ref: ObjectRef, args: RuntimeStackArgs, server: Mapping[str, Any]
+    ) -> list[str]:
+        if server.get("system") == 1:
+            return [
+                "it is a system runtime stack, which only the service manages (refer to it "
+                "with get_runtime_stacks() instead)"
+            ]
+        return super().adoption_conflicts(ref, args, server)
 
-    def _update_object(self, ref: ObjectRef, args: RuntimeStackArgs) -> None:
-        """Modify the stack if its fields differ, then release or withdraw it if asked to.
+    def update_applied(
+        self, ref: ObjectRef, args: RuntimeStackArgs, server: Mapping[str, Any]
+    ) -> bool:
+        return not self._modify_needed(args, server) and args.released in (
+            None,
+            server.get(_RELEASE_FIELD),
+        )
 
-        The modify body is complete (an optional field left out is cleared), so it is compared
-        with everything the service shows, not only with the fields the user set.
-        """
-        server = self._fetch(ref)
-        body_fields = [f for f in self.input_fields() if f not in LOCAL_FIELDS | {_RELEASE_FIELD}]
-        shown = {field: server.get(field) for field in body_fields}
-        if comparable(shown) != comparable(self.update_body(args)):
-            super()._update_object(ref, args)
-        if args.released is not None and server[_RELEASE_FIELD] != args.released:
+    def apply_update(
+        self,
+        ref: ObjectRef,
+        args: RuntimeStackArgs,
+        server: Mapping[str, Any],
+        olds: Mapping[str, Any] | None,
+    ) -> None:
+        """Modify the stack if its fields differ, then release or withdraw it if asked to."""
+        if self._modify_needed(args, server):
+            self.send_update(ref, args)
+        if args.released is not None and server.get(_RELEASE_FIELD) != args.released:
             self._set_released(ref, released=args.released)
 
+    def _modify_needed(self, args: RuntimeStackArgs, server: Mapping[str, Any]) -> bool:
+        # The modify body is complete (an optional field left out is cleared), so it is
+        # compared with everything the service shows, not only with the fields the user set.
+        body_fields = [f for f in self.input_fields() if f not in LOCAL_FIELDS | {_RELEASE_FIELD}]
+        shown = {field: server.get(field) for field in body_fields}
+        return not equivalent(shown, self.update_body(args))
+
     def _set_released(self, ref: ObjectRef, *, released: bool) -> None:
+        # Setting a stack's release state twice leaves it as once: an unheard answer is
+        # simply asked again.
         project_id = _runtime.clients().settings.project_id
         action_path = self.collection_path.format(project_id=project_id) + "/action"
         body = {
             "action": RELEASED if released else UNRELEASED,
             "parameters": {"runtimestacks": [{"id": ref.resource_id()}]},
         }
-        self._client().post(action_path, body)
+        post_once(
+            lambda: self.client().post(action_path, body),
+            lambda: self.read_object(ref).get(_RELEASE_FIELD) == released,
+        )
 
-    def _fetch(self, ref: ObjectRef) -> dict[str, Any]:
-        server = super()._fetch(ref)
+    def read_object(self, ref: ObjectRef) -> dict[str, Any]:
+        server = super().read_object(ref)
         return {**server, _RELEASE_FIELD: server.get("status") == RELEASED}
 
 

@@ -4,14 +4,33 @@ from __future__ import annotations
 
 import copy
 import importlib
-from typing import Any
+import json
+from collections.abc import Iterable, Iterator
+from types import NoneType, UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import pytest
 from huaweicloudsdkcore.client import Client
 from huaweicloudsdkcore.utils.http_utils import sanitize_for_serialization
-from pydantic import ValidationError
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
 
-from pulumi_servicestage.component_spec import SECRET_PATHS, ComponentSpec, to_request_body
+from pulumi_servicestage.component_spec import (
+    CREDENTIAL_PATHS,
+    ComponentSpec,
+    ResourceType,
+    to_request_body,
+)
+from pulumi_servicestage.emulator import Emulator
+from pulumi_servicestage.emulator.servicestage.models import ComponentImport
+from pulumi_servicestage.emulator.servicestage.models import (
+    ComponentSpec as EmulatorComponentSpec,
+)
+from pulumi_servicestage.imported_component import (
+    ImportedComponentArgs,
+    ImportedComponentProvider,
+)
 
 # Chinese API reference 4.3.1, scenario 1 (CCE); the trailing comma after "cce" is dropped.
 CREATE_CCE_EXAMPLE: dict[str, Any] = {
@@ -379,44 +398,39 @@ def test_body__round_trips(body: dict[str, Any]) -> None:
     assert to_request_body(ComponentSpec.model_validate(body)) == body
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        _body(CREATE_VM_EXAMPLE, source=CODE_SOURCE),
-        _body(CREATE_VM_EXAMPLE, source=HTTP_SOURCE),
-        _body(CREATE_VM_EXAMPLE, source=_body(HTTP_SOURCE, http_username=..., http_password=...)),
-        _body(CREATE_CCE_EXAMPLE, **{"refer_resources.0.parameters": VOLUME_PARAMETERS}),
-        _body(
-            CREATE_VM_EXAMPLE,
-            deploy_strategy={
-                "type": "GrayRelease",
-                "gray_release": {
-                    "type": "WEIGHT",
-                    "first_batch_weight": 20,
-                    "first_batch_replica": 1,
-                    "remaining_batch": 2,
-                    "deployment_mode": 6,
-                },
+# Valid bodies that take the branches FULL_BODY does not.
+VARIANTS: dict[str, dict[str, Any]] = {
+    "code-source": _body(CREATE_VM_EXAMPLE, source=CODE_SOURCE),
+    "http-source-with-password": _body(CREATE_VM_EXAMPLE, source=HTTP_SOURCE),
+    "http-source-with-headers-only": _body(
+        CREATE_VM_EXAMPLE, source=_body(HTTP_SOURCE, http_username=..., http_password=...)
+    ),
+    "volume-parameters": _body(
+        CREATE_CCE_EXAMPLE, **{"refer_resources.0.parameters": VOLUME_PARAMETERS}
+    ),
+    "gray-by-weight": _body(
+        CREATE_VM_EXAMPLE,
+        deploy_strategy={
+            "type": "GrayRelease",
+            "gray_release": {
+                "type": "WEIGHT",
+                "first_batch_weight": 20,
+                "first_batch_replica": 1,
+                "remaining_batch": 2,
+                "deployment_mode": 6,
             },
-        ),
-        _body(
-            CREATE_VM_EXAMPLE,
-            deploy_strategy={"type": "RollingRelease", "rolling_release": {"batches": 2}},
-        ),
-        _body(CREATE_VM_EXAMPLE, deploy_strategy={"type": "OneBatchRelease"}),
-        _body(CREATE_VM_EXAMPLE, labels=[{"key": "服务", "value": ""}]),
-    ],
-    ids=[
-        "code-source",
-        "http-source-with-password",
-        "http-source-with-headers-only",
-        "volume-parameters",
-        "gray-by-weight",
-        "rolling",
-        "one-batch",
-        "chinese-label-empty-value",
-    ],
-)
+        },
+    ),
+    "rolling": _body(
+        CREATE_VM_EXAMPLE,
+        deploy_strategy={"type": "RollingRelease", "rolling_release": {"batches": 2}},
+    ),
+    "one-batch": _body(CREATE_VM_EXAMPLE, deploy_strategy={"type": "OneBatchRelease"}),
+    "chinese-label-empty-value": _body(CREATE_VM_EXAMPLE, labels=[{"key": "服务", "value": ""}]),
+}
+
+
+@pytest.mark.parametrize("body", VARIANTS.values(), ids=VARIANTS.keys())
 def test_body__round_trips__variants(body: dict[str, Any]) -> None:
     assert to_request_body(ComponentSpec.model_validate(body)) == body
 
@@ -477,7 +491,7 @@ RULES = [
     pytest.param(
         _body(CREATE_VM_EXAMPLE, replica=0),
         ("replica",),
-        "greater than or equal to 1",
+        "replica must be at least 1",
         id="replica-zero",
     ),
     pytest.param(
@@ -660,7 +674,7 @@ RULES = [
     pytest.param(
         _body(FULL_BODY, **{"anti_affinity.0.weight": 101}),
         ("anti_affinity", 0, "weight"),
-        "less than or equal to 100",
+        "weight must be from 1 to 100",
         id="affinity-weight-over-100",
     ),
     pytest.param(
@@ -717,7 +731,7 @@ RULES = [
     pytest.param(
         _body(FULL_BODY, **{"update_strategy.max_surge": "25"}),
         ("update_strategy", "max_surge"),
-        "max_surge must be an integer or a percentage",
+        "max_surge must be an integer of 0 or more or a percentage",
         id="surge-not-a-percentage",
     ),
     pytest.param(
@@ -744,6 +758,307 @@ RULES = [
         ("template_source", "http_password"),
         "http_password can be set only when storage is 'http'",
         id="template-obs-with-password",
+    ),
+    # Bounds and non-empty strings: every number in its range, every id, URL and name given.
+    pytest.param(
+        _body(FULL_BODY, **{"liveness_probe.delay": -1}),
+        ("liveness_probe", "delay"),
+        "delay must be at least 0",
+        id="probe-delay-negative",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"multi_containers.0.readiness_probe.timeout": -1}),
+        ("multi_containers", 0, "readiness_probe", "timeout"),
+        "timeout must be at least 0",
+        id="probe-timeout-negative",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"readiness_probe.port": 0}),
+        ("readiness_probe", "port"),
+        "port must be from 1 to 65535",
+        id="probe-port-zero",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"liveness_probe.port": 65536}),
+        ("liveness_probe", "port"),
+        "port must be from 1 to 65535",
+        id="probe-port-too-high",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"multi_containers.0.liveness_probe.port": 0}),
+        ("multi_containers", 0, "liveness_probe", "port"),
+        "port must be from 1 to 65535",
+        id="container-probe-port-zero",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"pre_stop.port": 70000}),
+        ("pre_stop", "port"),
+        "port must be from 1 to 65535",
+        id="lifecycle-port-too-high",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"mesher.port": 0}),
+        ("mesher", "port"),
+        "port must be from 1 to 65535",
+        id="mesher-port-zero",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"custom_metric.port": 65536}),
+        ("custom_metric", "port"),
+        "port must be from 1 to 65535",
+        id="metric-port-too-high",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"external_accesses.0.forward_port": 0}),
+        ("external_accesses", 0, "forward_port"),
+        "forward_port must be from 1 to 65535",
+        id="forward-port-zero",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"limit_cpu": -0.25}),
+        ("limit_cpu",),
+        "limit_cpu must be at least 0",
+        id="limit-cpu-negative",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"request_memory": -1}),
+        ("request_memory",),
+        "request_memory must be at least 0",
+        id="request-memory-negative",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"multi_containers.0.limit_memory": -1}),
+        ("multi_containers", 0, "limit_memory"),
+        "limit_memory must be at least 0",
+        id="container-limit-memory-negative",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"multi_containers.0.request_cpu": -0.1}),
+        ("multi_containers", 0, "request_cpu"),
+        "request_cpu must be at least 0",
+        id="container-request-cpu-negative",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"limit_cpu": float("nan")}),
+        ("limit_cpu",),
+        "finite number",
+        id="limit-cpu-nan",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"request_cpu": float("inf")}),
+        ("request_cpu",),
+        "finite number",
+        id="request-cpu-infinite",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"replica": float("inf")}),
+        ("replica",),
+        "finite number",
+        id="replica-infinite",
+    ),
+    pytest.param(
+        _body(
+            FULL_BODY,
+            **{"deploy_strategy": {"type": "RollingRelease", "rolling_release": {"batches": 0}}},
+        ),
+        ("deploy_strategy", "rolling_release", "batches"),
+        "batches must be at least 1",
+        id="rolling-batches-zero",
+    ),
+    pytest.param(
+        _body(
+            VARIANTS["gray-by-weight"], **{"deploy_strategy.gray_release.first_batch_weight": 101}
+        ),
+        ("deploy_strategy", "gray_release", "first_batch_weight"),
+        "first_batch_weight must be from 0 to 100",
+        id="gray-weight-over-100",
+    ),
+    pytest.param(
+        _body(
+            VARIANTS["gray-by-weight"], **{"deploy_strategy.gray_release.first_batch_weight": -1}
+        ),
+        ("deploy_strategy", "gray_release", "first_batch_weight"),
+        "first_batch_weight must be from 0 to 100",
+        id="gray-weight-negative",
+    ),
+    pytest.param(
+        _body(
+            VARIANTS["gray-by-weight"], **{"deploy_strategy.gray_release.first_batch_replica": 0}
+        ),
+        ("deploy_strategy", "gray_release", "first_batch_replica"),
+        "first_batch_replica must be at least 1",
+        id="gray-first-batch-empty",
+    ),
+    pytest.param(
+        _body(VARIANTS["gray-by-weight"], **{"deploy_strategy.gray_release.remaining_batch": -1}),
+        ("deploy_strategy", "gray_release", "remaining_batch"),
+        "remaining_batch must be at least 0",
+        id="gray-remaining-negative",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"storages.1.parameters.default_mode": 0o1000}),
+        ("storages", 1, "parameters", "default_mode"),
+        "default_mode must be from 0 to 511",
+        id="storage-mode-over-0777",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"security_context.run_as_user": -1}),
+        ("security_context", "run_as_user"),
+        "run_as_user must be at least 0",
+        id="run-as-user-negative",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"update_strategy.min_ready_seconds": -1}),
+        ("update_strategy", "min_ready_seconds"),
+        "min_ready_seconds must be at least 0",
+        id="ready-seconds-negative",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"update_strategy.revision_history_limit": -1}),
+        ("update_strategy", "revision_history_limit"),
+        "revision_history_limit must be at least 0",
+        id="history-limit-negative",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"update_strategy.max_unavailable": -1}),
+        ("update_strategy", "max_unavailable"),
+        "max_unavailable must be an integer of 0 or more",
+        id="unavailable-negative",
+    ),
+    pytest.param(
+        _body(
+            CREATE_CCE_EXAMPLE,
+            **{"refer_resources.0.parameters": _body(VOLUME_PARAMETERS, capacity=0)},
+        ),
+        ("refer_resources", 0, "parameters", "capacity"),
+        "capacity must be at least 1",
+        id="volume-capacity-zero",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"environment_id": ""}),
+        ("environment_id",),
+        "must be an id",
+        id="environment-id-empty",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"environment_id": "../applications"}),
+        ("environment_id",),
+        "must be an id",
+        id="environment-id-path",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"refer_resources.0.id": ""}),
+        ("refer_resources", 0, "id"),
+        "must be an id",
+        id="refer-resource-id-empty",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"refer_resources.0.id": "a b"}),
+        ("refer_resources", 0, "id"),
+        "must be an id",
+        id="refer-resource-id-space",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"build.parameters.cluster_id": ""}),
+        ("build", "parameters", "cluster_id"),
+        "must be an id",
+        id="build-cluster-empty",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"build.parameters.environment_id": "env/1"}),
+        ("build", "parameters", "environment_id"),
+        "must be an id",
+        id="build-environment-path",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"swimlane_id": "lane?x=1"}),
+        ("swimlane_id",),
+        "must be an id",
+        id="swimlane-id-query",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"configs.0.conifg_id": ""}),
+        ("configs", 0, "conifg_id"),
+        "must be an id",
+        id="config-id-empty",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"config_encryption.key_id": ""}),
+        ("config_encryption", "key_id"),
+        "must be an id",
+        id="encryption-key-empty",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"source.url": ""}),
+        ("source", "url"),
+        "url must not be empty",
+        id="source-url-empty",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"source": _body(CODE_SOURCE, repo_url="")}),
+        ("source", "repo_url"),
+        "repo_url must not be empty",
+        id="repo-url-empty",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"source": _body(HTTP_SOURCE, http_command="")}),
+        ("source", "http_command"),
+        "http_command must not be empty",
+        id="http-command-empty",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"multi_containers.0.source.url": ""}),
+        ("multi_containers", 0, "source", "url"),
+        "url must not be empty",
+        id="container-source-url-empty",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"template_source.url": ""}),
+        ("template_source", "url"),
+        "url must not be empty",
+        id="template-url-empty",
+    ),
+    pytest.param(
+        _body(CREATE_VM_EXAMPLE, **{"runtime_stack.name": ""}),
+        ("runtime_stack", "name"),
+        "name must not be empty",
+        id="stack-name-empty",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"envs.0.name": ""}),
+        ("envs", 0, "name"),
+        "name must not be empty",
+        id="env-name-empty",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"storages.0.name": ""}),
+        ("storages", 0, "name"),
+        "name must not be empty",
+        id="storage-name-empty",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"storages.0.mounts.0.path": ""}),
+        ("storages", 0, "mounts", 0, "path"),
+        "path must not be empty",
+        id="mount-path-empty",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"storages.0.parameters.path": ""}),
+        ("storages", 0, "parameters", "path"),
+        "path must not be empty",
+        id="hostpath-path-empty",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"multi_containers.0.container_name": ""}),
+        ("multi_containers", 0, "container_name"),
+        "container_name must not be empty",
+        id="container-name-empty",
+    ),
+    pytest.param(
+        _body(FULL_BODY, **{"configs.0.mount_path": ""}),
+        ("configs", 0, "mount_path"),
+        "mount_path must not be empty",
+        id="config-mount-path-empty",
     ),
 ]
 
@@ -852,7 +1167,7 @@ def test_secret_paths__point_at_the_credentials() -> None:
     )
     sent = to_request_body(ComponentSpec.model_validate(body))
 
-    found = {path: _values_at(sent, path.split(".")) for path in SECRET_PATHS}
+    found = {path: _values_at(sent, path.split(".")) for path in CREDENTIAL_PATHS}
 
     headers = HTTP_SOURCE["http_headers"]
     assert found == {
@@ -980,3 +1295,183 @@ def test_spec__an_empty_environment_id_is_refused():
     with pytest.raises(ValidationError, match="environment_id"):
         ComponentSpec.model_validate(body)
     ComponentSpec.model_validate({**body, "environment_id": "env-1"})
+
+
+# -- What the client accepts, the emulator accepts --------------------------------------------
+
+_REMOVED = object()
+Mutation = tuple[tuple[str | int, ...], Any]
+"""A change to a body: the path of one field, and its new value (or `_REMOVED`)."""
+
+# Values tried at every leaf of a type, beside each value of a Literal: bounds and their
+# neighbours, empty and long strings, ids, a CJK ideograph past U+9FA5, a percentage.
+_PROBES: dict[type, list[Any]] = {
+    int: [-1, 0, 1, 100, 101, 511, 512, 65535, 65536],
+    float: [-0.5, 0.0, 0.25, 64.0],
+    str: ["", "a", "ab", "x" * 129, "7bc15618-f875-11ee", "a/b", "龦", "25%"],
+    bool: [True, False],
+}
+
+
+def _alternatives(annotation: Any) -> list[Any]:
+    """The types a value of `annotation` can have, less None and Annotated metadata."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _alternatives(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return [
+            kind
+            for arg in get_args(annotation)
+            if arg is not NoneType
+            for kind in _alternatives(arg)
+        ]
+    return [annotation]
+
+
+def _mutations(
+    value: Any, kinds: list[Any], path: tuple[str | int, ...] = ()
+) -> Iterator[Mutation]:
+    """One-field changes of `value`, typed as `kinds` in the client model: each optional field
+    left out, each list and map emptied, each leaf set to each of its probes."""
+    models = [kind for kind in kinds if isinstance(kind, type) and issubclass(kind, BaseModel)]
+    if isinstance(value, dict) and models:
+        [model] = models
+        hints = get_type_hints(model, include_extras=True)
+        for name, field in model.model_fields.items():
+            key = field.alias or name
+            if key in value:
+                if not field.is_required():
+                    yield (*path, key), _REMOVED
+                yield from _mutations(value[key], _alternatives(hints[name]), (*path, key))
+    elif isinstance(value, list):
+        [item_kind] = [get_args(kind)[0] for kind in kinds if get_origin(kind) is list]
+        yield path, []
+        for index, item in enumerate(value):
+            yield from _mutations(item, _alternatives(item_kind), (*path, index))
+    elif isinstance(value, dict):
+        yield path, {}
+        yield path, {"": ""}
+    else:
+        for kind in kinds:
+            choices = get_args(kind) if get_origin(kind) is Literal else _PROBES.get(kind, [])
+            yield from ((path, choice) for choice in choices)
+
+
+def _mutated(body: dict[str, Any], mutations: Iterable[Mutation]) -> dict[str, Any]:
+    """A copy of `body` with the mutations applied; one whose place has gone is skipped."""
+    body = copy.deepcopy(body)
+    for path, value in mutations:
+        parent: Any = body
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            if value is _REMOVED:
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = copy.deepcopy(value)
+        except (KeyError, IndexError, TypeError):
+            continue
+    return body
+
+
+def _sent(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The request body the client would send for `body`; None if its check refuses it."""
+    try:
+        return to_request_body(ComponentSpec.model_validate(body))
+    except ValidationError:
+        return None
+
+
+def _emulator_disagreement(sent: dict[str, Any]) -> str | None:
+    """How the emulator fails a create body, parsed as its create route parses it: why it refuses
+    it, or which fields it does not keep as sent; None when it takes and keeps the whole body."""
+    try:
+        spec = EmulatorComponentSpec.model_validate_json(json.dumps(sent))
+    except ValidationError as error:
+        return str(error)
+    kept = {**spec.to_dict(), "environment_id": spec.environment_id}
+    changed = sorted(key for key in sent.keys() | kept.keys() if kept.get(key) != sent.get(key))
+    return f"kept {changed} otherwise than sent" if changed else None
+
+
+_BASES = {"every-field": FULL_BODY, **VARIANTS}
+
+
+@pytest.mark.parametrize("base", _BASES.values(), ids=_BASES.keys())
+def test_emulator__accepts_and_keeps_every_body_the_client_accepts(base: dict[str, Any]) -> None:
+    disagreements, accepted = [], 0
+    for path, value in _mutations(base, [ComponentSpec]):
+        sent = _sent(_mutated(base, [(path, value)]))
+        if sent is None:
+            continue
+        accepted += 1
+        if (how := _emulator_disagreement(sent)) is not None:
+            disagreements.append((".".join(map(str, path)), value, how))
+
+    assert disagreements == []
+    assert accepted >= 50, "most one-field changes should leave the body valid"
+
+
+_ACCEPTED_MUTATIONS = [
+    mutation
+    for mutation in _mutations(FULL_BODY, [ComponentSpec])
+    if _sent(_mutated(FULL_BODY, [mutation])) is not None
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_ACCEPTED_MUTATIONS), max_size=12))
+def test_emulator__accepts_and_keeps_combined_changes_the_client_accepts(
+    mutations: list[Mutation],
+) -> None:
+    sent = _sent(_mutated(FULL_BODY, mutations))
+    assume(sent is not None)
+    assert sent is not None
+
+    assert _emulator_disagreement(sent) is None
+
+
+def test_emulator__creates_a_client_valid_component_and_shows_it_back() -> None:
+    backend = Emulator().backend()
+    environment = backend.create_environment(
+        name="dev", vpc_id="vpc-1", creator="tester", deploy_mode="container"
+    )
+    application = backend.create_application(name="shop", creator="tester")
+    built_in_docker = {
+        "name": "Docker",
+        "type": "Docker",
+        "version": "1.0.0",
+        "deploy_mode": "container",
+    }
+    body = _body(FULL_BODY, environment_id=environment.id, runtime_stack=built_in_docker)
+    sent = to_request_body(ComponentSpec.model_validate(body))
+
+    spec = EmulatorComponentSpec.model_validate_json(json.dumps(sent))
+    created = backend.create_component(application.id, spec, creator="tester")
+    shown = backend.show_component(application.id, created.id).to_dict()
+
+    assert {key: shown.get(key) for key in sent} == sent
+
+
+@pytest.mark.parametrize("resource_type", get_args(ResourceType))
+def test_emulator__imports_with_the_shared_objects_the_client_accepts(resource_type: str) -> None:
+    # The import body reuses the labels, bound resources and external accesses of this model.
+    args = ImportedComponentArgs.model_validate(
+        {
+            "application_id": "shop",
+            "environment_id": "dev",
+            "name": "web",
+            "workload_name": "web",
+            "workload_kind": "deployment",
+            "version": "1.0.0",
+            "refer_resources": [
+                {"id": "cce-1", "type": "cce"},
+                {"id": "other.resource_1", "type": resource_type},
+            ],
+            "labels": [{"key": "龦", "value": ""}],
+            "external_accesses": [{"protocol": "https", "forward_port": 65535}],
+        }
+    )
+    body = ImportedComponentProvider().create_body(args)
+
+    ComponentImport.model_validate_json(json.dumps(body))

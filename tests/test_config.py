@@ -3,14 +3,16 @@ import pytest
 from pulumi_servicestage.client.errors import ConfigurationError
 from pulumi_servicestage.config import Settings
 
+P1 = "0b1e5c3a9d7f4e2a8c6b4d2f0a9e8c71"
+P2 = "9c8b7a6d5e4f30211f2e3d4c5b6a7988"
 AKSK = {"servicestage:accessKey": "AK", "servicestage:secretKey": "SK"}
-BASE = {"servicestage:region": "cn-north-4", "servicestage:projectId": "p1", **AKSK}
+BASE = {"servicestage:region": "cn-north-4", "servicestage:projectId": P1, **AKSK}
 
 
 def test_resolve__stack_config_with_default_endpoints():
     settings = Settings.resolve(BASE, {})
     assert settings.region == "cn-north-4"
-    assert settings.project_id == "p1"
+    assert settings.project_id == P1
     assert settings.servicestage_endpoint == "https://servicestage.cn-north-4.myhuaweicloud.com"
     assert settings.iam_endpoint == "https://iam.cn-north-4.myhuaweicloud.com"
     assert settings.cse_endpoint == "https://cse.cn-north-4.myhuaweicloud.com"
@@ -37,19 +39,19 @@ def test_resolve__falls_back_to_terraform_environment_variables():
         {},
         {
             "HW_REGION_NAME": "ap-southeast-1",
-            "HW_PROJECT_ID": "p2",
+            "HW_PROJECT_ID": P2,
             "HW_ACCESS_KEY": "a",
             "HW_SECRET_KEY": "s",
             "HW_SECURITY_TOKEN": "t",
         },
     )
-    assert (settings.region, settings.project_id) == ("ap-southeast-1", "p2")
+    assert (settings.region, settings.project_id) == ("ap-southeast-1", P2)
     assert settings.credentials.security_token == "t"
 
 
 def test_resolve__falls_back_to_official_sdk_variables():
     settings = Settings.resolve(
-        {"servicestage:region": "r", "servicestage:projectId": "p"},
+        {"servicestage:region": "cn-north-4", "servicestage:projectId": P1},
         {"HUAWEICLOUD_SDK_AK": "a", "HUAWEICLOUD_SDK_SK": "s"},
     )
     assert settings.credentials.access_key == "a"
@@ -72,7 +74,7 @@ def test_resolve__token_and_iam_user_credentials():
     )
     assert token.credentials.kind == "token"
     user = Settings.resolve(
-        {"servicestage:region": "r", "servicestage:projectId": "p"},
+        {"servicestage:region": "cn-north-4", "servicestage:projectId": P1},
         {"HW_USER_NAME": "u", "HW_USER_PASSWORD": "pw", "HW_DOMAIN_NAME": "d"},
     )
     assert user.credentials.kind == "password"
@@ -82,23 +84,23 @@ def test_resolve__token_and_iam_user_credentials():
     ("config", "names"),
     [
         ({}, ["servicestage:region", "HW_REGION_NAME"]),
-        ({"servicestage:region": "r"}, ["servicestage:projectId", "HW_PROJECT_ID"]),
+        ({"servicestage:region": "cn-north-4"}, ["servicestage:projectId", "HW_PROJECT_ID"]),
         (
-            {"servicestage:region": "r", "servicestage:projectId": "p"},
+            {"servicestage:region": "cn-north-4", "servicestage:projectId": P1},
             ["servicestage:accessKey", "servicestage:authToken", "servicestage:userName"],
         ),
         (
             {
-                "servicestage:region": "r",
-                "servicestage:projectId": "p",
+                "servicestage:region": "cn-north-4",
+                "servicestage:projectId": P1,
                 "servicestage:accessKey": "a",
             },
             ["servicestage:secretKey", "HW_SECRET_KEY"],
         ),
         (
             {
-                "servicestage:region": "r",
-                "servicestage:projectId": "p",
+                "servicestage:region": "cn-north-4",
+                "servicestage:projectId": P1,
                 "servicestage:userName": "u",
             },
             ["servicestage:password", "HW_USER_PASSWORD"],
@@ -116,3 +118,25 @@ def test_resolve__missing_setting_names_what_to_set(config, names):
 def test_settings_repr_hides_credentials():
     settings = Settings.resolve({**BASE, "servicestage:secretKey": "TOPSECRET"}, {})
     assert "TOPSECRET" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "names", "rule"),
+    [
+        ("servicestage:region", "North China", ["HW_REGION_NAME"], "region name"),
+        ("servicestage:projectId", "my-project", ["HW_PROJECT_ID"], "32 hexadecimal"),
+        ("servicestage:endpoint", "servicestage.local:8080", ["HW_SERVICESTAGE_ENDPOINT"], "URL"),
+        ("servicestage:asmEndpoint", "ftp://asm.local", ["HW_ASM_ENDPOINT"], "URL"),
+        ("servicestage:iamEndpoint", "https://", ["HW_IAM_ENDPOINT"], "URL"),
+        ("servicestage:maxRetries", "-1", ["HW_MAX_RETRIES"], "0 to 20"),
+        ("servicestage:maxRetries", "2.5", ["HW_MAX_RETRIES"], "whole number"),
+        ("servicestage:maxRetries", "1000", ["HW_MAX_RETRIES"], "0 to 20"),
+    ],
+)
+def test_resolve__malformed_setting_names_key_variable_and_rule(key, value, names, rule):
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.resolve({**BASE, key: value}, {})
+    message = str(raised.value)
+    assert "\n" not in message
+    for name in [key, *names, rule]:
+        assert name in message

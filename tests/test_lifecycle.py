@@ -179,7 +179,7 @@ def test_wait_until_gone__looks_until_the_deadline_before_giving_up():
     looks: list[float] = []
 
     class NeverGone(ComponentProvider):
-        def _fetch(self, ref):
+        def read_object(self, ref):
             looks.append(time.monotonic())
             return {}
 

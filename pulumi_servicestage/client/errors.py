@@ -4,8 +4,9 @@ ServiceStageError
 ├── ConfigurationError        a setting is missing or malformed
 ├── APIConnectionError        the request never got an HTTP answer
 │   └── APITimeoutError
-└── APIStatusError            the service answered with 4xx/5xx
-    └── NotFoundError         the object is gone (404, or ServiceStage's 401 + SVCSTG.00100401)
+├── APIStatusError            the service answered with 4xx/5xx
+│   └── NotFoundError         the object is gone (404, or ServiceStage's 401 + SVCSTG.00100401)
+└── AmbiguousWriteError       a write may have been carried out although no answer said so
 """
 
 from __future__ import annotations
@@ -69,6 +70,24 @@ class NotFoundError(APIStatusError):
     """The addressed object does not exist (any more)."""
 
 
+class AmbiguousWriteError(ServiceStageError):
+    """A write may have reached the service, yet no answer tells whether it was carried out.
+
+    The connection broke after the request was sent, or a gateway answered 500, 502 or 504 for a
+    service that may have acted before it failed. `cause` is the last failure seen (after the
+    retries of an idempotent write, possibly a refusal that the first, unheard attempt caused).
+    Callers decide by reading the service, never by sending a POST again blindly.
+    """
+
+    def __init__(self, method: str, path: str, cause: ServiceStageError) -> None:
+        self.method = method
+        self.path = path
+        self.cause = cause
+        super().__init__(
+            f"{method} {path}: the service may or may not have carried this out ({cause})"
+        )
+
+
 # ServiceStage answers 401 with this code when a component or application was deleted behind our
 # back; users of the Terraform provider observed it (it is documented as "application not empty"
 # under 409, but the live service reuses it).
@@ -82,8 +101,14 @@ def _error_fields(body: Any) -> tuple[str | None, str | None]:
     # ServiceComb nests them as errorCode/errorMessage.
     code = body.get("error_code") or body.get("errorCode")
     message = body.get("error_msg") or body.get("errorMsg") or body.get("errorMessage")
-    if code is None and isinstance(body.get("error"), dict):
-        return _error_fields(body["error"])
+    nested = body.get("error")
+    if code is None and message is None and isinstance(nested, dict):
+        # IAM answers in Keystone's shape: {"error": {"code": 401, "title": ..., "message": ...}}.
+        code, message = _error_fields(nested)
+        if message is None and nested.get("message") is not None:
+            title = nested.get("title")
+            message = f"{title}: {nested['message']}" if title else str(nested["message"])
+        return code, message
     return (str(code) if code is not None else None, str(message) if message is not None else None)
 
 

@@ -13,30 +13,44 @@ from typing import Any
 
 import httpx
 
-from .errors import APIConnectionError, APITimeoutError, status_error_from_response
+from . import shutdown
+from .errors import (
+    AmbiguousWriteError,
+    APIConnectionError,
+    APITimeoutError,
+    ServiceStageError,
+    status_error_from_response,
+)
 
 JSON_CONTENT_TYPE = "application/json;charset=utf8"
 
-# Methods the server cannot have acted on twice if we send them again.
+# Methods the server cannot have acted on twice if we send them again: reads, and writes whose
+# repetition leaves the same result (a PUT sends the whole object, a DELETE removes it once).
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_IDEMPOTENT_METHODS = _SAFE_METHODS | {"PUT", "DELETE"}
 
 # Transport failures that happen before the request left this machine: retrying them is safe for
-# writes too, because the server never saw the first attempt.
+# every write, because the server never saw the first attempt.
 _NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
     httpx.ConnectError,
     httpx.ConnectTimeout,
     httpx.PoolTimeout,
 )
 
+# Answers of a gateway or service that failed after it may have passed the request on, or acted
+# on it: 503 alone says the request was refused before any processing.
+_AMBIGUOUS_STATUSES = frozenset({500, 502, 504})
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
     """When and how long to wait before sending a request again.
 
-    Reads (GET) are retried on 429, any 5xx and any transport error. Writes are retried only when
-    the server cannot have acted on them: 429 and 503 (refused before processing) and connection
-    failures before the request was sent. A 500 after a POST may mean the object exists, so it is
-    raised to the caller instead of risking a duplicate.
+    Reads and idempotent writes (PUT, DELETE) are retried on 429, any 5xx and any transport
+    error. A POST is retried only when the server cannot have acted on it: 429 and 503 (refused
+    before processing) and connection failures before the request was sent. A POST that may have
+    been carried out (500, 502, 504, or a connection lost after sending) is reported as
+    ambiguous instead, so that the caller looks at the service before creating anything twice.
     """
 
     max_retries: int = 5
@@ -47,12 +61,12 @@ class RetryPolicy:
     def should_retry_status(self, method: str, status_code: int) -> bool:
         if status_code == 429:
             return True
-        if method in _SAFE_METHODS:
+        if method in _IDEMPOTENT_METHODS:
             return status_code >= 500
         return status_code == 503
 
     def should_retry_error(self, method: str, error: httpx.TransportError) -> bool:
-        return method in _SAFE_METHODS or isinstance(error, _NOT_SENT_ERRORS)
+        return method in _IDEMPOTENT_METHODS or isinstance(error, _NOT_SENT_ERRORS)
 
     def delay(self, attempt: int, retry_after: str | None, *, now: float | None = None) -> float:
         """Seconds to sleep before retry number `attempt` (0-based)."""
@@ -62,6 +76,13 @@ class RetryPolicy:
         backoff: float = min(self.max_delay, self.initial_delay * 2.0**attempt)
         # Full-range jitter would sometimes retry at once; keep at least three quarters of it.
         return backoff * (1 - 0.25 * random.random())
+
+
+def may_have_acted(failure: httpx.TransportError | int) -> bool:
+    """Whether a write that failed so (a transport error or a status) may have been carried out."""
+    if isinstance(failure, int):
+        return failure in _AMBIGUOUS_STATUSES
+    return not isinstance(failure, _NOT_SENT_ERRORS)
 
 
 def _parse_retry_after(value: str | None, *, now: float) -> float | None:
@@ -100,7 +121,7 @@ class ApiClient:
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = shutdown.pause,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -139,33 +160,39 @@ class ApiClient:
     ) -> Any:
         """Send a request and return its decoded JSON body (None when the body is empty).
 
-        The body is `json`, or a `multipart` form (file uploads), or none.
+        The body is `json`, or a `multipart` form (file uploads), or none. A write that may have
+        been carried out without the answer saying so raises `AmbiguousWriteError`; a DELETE
+        that finds its object gone after a retry has done its work and returns None.
         """
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+        writes = method not in _SAFE_METHODS
+        ambiguous = False
         attempt = 0
         while True:
+            failure: ServiceStageError
             try:
                 response = self._send(method, path, clean_params, json, multipart)
             except httpx.TransportError as error:
-                if attempt < self.retry.max_retries and self.retry.should_retry_error(
-                    method, error
-                ):
-                    self._sleep(self.retry.delay(attempt, None))
-                    attempt += 1
-                    continue
-                request = httpx.Request(method, self.base_url + path)
-                if isinstance(error, httpx.TimeoutException):
-                    raise APITimeoutError(request, error) from error
-                raise APIConnectionError(request, error) from error
-            if response.is_success:
-                return _decode(response)
-            if attempt < self.retry.max_retries and self.retry.should_retry_status(
-                method, response.status_code
-            ):
-                self._sleep(self.retry.delay(attempt, response.headers.get("Retry-After")))
+                ambiguous = ambiguous or (writes and may_have_acted(error))
+                retry = self.retry.should_retry_error(method, error)
+                failure = _connection_error(method, self.base_url + path, error)
+                hint = None
+            else:
+                if response.is_success:
+                    return _decode(response)
+                if method == "DELETE" and attempt > 0 and response.status_code == 404:
+                    return None
+                ambiguous = ambiguous or (writes and may_have_acted(response.status_code))
+                retry = self.retry.should_retry_status(method, response.status_code)
+                failure = status_error_from_response(response)
+                hint = response.headers.get("Retry-After")
+            if retry and attempt < self.retry.max_retries:
+                self._sleep(self.retry.delay(attempt, hint))
                 attempt += 1
                 continue
-            raise status_error_from_response(response)
+            if ambiguous:
+                raise AmbiguousWriteError(method, path, failure) from failure
+            raise failure
 
     def _send(
         self,
@@ -234,6 +261,14 @@ class ApiClient:
             total = (page or {}).get("count")
             if len(items) < page_size or (isinstance(total, int) and offset >= total):
                 return
+
+
+def _connection_error(method: str, url: str, error: httpx.TransportError) -> APIConnectionError:
+    request = httpx.Request(method, url)
+    kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+    failure = kind(request, error)
+    failure.__cause__ = error
+    return failure
 
 
 def _decode(response: httpx.Response) -> Any:

@@ -16,6 +16,7 @@ from .host import (
     ProviderCallError,
     ProviderHost,
     ReadOutcome,
+    revealed,
     serialized_provider,
     strip_secrets,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "RecordedResource",
     "container_component",
     "default_max_workers",
+    "revealed",
     "run_program",
     "serialized_provider",
     "strip_secrets",

@@ -54,6 +54,7 @@ __all__ = [
     "ProviderCallError",
     "ProviderHost",
     "ReadOutcome",
+    "revealed",
     "serialized_provider",
     "strip_secrets",
 ]
@@ -188,6 +189,17 @@ def strip_secrets(value: Any) -> Any:
     return value
 
 
+def revealed(value: Any) -> Any:
+    """The value inside an output the provider returned as a secret.
+
+    Raises AssertionError when `value` is not wrapped as a secret: a test that reads a secret
+    output this way also checks that it stays secret.
+    """
+    if not rpc.is_rpc_secret(value):
+        raise AssertionError(f"expected a secret output, got a plain {type(value).__name__}")
+    return strip_secrets(value)
+
+
 def _run(coro: Coroutine[Any, Any, _T]) -> _T:
     # A private loop, as the host itself uses per call: `asyncio.run` would also clear this
     # thread's current event loop, which Pulumi's mocks may be relying on.
@@ -202,6 +214,10 @@ def _decode(struct: struct_pb2.Struct) -> dict[str, Any]:
     values: dict[str, Any] = rpc.deserialize_properties(struct, keep_unknowns=True)
     values.pop(PROVIDER_KEY, None)
     return values
+
+
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class ProviderHost:
@@ -286,6 +302,9 @@ class ProviderHost:
             stderr=subprocess.PIPE,
             env=self._env,
             cwd=self._cwd,
+            # The engine's plugins start with SIGINT at its default, which the host turns into
+            # its shutdown; a test runner started in the background may have it ignored.
+            preexec_fn=_interruptible,
         )
         assert self._proc.stdout is not None and self._proc.stderr is not None
         self._pumps = [
@@ -342,6 +361,19 @@ class ProviderHost:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def send_signal(self, signum: int) -> None:
+        """Send `signum` to the host, as the engine does on Ctrl-C (SIGINT) or a runner's
+        cancellation (SIGTERM, SIGKILL)."""
+        if self._proc is None:
+            raise RuntimeError("the provider host is not running")
+        self._proc.send_signal(signum)
+
+    def wait(self, timeout: float) -> int:
+        """Wait for the host to exit; its exit status (raises subprocess.TimeoutExpired)."""
+        if self._proc is None:
+            raise RuntimeError("the provider host is not running")
+        return self._proc.wait(timeout=timeout)
 
     @property
     def port(self) -> int:

@@ -2,6 +2,7 @@ import httpx
 import pytest
 
 from pulumi_servicestage.client.errors import (
+    AmbiguousWriteError,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -53,11 +54,15 @@ def scripted(*answers):
         ("GET", 404, False),
         ("POST", 429, True),
         ("POST", 503, True),
-        ("POST", 500, False),
-        ("POST", 502, False),
-        ("PUT", 504, False),
-        ("DELETE", 500, False),
+        ("POST", 400, False),
+        ("POST", 409, False),
+        ("PUT", 500, True),
+        ("PUT", 502, True),
+        ("PUT", 504, True),
+        ("PUT", 409, False),
+        ("DELETE", 500, True),
         ("DELETE", 429, True),
+        ("DELETE", 409, False),
     ],
 )
 def test_request__retry_decision_by_method_and_status(method, status, retried):
@@ -71,6 +76,75 @@ def test_request__retry_decision_by_method_and_status(method, status, retried):
             client.request(method, "/v3/p/cas/x")
         assert raised.value.status_code == status
         assert len(calls) == 1
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_request__post_that_may_have_been_carried_out_is_ambiguous_and_not_resent(status):
+    handler, calls = scripted((status, {"error_code": "X", "error_msg": "boom"}), (200, {}))
+    client, sleeps = make_client(handler)
+    with pytest.raises(AmbiguousWriteError) as raised:
+        client.post("/v3/p/cas/x", {"name": "a"})
+    assert len(calls) == 1
+    assert sleeps == []
+    assert isinstance(raised.value.cause, APIStatusError)
+    assert raised.value.cause.status_code == status
+    assert "may or may not have carried this out" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "dropped", [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("disconnected")]
+)
+def test_request__post_whose_connection_broke_after_sending_is_ambiguous(dropped):
+    handler, calls = scripted(dropped, (200, {}))
+    client, _ = make_client(handler)
+    with pytest.raises(AmbiguousWriteError) as raised:
+        client.post("/x", {"a": 1})
+    assert len(calls) == 1
+    assert isinstance(raised.value.cause, APIConnectionError)
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_request__idempotent_write_retried_after_a_lost_answer(method):
+    handler, calls = scripted(httpx.RemoteProtocolError("disconnected"), (502, {}), (200, {"a": 1}))
+    client, sleeps = make_client(handler)
+    assert client.request(method, "/x") == {"a": 1}
+    assert len(calls) == 3
+    assert len(sleeps) == 2
+
+
+def test_request__idempotent_write_refused_after_an_unheard_attempt_is_ambiguous():
+    # The first PUT started a job the client never heard of; the retry is refused because of it.
+    busy = {"error_code": "SVCSTG.00100419", "error_msg": "can not operate in current status"}
+    handler, calls = scripted((502, {}), (409, busy))
+    client, _ = make_client(handler)
+    with pytest.raises(AmbiguousWriteError) as raised:
+        client.put("/x", {"a": 1})
+    assert len(calls) == 2
+    assert isinstance(raised.value.cause, APIStatusError)
+    assert raised.value.cause.error_code == "SVCSTG.00100419"
+
+
+def test_request__delete_that_finds_its_object_gone_after_a_retry_succeeded():
+    gone = {"error_code": "SVCSTG.00100404", "error_msg": "component not found"}
+    handler, calls = scripted(httpx.ReadTimeout("slow"), (404, gone))
+    client, _ = make_client(handler)
+    assert client.delete("/x") is None
+    assert len(calls) == 2
+
+
+def test_request__delete_of_a_missing_object_at_the_first_attempt_is_not_found():
+    handler, _ = scripted((404, {"error_code": "SVCSTG.00100404", "error_msg": "gone"}))
+    client, _ = make_client(handler)
+    with pytest.raises(NotFoundError):
+        client.delete("/x")
+
+
+def test_request__idempotent_write_gives_up_ambiguous_after_its_retries():
+    handler, calls = scripted(*[(502, {})] * 4)
+    client, _ = make_client(handler)
+    with pytest.raises(AmbiguousWriteError):
+        client.put("/x", {})
+    assert len(calls) == 4
 
 
 def test_request__honours_retry_after_seconds():
@@ -106,11 +180,12 @@ def test_request__write_retried_when_connection_failed_before_sending():
     assert len(calls) == 2
 
 
-def test_request__write_not_retried_after_read_timeout():
+def test_request__post_timed_out_after_sending_is_ambiguous_with_the_timeout_as_cause():
     handler, calls = scripted(httpx.ReadTimeout("slow"), (200, {}))
     client, _ = make_client(handler)
-    with pytest.raises(APITimeoutError):
+    with pytest.raises(AmbiguousWriteError) as raised:
         client.post("/x", {"a": 1})
+    assert isinstance(raised.value.cause, APITimeoutError)
     assert len(calls) == 1
 
 
@@ -160,6 +235,15 @@ def test_status_error__other_401_is_not_gone():
     with pytest.raises(APIStatusError) as raised:
         client.get("/x")
     assert not isinstance(raised.value, NotFoundError)
+
+
+def test_status_error__iam_nested_message_is_quoted():
+    body = {"error": {"code": 401, "title": "Unauthorized", "message": "The password is wrong."}}
+    handler, _ = scripted((401, body))
+    client, _ = make_client(handler)
+    with pytest.raises(APIStatusError) as raised:
+        client.get("/x")
+    assert str(raised.value).startswith("401 Unauthorized: The password is wrong. (GET /x")
 
 
 def test_status_error__asm_style_body():

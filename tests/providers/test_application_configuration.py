@@ -8,7 +8,7 @@ from pulumi_servicestage.application_configuration import (
     ApplicationConfigurationProvider,
 )
 from pulumi_servicestage.emulator.servicestage.models import ConfigurationVariable
-from pulumi_servicestage.testing import DiffChanges, ProviderCallError, ProviderMocks
+from pulumi_servicestage.testing import DiffChanges, ProviderCallError, ProviderMocks, revealed
 
 PROVIDER = ApplicationConfigurationProvider()
 
@@ -74,7 +74,7 @@ def test_lifecycle__create_update_delete(host, live, inputs):
         ("LOG_LEVEL", "debug"),
     ]
     assert created.outs["env"] == {"LOG_LEVEL": "debug"}
-    assert created.outs["secret_env"] == {"DB_PASSWORD": "s3cret"}
+    assert revealed(created.outs["secret_env"]) == {"DB_PASSWORD": "s3cret"}
 
     assert host.diff(PROVIDER, created.id, created.outs, inputs).changes is DiffChanges.NONE
 
@@ -86,7 +86,7 @@ def test_lifecycle__create_update_delete(host, live, inputs):
         ("API_KEY", "k"),
         ("DB_PASSWORD", "n3w"),
     ]
-    assert updated["secret_env"] == {"DB_PASSWORD": "n3w", "API_KEY": "k"}
+    assert revealed(updated["secret_env"]) == {"DB_PASSWORD": "n3w", "API_KEY": "k"}
     assert host.diff(PROVIDER, created.id, updated, rotated).changes is DiffChanges.NONE
 
     host.delete(PROVIDER, created.id, updated)
@@ -134,7 +134,10 @@ def test_read__out_of_band_changes_are_drift(host, live, inputs):
     assert refreshed.id == created.id
     assert refreshed.inputs["env"] == {"LOG_LEVEL": "trace"}
     # A variable nobody declared may be sensitive: it is reported, secret, for removal.
-    assert refreshed.inputs["secret_env"] == {"DB_PASSWORD": "s3cret", "INJECTED": "by hand"}
+    assert revealed(refreshed.inputs["secret_env"]) == {
+        "DB_PASSWORD": "s3cret",
+        "INJECTED": "by hand",
+    }
     assert host.diff(PROVIDER, created.id, refreshed.outs, inputs).changes is DiffChanges.SOME
     host.update(PROVIDER, created.id, refreshed.outs, inputs)
     assert stored(live, inputs["application_id"], inputs["environment_id"]) == [
@@ -168,7 +171,7 @@ def test_read__get_reports_every_variable_as_secret(host, live, inputs):
 
     got = host.read(PROVIDER, resource_id, None, {})
 
-    assert got.outs["secret_env"] == {"A": "1", "B": "2"}
+    assert revealed(got.outs["secret_env"]) == {"A": "1", "B": "2"}
     assert "env" not in got.outs
     assert (got.outs["application_id"], got.outs["environment_id"]) == (
         inputs["application_id"],
@@ -249,4 +252,4 @@ def test_secret_env_is_secret_in_the_state(live, inputs, monkeypatch):
     assert list(by_name["cfg"].additionalSecretOutputs) == ["secret_env"]
     assert list(by_name["seen"].additionalSecretOutputs) == ["secret_env"]
     assert rpc.unwrap_rpc_secret(exports["secret"]) == {"DB_PASSWORD": "s3cret"}
-    assert exports["got"] == {"DB_PASSWORD": "s3cret", "LOG_LEVEL": "debug"}
+    assert revealed(exports["got"]) == {"DB_PASSWORD": "s3cret", "LOG_LEVEL": "debug"}

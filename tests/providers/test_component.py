@@ -7,7 +7,7 @@ from pulumi_servicestage.client.signing import AkSkAuth
 from pulumi_servicestage.component import ComponentProvider
 from pulumi_servicestage.emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
 from pulumi_servicestage.emulator.errors import PARAMETER_INVALID
-from pulumi_servicestage.testing import DOCKER_STACK, DiffChanges, ProviderCallError
+from pulumi_servicestage.testing import DOCKER_STACK, DiffChanges, ProviderCallError, revealed
 
 PROVIDER = ComponentProvider()
 
@@ -153,10 +153,8 @@ def test_create__a_component_that_cannot_be_read_back_is_named(host, live, input
     [made] = live.backend.list_components(application_id=inputs["application_id"]).items
     resource_id = f"{inputs['application_id']}/{made.id}"
     assert "component store unavailable" in message
-    assert (
-        f"was created but could not be read back; take it over by setting adopt_id={resource_id!r}"
-        in message
-    )
+    assert "was created but could not be read back" in message
+    assert f"take it over by setting adopt_id={resource_id!r}" in message
 
 
 def test_create__hanging_job_is_cut_off_by_the_timeout_argument(host, live, inputs):
@@ -190,7 +188,7 @@ def test_read__refresh_ignores_server_defaults_and_shows_real_drift(
     created = create(host, inputs)
     refreshed = host.read(PROVIDER, created.id, created.outs, inputs)
     assert host.diff(PROVIDER, created.id, refreshed.outs, inputs).changes is DiffChanges.NONE
-    assert refreshed.inputs["source"] == inputs["source"]
+    assert revealed(refreshed.inputs["source"]) == inputs["source"]
 
     application_id, component_id = created.id.split("/")
     spec = live.backend.show_component(application_id, component_id).spec

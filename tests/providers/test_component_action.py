@@ -45,7 +45,7 @@ def run(host, inputs):
         ({"action": "pause"}, {"action": "Input should be 'start', 'stop', 'restart'"}),
         (
             {"action": "start", "component_id": ""},
-            {"component_id": "String should have at least 1 character"},
+            {"component_id": "must be an id: 1 to 128 letters"},
         ),
     ],
 )

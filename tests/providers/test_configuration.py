@@ -6,11 +6,7 @@ import pytest
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
 from pulumi_servicestage.client.errors import APIStatusError, ServiceStageError
-from pulumi_servicestage.configuration import (
-    ConfigurationGroupProvider,
-    ConfigurationProvider,
-    _content_kept_out_of_errors,
-)
+from pulumi_servicestage.configuration import ConfigurationGroupProvider, ConfigurationProvider
 from pulumi_servicestage.configuration_import import ConfigurationImportProvider
 from pulumi_servicestage.emulator.servicestage.configs import ConfigsBackend
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError
@@ -119,8 +115,8 @@ def test_group_create__adopting_a_group_that_differs_says_it_cannot_change(host,
     with pytest.raises(ProviderCallError) as raised:
         create(host, GROUP, {"name": "shop", "description": "other", "adopt_id": existing.id})
 
-    assert "description 'made by hand'" in raised.value.details
-    assert "a group cannot be modified" in raised.value.details
+    assert "description is 'made by hand', the arguments say 'other'" in raised.value.details
+    assert "cannot be changed on an existing configuration group" in raised.value.details
 
 
 def test_group_read__get_of_an_existing_group(host, configs):
@@ -297,15 +293,17 @@ def test_file_create__adopting_a_file_of_another_name_is_refused(host, configs, 
 
 
 def test_file_create__errors_name_the_problem_and_never_the_content(host, configs, file_inputs):
-    create(host, CONFIG, file_inputs)
+    first = create(host, CONFIG, file_inputs)
 
     with pytest.raises(ProviderCallError) as duplicate:
-        create(host, CONFIG, file_inputs)
+        create(host, CONFIG, {**file_inputs, "content": SECRET + "\nother = 2"})
     with pytest.raises(ProviderCallError) as missing_group:
         create(host, CONFIG, {**file_inputs, "config_group_id": "no-such-group"})
 
     assert "400 SVCSTG.00100400" in duplicate.value.details
     assert "name app is already used" in duplicate.value.details
+    # Not the file this resource would make: refused, naming the file to adopt.
+    assert f"adopt_id={first.id!r}" in duplicate.value.details
     assert "404 SVCSTG.00100412" in missing_group.value.details
     for failure in (duplicate.value, missing_group.value):
         assert "s3cret" not in failure.details
@@ -324,12 +322,12 @@ def test_file_errors__quoted_content_is_cut_out():
 
     with (
         pytest.raises(ServiceStageError) as raised,
-        _content_kept_out_of_errors({"content": content}),
+        CONFIG.secrets_kept_out_of_errors({"content": content}),
     ):
         raise echoed
 
     assert "hunter2" not in str(raised.value)
-    assert "bad line '[secret content]'" in str(raised.value)
+    assert "bad line '[secret]'" in str(raised.value)
     assert raised.value.__cause__ is None and raised.value.__suppress_context__
 
 
@@ -338,7 +336,7 @@ def test_file_errors__an_error_chaining_quoted_content_loses_the_chain():
 
     with (
         pytest.raises(ServiceStageError) as raised,
-        _content_kept_out_of_errors({"content": content}),
+        CONFIG.secrets_kept_out_of_errors({"content": content}),
     ):
         try:
             raise ValueError(f"cannot parse {content!r}")
@@ -354,7 +352,7 @@ def test_file_errors__other_errors_pass_unchanged():
 
     with (
         pytest.raises(ServiceStageError) as raised,
-        _content_kept_out_of_errors({"content": "k = v"}),
+        CONFIG.secrets_kept_out_of_errors({"content": "k = v"}),
     ):
         raise original
 

@@ -200,5 +200,5 @@ def test_create__adopting_another_workload_is_refused(host, live, inputs, change
         create(host, {**inputs, **change, "adopt_id": created.id})
 
     assert reported in raised.value.details
-    assert "cannot be changed on an imported component" in raised.value.details
+    assert "cannot be changed on an existing imported component" in raised.value.details
     assert shown(live, created.id)["name"] == "legacy-web"

@@ -190,7 +190,7 @@ def test_create__adopts_a_plugin_installed_outside_pulumi(host, plugins, inputs,
     with pytest.raises(ProviderCallError) as raised:
         create(host, mismatched)
     assert "cce_id is 'cce-1', the arguments say 'cce-2'" in raised.value.details
-    assert "Plugins cannot be modified" in raised.value.details
+    assert "cannot be changed on an existing plugin" in raised.value.details
 
 
 def test_read__get_of_an_existing_plugin_returns_all_its_fields(host, plugins, inputs, job_seconds):

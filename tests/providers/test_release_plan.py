@@ -13,7 +13,13 @@ from pulumi_servicestage.emulator.servicestage.release_plans import (
     ReleasePlanBody,
 )
 from pulumi_servicestage.release_plan import ReleasePlan, ReleasePlanArgs, ReleasePlanProvider
-from pulumi_servicestage.testing import DOCKER_STACK, DiffChanges, ProviderCallError, ProviderMocks
+from pulumi_servicestage.testing import (
+    DOCKER_STACK,
+    DiffChanges,
+    ProviderCallError,
+    ProviderMocks,
+    revealed,
+)
 
 PROVIDER = ReleasePlanProvider()
 
@@ -347,7 +353,7 @@ def test_read__refresh_keeps_credentials_and_settings(host, inputs, component):
 
     refreshed = host.read(PROVIDER, created.id, created.outs, with_credentials)
 
-    assert refreshed.inputs["components"][0]["source"] == source
+    assert revealed(refreshed.inputs["components"])[0]["source"] == source
     assert refreshed.inputs["rollback_on_failure"] is True
     assert host.diff(PROVIDER, created.id, refreshed.outs, with_credentials).changes is (
         DiffChanges.NONE

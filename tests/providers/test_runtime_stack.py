@@ -193,7 +193,7 @@ def test_create__adopting_a_system_stack_is_refused(host, live):
     with pytest.raises(ProviderCallError) as raised:
         create(host, {**INPUTS, "adopt_id": system_id})
 
-    assert "is a system runtime stack, which cannot be managed" in raised.value.details
+    assert "it is a system runtime stack, which only the service manages" in raised.value.details
 
 
 def test_create__adopting_a_missing_stack_names_it(host):

@@ -1,6 +1,6 @@
 """A provider of this package's kind whose create only sleeps, to count overlapping calls.
 
-It inherits `RestProvider.configure`, so loading it in the provider host runs exactly what the
+It inherits `ServiceStageProvider.configure`, so loading it in the provider host runs exactly what the
 real providers run there, executor enlargement included. `create` reports when it ran, on the
 host's monotonic clock.
 """
@@ -12,14 +12,11 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult
 
-from pulumi_servicestage._lifecycle import ResourceArgs, RestProvider
+from pulumi_servicestage._lifecycle import ResourceArgs, ServiceStageProvider
 
 
-class NappingProvider(RestProvider[ResourceArgs]):
+class NappingProvider(ServiceStageProvider):
     args_model = ResourceArgs
-    noun = "nap"
-    collection_path = "/v3/{project_id}/naps"
-    id_fields = ("nap_id",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         started = time.monotonic()

@@ -17,12 +17,25 @@ from napping_provider import NappingProvider
 from pulumi_servicestage import _host
 from pulumi_servicestage.client.errors import ConfigurationError
 from pulumi_servicestage.config import HOST_WORKERS
+from pulumi_servicestage.emulator import (
+    DEFAULT_ACCESS_KEY,
+    DEFAULT_PROJECT_ID,
+    DEFAULT_REGION,
+    DEFAULT_SECRET_KEY,
+)
 from pulumi_servicestage.testing import ProviderHost
 
 HERE = Path(__file__).resolve().parent
 PROVIDER = NappingProvider()
 # The stock host's ThreadPoolExecutor(max_workers=4).
 STOCK_WORKERS = 4
+# Settings a provider's configure() accepts; the naps never send a request.
+VALID_SETTINGS = {
+    "servicestage:region": DEFAULT_REGION,
+    "servicestage:projectId": DEFAULT_PROJECT_ID,
+    "servicestage:accessKey": DEFAULT_ACCESS_KEY,
+    "servicestage:secretKey": DEFAULT_SECRET_KEY,
+}
 
 
 def environment_without_worker_setting() -> dict[str, str]:
@@ -40,7 +53,7 @@ def overlapping_creates(
     """Send `calls` creates at once to a fresh host, the first one loading the package; return
     how many ran at the same time, and what the host wrote to stderr."""
     with ProviderHost(pythonpath=[HERE], env=environment_without_worker_setting()) as host:
-        host.configure(stack_config)
+        host.configure({**VALID_SETTINGS, **stack_config})
         with ThreadPoolExecutor(calls) as callers:
             results = list(
                 callers.map(
@@ -145,7 +158,6 @@ def test_enlarge__zero_workers_is_off():
 @pytest.mark.parametrize(
     ("server", "problem"),
     [
-        (None, "the host's main() has no local `server`"),
         (SimpleNamespace(), "its server (of type SimpleNamespace) has no `_state.thread_pool`"),
         (
             SimpleNamespace(_state=SimpleNamespace(thread_pool=object())),

@@ -100,8 +100,10 @@ class ManagedResource(_WireObject):
 
 
 class ComponentLabel(_WireObject):
-    key: str = Field(pattern=_LABEL_KEY_PATTERN)
-    value: str = Field(pattern=r"^[0-9A-Za-z_.\-\u4e00-\u9fa5]{0,43}$")
+    # Table 4-124 allows "Chinese characters" without naming a block: the whole CJK Unified
+    # Ideographs block is taken, past the \u9fa5 that environment and application labels stop at.
+    key: str = Field(pattern=r"^[0-9A-Za-z_\-\u4e00-\u9fff]{1,36}$")
+    value: str = Field(pattern=r"^[0-9A-Za-z_.\-\u4e00-\u9fff]{0,43}$")
 
     @field_validator("key")
     @classmethod
@@ -278,8 +280,12 @@ class Probe(_NestedObject):
 
 class ReferResource(_NestedObject):
     id: str = Field(min_length=1)
-    # nacos per the import body's table 4-160.
-    type: Literal["vpc", "eip", "elb", "cce", "ecs", "as", "cse", "nacos", "dcs", "rds"]
+    # nacos per the import body's table 4-160; gaussdb, dms_rocketmq and css_es per the English
+    # modify page's Table 26.
+    type: Literal[
+        "vpc", "eip", "elb", "cce", "ecs", "as", "cse", "nacos", "dcs", "rds", "gaussdb",
+        "dms_rocketmq", "css_es",
+    ]  # fmt: skip
     parameters: dict[str, Any] | None = None
 
 
@@ -292,12 +298,54 @@ class ExternalAccess(_NestedObject):
 Affinity = dict[str, Any] | list[dict[str, Any]]
 
 
+class ConfigEncryption(_NestedObject):
+    key_id: str
+
+
+class MultiContainer(_NestedObject):
+    """A container beside the main one (English modify page, Table 38)."""
+
+    container_name: str
+    source: Source
+    limit_cpu: float | None = Field(None, ge=0)
+    limit_memory: float | None = Field(None, ge=0)
+    request_cpu: float | None = Field(None, ge=0)
+    request_memory: float | None = Field(None, ge=0)
+    envs: list[EnvVariable] | None = None
+    liveness_probe: Probe | None = None
+    readiness_probe: Probe | None = None
+    startup_probe: Probe | None = None
+    command: Command | None = None
+    post_start: Lifecycle | None = None
+    pre_stop: Lifecycle | None = None
+    logs: list[LogCollection] | None = None
+    storages: list[Storage] | None = None
+    security_context: SecurityContext | None = None
+    config_encryption: ConfigEncryption | None = None
+
+
+class ConfigMount(_NestedObject):
+    conifg_id: str  # sic, as Table 39 spells it
+    mount_path: str
+
+
+class TemplateSource(_NestedObject):
+    storage: Literal["devcloud", "obs", "http", "devcloud_repository"]
+    url: str
+
+
+class AutoLtsConfig(_NestedObject):
+    enable: bool
+    lts_log_path: list[str] | None = None
+
+
 class ComponentSpec(_WireObject):
     """A component's configuration, as sent to create or modify it and as shown back.
 
-    Fields follow the reference (§4.3.1, §4.3.5) and the official SDK's ``ComponentCreate``; the
-    ones the reference marks mandatory for creation only (``environment_id``,
-    ``refer_resources``) are checked by the backend.
+    Fields follow the reference (§4.3.1, §4.3.5), the English modify page (whose Table 3 adds
+    ``startup_probe`` and the fields from ``tolerations`` on) and the official SDK's
+    ``ComponentCreate``; the ones the reference marks mandatory for creation only
+    (``environment_id``, ``refer_resources``) are checked by the backend.
     """
 
     name: str = Field(pattern=NAME_PATTERN)
@@ -343,6 +391,22 @@ class ComponentSpec(_WireObject):
     image_pull_secrets: list[str] | None = None
     tolerations: list[dict[str, Any]] | None = None
     update_strategy: dict[str, Any] | None = None
+    multi_containers: list[MultiContainer] | None = None
+    workload_content: str | None = None
+    configs: list[ConfigMount] | None = None
+    config_mode: Literal["ui", "yaml", "template"] | None = None
+    enable_sermant_injection: bool | None = None
+    enable_sermant_spring_register: bool | None = None
+    enable_sermant_dubbo_register: bool | None = None
+    enable_sermant_config: bool | None = None
+    cell_id: str | None = None
+    sermantAgentInjectActionFlag: bool | None = None
+    sys_config: dict[str, str] | None = None
+    template_source: TemplateSource | None = None
+    input_values: dict[str, str] | None = None
+    auto_lts_config: AutoLtsConfig | None = None
+    # Table 4 of the release-plan page; the modify page prints its Table 42 without a row for it.
+    config_encryption: ConfigEncryption | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_unset=True, exclude={"environment_id"})
