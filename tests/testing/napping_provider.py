@@ -1,8 +1,8 @@
 """A provider of this package's kind whose create only sleeps, to count overlapping calls.
 
-It inherits `ServiceStageProvider.configure`, so loading it in the provider host runs exactly what the
-real providers run there, executor enlargement included. `create` reports when it ran, on the
-host's monotonic clock.
+It inherits `ServiceStageProvider.configure`, so loading it in the provider host runs exactly what
+the real providers run there, executor enlargement included. `create` reports when it ran, on
+the host's monotonic clock.
 """
 
 from __future__ import annotations
