@@ -4,9 +4,13 @@
   and speaks its gRPC protocol, as the engine does for each step of a deployment.
 * `ProviderMocks` and `run_program` run a whole program in-process with
   ``pulumi.runtime.set_mocks``, serving dynamic resources with their real providers.
+* `FaultProxy` sits in front of the emulator and answers a share of the requests with the
+  faults of a flaky cloud (5xx, throttling, connections dropped before or after the service
+  acted), so that programs and providers can be tested for convergence.
 * `container_component` is a component specification the emulator deploys as it is.
 """
 
+from .faults import FAULTS, FaultMix, FaultName, FaultProxy, ProxyEvent
 from .host import (
     CheckOutcome,
     CreateOutcome,
@@ -33,16 +37,21 @@ from .samples import DOCKER_STACK, container_component
 
 __all__ = [
     "DOCKER_STACK",
+    "FAULTS",
     "CheckFailedError",
     "CheckOutcome",
     "CreateOutcome",
     "DiffChanges",
     "DiffOutcome",
+    "FaultMix",
+    "FaultName",
+    "FaultProxy",
     "HostStartError",
     "ProviderCallError",
     "ProviderHost",
     "ProviderMocks",
     "ProviderMocksError",
+    "ProxyEvent",
     "ReadOutcome",
     "RecordedResource",
     "container_component",
