@@ -50,6 +50,7 @@ harmless here because the models coerce and comparisons strip None.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -84,6 +85,8 @@ from .client.http import ApiClient
 from .client.shutdown import ShutdownError
 from .config import stack_config_from
 from .jobs import JobWaiter, polls, transient
+
+logger = logging.getLogger(__name__)
 
 PROVIDER_KEY = "__provider"
 #: The hidden input carrying the resource's ownership marker (see the module docstring).
@@ -719,6 +722,9 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
         try:
             self.settle_create(created, args)
         except ShutdownError as stopped:
+            # The engine no longer listens once the host is interrupted: say it where the logs
+            # of the host (its stderr) keep it.
+            logger.warning("%s: %s", stopped, interrupted)
             raise ServiceStageError(f"{stopped}: {interrupted}") from None
         except ServiceStageError as failure:
             self._discard_failed_create(ref, args, failure)

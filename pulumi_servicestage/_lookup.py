@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import pulumi
 from pydantic import BaseModel, ConfigDict
 
 from . import _runtime
+from .client.errors import ServiceStageError
 from .config import Settings, stack_config_from
 
 _Found = TypeVar("_Found", bound="LookupResult")
@@ -39,8 +41,16 @@ def program_clients() -> _runtime.Clients:
 
 
 def project_path(template: str, **params: str) -> str:
-    """`template` with `{project_id}` from the settings and the other parameters filled in."""
-    return template.format(project_id=program_clients().settings.project_id, **params)
+    """`template` with `{project_id}` from the settings and the other parameters filled in,
+    each escaped as a path segment so that no value can change the path."""
+    if not all(isinstance(value, str) for value in params.values()):
+        wrong = ", ".join(name for name, value in params.items() if not isinstance(value, str))
+        raise ServiceStageError(
+            f"{wrong}: lookups take plain strings; pass a resource's output inside "
+            "Output.apply, where its value is known"
+        )
+    quoted = {name: quote(value, safe="") for name, value in params.items()}
+    return template.format(project_id=program_clients().settings.project_id, **quoted)
 
 
 def get_all(path: str, items_key: str, **query: Any) -> Iterator[dict[str, Any]]:

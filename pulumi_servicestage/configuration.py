@@ -208,11 +208,15 @@ def get_configurations(
 
 def get_configuration_histories(config_id: str) -> list[ConfigurationHistoryInfo]:
     """Every version of a configuration file, the current one included, newest first (§4.5.9)."""
-    path = f"{project_path(CONFIGS_PATH)}/{config_id}/histories"
+    path = project_path(f"{CONFIGS_PATH}/{{config_id}}/histories", config_id=config_id)
     return [ConfigurationHistoryInfo.from_api(item) for item in get_all(path, "histories")]
 
 
 def get_configuration_history(config_id: str, config_history_id: str) -> ConfigurationHistoryInfo:
     """One version of a configuration file (§4.5.10)."""
-    path = f"{project_path(CONFIGS_PATH)}/{config_id}/histories/{config_history_id}"
+    path = project_path(
+        f"{CONFIGS_PATH}/{{config_id}}/histories/{{config_history_id}}",
+        config_id=config_id,
+        config_history_id=config_history_id,
+    )
     return ConfigurationHistoryInfo.from_api(get_one(path))

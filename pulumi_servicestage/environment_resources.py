@@ -316,6 +316,9 @@ class EnvironmentResourceInfo(LookupResult):
 
 def get_environment_resources(environment_id: str) -> list[EnvironmentResourceInfo]:
     """Every cloud resource the environment manages (§4.1.8)."""
-    path = project_path(EnvironmentResourcesProvider.collection_path)
-    answer = get_one(f"{path}/{environment_id}/resources")
+    path = project_path(
+        f"{EnvironmentResourcesProvider.collection_path}/{{environment_id}}/resources",
+        environment_id=environment_id,
+    )
+    answer = get_one(path)
     return [EnvironmentResourceInfo.from_api(item) for item in answer.get("resources") or []]
