@@ -10,6 +10,7 @@ import pytest
 from pulumi_servicestage import _runtime
 from pulumi_servicestage.client.errors import ServiceStageError
 from pulumi_servicestage.emulator.asm import AsmBackend, ReleaseOperation, ReleaseRequest
+from pulumi_servicestage.emulator.errors import ASM_INVALID_REQUEST
 from pulumi_servicestage.grayscale_release import GrayscaleReleaseArgs, GrayscaleReleaseProvider
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError
 
@@ -366,4 +367,34 @@ def test_delete__a_failed_cancel_is_reported(
         "traffic policy could not be restored"
     ) in raised.value.details
     # The release still exists, so the engine keeps it in the state.
+    assert releases(asm) == ["web-canary"]
+
+
+def test_create__a_release_that_cannot_be_read_back_is_named_for_the_next_run(
+    host: Any, inputs: dict[str, Any], asm: AsmBackend, monkeypatch: Any
+) -> None:
+    running = asm.show_release
+
+    def running_until_read_back(mesh_id: str, namespace: str, release_id: str) -> Any:
+        shown = running(mesh_id, namespace, release_id)
+        if shown.phase.lower() == "running":
+            monkeypatch.setattr(asm, "show_release", unreadable)
+        return shown
+
+    def unreadable(*args: Any) -> Any:
+        raise ASM_INVALID_REQUEST.error("release store unavailable")
+
+    monkeypatch.setattr(asm, "show_release", running_until_read_back)
+    with pytest.raises(ProviderCallError) as raised:
+        create(host, inputs)
+    monkeypatch.setattr(asm, "show_release", running)
+
+    [made] = asm.list_releases("mesh-1")
+    resource_id = f"mesh-1/shop/{made.uid}"
+    message = raised.value.details
+    assert "was created but could not be read back" in message
+    assert f"adopt_id={resource_id!r}" in message
+    # The next run recognises it (same name, same release) and records it.
+    again = create(host, inputs)
+    assert again.id == resource_id
     assert releases(asm) == ["web-canary"]
