@@ -82,7 +82,7 @@ from .client.errors import (
     ServiceStageError,
 )
 from .client.http import ApiClient
-from .client.shutdown import ShutdownError
+from .client.shutdown import ShutdownError, pause
 from .config import stack_config_from
 from .jobs import JobWaiter, polls, transient
 
@@ -386,6 +386,9 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
     delete_is_asynchronous: ClassVar[bool] = False
     #: Whether a replacement must free the old object first (e.g. its name is unique).
     replace_deletes_first: ClassVar[bool] = False
+    #: Whether the modify starts a job (a new deployment): then a modify whose answer was lost is
+    #: not sent again blindly, but judged by the object once that job has ended.
+    modify_runs_a_job: ClassVar[bool] = False
     #: The service client (attribute of `_runtime.Clients`) that serves the object.
     service: ClassVar[str] = "servicestage"
 
@@ -431,7 +434,9 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
 
     def send_update(self, ref: ObjectRef, args: ArgsT) -> str | None:
         """Hook: send the modify request; returns the job it started, if any."""
-        answer = self.client().put(self.item_path(ref), self.update_body(args))
+        answer = self.client().put(
+            self.item_path(ref), self.update_body(args), repeatable=not self.modify_runs_a_job
+        )
         return _job_of(answer)
 
     def send_delete(self, ref: ObjectRef, state: Mapping[str, Any] | None) -> str | None:
@@ -754,15 +759,21 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
 
     def _send_create_reconciled(self, args: ArgsT) -> Created:
         """Send the create; when it may have been carried out unheard, or the name is taken, take
-        back this resource's own object instead of creating a second one or failing."""
-        for _ in range(2):
+        back this resource's own object instead of creating a second one or failing.
+
+        A create is sent again only after a look has shown that nothing of it exists, as often
+        as the client retries a request, with the same backoff.
+        """
+        retry = self.client().retry
+        for attempt in range(retry.max_retries + 1):
+            if attempt:
+                pause(retry.delay(attempt - 1, None))
             try:
                 return self.send_create(args)
             except AmbiguousWriteError as unsure:
                 found = self._own_object(args, unsure)
                 if isinstance(found, Created):
                     return found
-                # Nothing of this create exists: sending it again cannot make a second object.
                 last_failure: ServiceStageError = unsure
             except APIStatusError as refused:
                 if refused.status_code not in (400, 409):
@@ -774,8 +785,8 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
                     raise  # the refusal was not about an existing object
                 last_failure = refused
         raise ServiceStageError(
-            f"{last_failure}. Creating the {self.noun} {args_name(args)} failed twice; run the "
-            "deployment again"
+            f"{last_failure}. Creating the {self.noun} {args_name(args)} failed "
+            f"{retry.max_retries + 1} times, nothing of it being left; run the deployment again"
         ) from last_failure
 
     def _own_object(self, args: ArgsT, cause: ServiceStageError) -> Created | _Outcome:
@@ -915,14 +926,25 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
     def _update_reconciled(
         self, ref: ObjectRef, args: ArgsT, server: dict[str, Any], olds: Mapping[str, Any] | None
     ) -> None:
-        try:
-            self.apply_update(ref, args, server, olds)
-        except AmbiguousWriteError:
-            # The update may have been carried out: judge by the object once the job it may
-            # have started has ended, and send it again only if it was not.
+        """Apply the update; when it may have been carried out unheard, judge by the object once
+        the job it may have started has ended, and send it again only if it did not take."""
+        retry = self.client().retry
+        for attempt in range(retry.max_retries + 1):
+            if attempt:
+                pause(retry.delay(attempt - 1, None))
+            try:
+                # After an unheard attempt the object, not the old inputs, tells what is left.
+                self.apply_update(ref, args, server, olds if attempt == 0 else None)
+                return
+            except AmbiguousWriteError as unsure:
+                last_failure = unsure
             server = self._wait_for_running_job(ref, self.read_object(ref), args, "update")
-            if not self.update_applied(ref, args, server):
-                self.apply_update(ref, args, server, None)
+            if self.update_applied(ref, args, server):
+                return
+        raise ServiceStageError(
+            f"{last_failure}. The {self.noun} {ref.resource_id()} was not updated after "
+            f"{retry.max_retries + 1} attempts; run the deployment again"
+        ) from last_failure
 
     def _api_fields_differ(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         return self.inputs_differ(olds, news)

@@ -67,6 +67,7 @@ class ComponentProvider(RestProvider[ComponentArgs]):
     # A name is unique within an application, and a replacement caused by another field keeps
     # it, so the old component has to go first.
     replace_deletes_first = True
+    modify_runs_a_job = True
     secret_fields = COMPONENT_SECRET_FIELDS
     secret_paths = SECRET_PATHS
 

@@ -104,6 +104,7 @@ class ImportedComponentProvider(RestProvider[ImportedComponentArgs]):
     delete_is_asynchronous = True
     # The name is unique in the application, and a workload can be imported only once.
     replace_deletes_first = True
+    modify_runs_a_job = True
 
     def extra_replaces(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
         """A new import when the workload's cluster or namespace moves."""
@@ -220,7 +221,7 @@ class ImportedComponentProvider(RestProvider[ImportedComponentArgs]):
         body = {key: shown[key] for key in _MODIFY_BODY_FIELDS if shown.get(key) is not None}
         body.update(self.request_body(args, exclude=set(args.model_fields) - set(_MODIFIABLE)))
         body["replica"] = replica
-        answer = self.client().put(self.item_path(ref), body) or {}
+        answer = self.client().put(self.item_path(ref), body, repeatable=False) or {}
         job_id = answer.get("job_id") if isinstance(answer, dict) else None
         if job_id:
             self.wait_for_job(str(job_id), f"modify {self.noun} {args_name(args)}", args, "update")

@@ -58,15 +58,21 @@ class RetryPolicy:
     max_delay: float = 8.0
     max_retry_after: float = 60.0
 
-    def should_retry_status(self, method: str, status_code: int) -> bool:
+    def should_retry_status(
+        self, method: str, status_code: int, *, repeatable: bool | None = None
+    ) -> bool:
+        """Whether to send again after `status_code`; `repeatable` says whether the write may
+        arrive twice (default: reads, PUT and DELETE may, POST may not)."""
         if status_code == 429:
             return True
-        if method in _IDEMPOTENT_METHODS:
+        if _repeatable(method, repeatable):
             return status_code >= 500
         return status_code == 503
 
-    def should_retry_error(self, method: str, error: httpx.TransportError) -> bool:
-        return method in _IDEMPOTENT_METHODS or isinstance(error, _NOT_SENT_ERRORS)
+    def should_retry_error(
+        self, method: str, error: httpx.TransportError, *, repeatable: bool | None = None
+    ) -> bool:
+        return _repeatable(method, repeatable) or isinstance(error, _NOT_SENT_ERRORS)
 
     def delay(self, attempt: int, retry_after: str | None, *, now: float | None = None) -> float:
         """Seconds to sleep before retry number `attempt` (0-based)."""
@@ -76,6 +82,12 @@ class RetryPolicy:
         backoff: float = min(self.max_delay, self.initial_delay * 2.0**attempt)
         # Full-range jitter would sometimes retry at once; keep at least three quarters of it.
         return backoff * (1 - 0.25 * random.random())
+
+
+def _repeatable(method: str, repeatable: bool | None) -> bool:
+    return method in _SAFE_METHODS or (
+        method in _IDEMPOTENT_METHODS if repeatable is None else repeatable
+    )
 
 
 def may_have_acted(failure: httpx.TransportError | int) -> bool:
@@ -157,12 +169,14 @@ class ApiClient:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         multipart: Multipart | None = None,
+        repeatable: bool | None = None,
     ) -> Any:
         """Send a request and return its decoded JSON body (None when the body is empty).
 
         The body is `json`, or a `multipart` form (file uploads), or none. A write that may have
-        been carried out without the answer saying so raises `AmbiguousWriteError`; a DELETE
-        that finds its object gone after a retry has done its work and returns None.
+        been carried out without the answer saying so is sent again only if it is `repeatable`
+        (by default PUT and DELETE are, POST is not); otherwise it raises `AmbiguousWriteError`.
+        A DELETE that finds its object gone after a retry has done its work and returns None.
         """
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
         writes = method not in _SAFE_METHODS
@@ -174,7 +188,7 @@ class ApiClient:
                 response = self._send(method, path, clean_params, json, multipart)
             except httpx.TransportError as error:
                 ambiguous = ambiguous or (writes and may_have_acted(error))
-                retry = self.retry.should_retry_error(method, error)
+                retry = self.retry.should_retry_error(method, error, repeatable=repeatable)
                 failure = _connection_error(method, self.base_url + path, error)
                 hint = None
             else:
@@ -183,7 +197,9 @@ class ApiClient:
                 if method == "DELETE" and attempt > 0 and response.status_code == 404:
                     return None
                 ambiguous = ambiguous or (writes and may_have_acted(response.status_code))
-                retry = self.retry.should_retry_status(method, response.status_code)
+                retry = self.retry.should_retry_status(
+                    method, response.status_code, repeatable=repeatable
+                )
                 failure = status_error_from_response(response)
                 hint = response.headers.get("Retry-After")
             if retry and attempt < self.retry.max_retries:
@@ -233,8 +249,17 @@ class ApiClient:
     ) -> Any:
         return self.request("POST", path, json=json, params=params, multipart=multipart)
 
-    def put(self, path: str, json: Any = None, *, params: Mapping[str, Any] | None = None) -> Any:
-        return self.request("PUT", path, json=json, params=params)
+    def put(
+        self,
+        path: str,
+        json: Any = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        repeatable: bool = True,
+    ) -> Any:
+        """PUT `json`; `repeatable` False for a modify that starts a job, which a second
+        arrival would run again."""
+        return self.request("PUT", path, json=json, params=params, repeatable=repeatable)
 
     def delete(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("DELETE", path, params=params)
