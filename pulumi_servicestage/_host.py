@@ -67,19 +67,12 @@ class ExecutorOutcome:
 
 def configured_workers(stack_config: Mapping[str, Any], environ: Mapping[str, str]) -> int:
     """The worker count asked for in ``servicestage:hostWorkers`` or its variable; 0 is off."""
-    text = _Lookup(stack_config, environ).optional(HOST_WORKERS)
-    if text is None:
-        return DEFAULT_HOST_WORKERS
-    try:
-        number = float(text)
-    except ValueError:
-        number = -1.0
-    if not number.is_integer() or not 0 <= number <= MAX_HOST_WORKERS:
-        raise ConfigurationError(
-            f"{HOST_WORKERS.describe()} must be a whole number from 0 (leave the provider host "
-            f"as it is) to {MAX_HOST_WORKERS}, got {text!r}"
-        )
-    return int(number)
+    return _Lookup(stack_config, environ).whole_number(
+        HOST_WORKERS,
+        default=DEFAULT_HOST_WORKERS,
+        maximum=MAX_HOST_WORKERS,
+        zero_means="leave the provider host as it is",
+    )
 
 
 def enlarge_as_configured(stack_config: Mapping[str, Any], environ: Mapping[str, str]) -> None:

@@ -31,9 +31,9 @@ from ._lifecycle import (
     ServiceStageProvider,
     Timeouts,
     may_differ,
+    parse_arguments,
     post_once,
     resource_props,
-    validation_errors,
 )
 from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient
@@ -242,12 +242,7 @@ class ComponentActionProvider(ServiceStageProvider):
 
 
 def _parse(props: Mapping[str, Any]) -> ComponentActionArgs:
-    inputs = {k: v for k, v in props.items() if k in ComponentActionArgs.model_fields}
-    try:
-        return ComponentActionArgs.model_validate(inputs)
-    except ValidationError as error:
-        failures = "; ".join(f"{path}: {reason}" for path, reason in validation_errors(error))
-        raise ServiceStageError(f"invalid component action arguments: {failures}") from None
+    return parse_arguments(ComponentActionArgs, props, "component action")
 
 
 def _outputs(args: ComponentActionArgs, job_id: str, job_status: str) -> dict[str, Any]:

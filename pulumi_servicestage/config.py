@@ -137,7 +137,7 @@ class Settings:
             iam_endpoint=service_url(IAM_ENDPOINT, "iam"),
             cse_endpoint=service_url(CSE_ENDPOINT, "cse"),
             asm_endpoint=service_url(ASM_ENDPOINT, "asm"),
-            max_retries=_max_retries(lookup),
+            max_retries=lookup.whole_number(MAX_RETRIES, default=5, maximum=MAX_RETRIES_LIMIT),
         )
 
 
@@ -155,22 +155,6 @@ def _url(lookup: _Lookup, setting: Setting) -> str | None:
             f"{setting.describe()} must be an http:// or https:// URL with a host, got {text!r}"
         )
     return text
-
-
-def _max_retries(lookup: _Lookup) -> int:
-    text = lookup.optional(MAX_RETRIES)
-    if text is None:
-        return 5
-    try:
-        number = float(text)
-    except ValueError:
-        number = -1.0
-    if not number.is_integer() or not 0 <= number <= MAX_RETRIES_LIMIT:
-        raise ConfigurationError(
-            f"{MAX_RETRIES.describe()} must be a whole number from 0 to {MAX_RETRIES_LIMIT}, "
-            f"got {text!r}"
-        )
-    return int(number)
 
 
 def _credentials(lookup: _Lookup) -> Credentials:
@@ -217,6 +201,25 @@ class _Lookup:
             if self._environ.get(name):
                 return self._environ[name]
         return None
+
+    def whole_number(
+        self, setting: Setting, *, default: int, maximum: int, zero_means: str | None = None
+    ) -> int:
+        """The setting as a whole number from 0 to `maximum`; `zero_means` explains 0."""
+        text = self.optional(setting)
+        if text is None:
+            return default
+        try:
+            number = float(text)
+        except ValueError:
+            number = -1.0
+        if not number.is_integer() or not 0 <= number <= maximum:
+            zero = f" ({zero_means})" if zero_means else ""
+            raise ConfigurationError(
+                f"{setting.describe()} must be a whole number from 0{zero} to {maximum}, "
+                f"got {text!r}"
+            )
+        return int(number)
 
     def required(self, setting: Setting) -> str:
         value = self.optional(setting)

@@ -15,12 +15,14 @@ state cannot be reused when the resource is replaced. `get_repo_authorizations()
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pulumi
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AfterValidator, AliasChoices, Field, model_validator
+from pydantic_core import PydanticCustomError
 from typing_extensions import Self
 
 from ._common import matching, raise_broken_rules
@@ -43,9 +45,28 @@ AuthorizationName = Annotated[
         "name must be 4 to 63 letters, digits, underscores (_), hyphens (-) or dots (.)",
     ),
 ]
-HostUrl = Annotated[
-    str, matching(r"https?://\S+", "host must be an http:// or https:// URL, without spaces")
-]
+
+
+def _http_url(host: str) -> str:
+    """The repository's address (§5.4 table 5-17): an http(s) URL that parses, with a host.
+
+    "http://[" (an unclosed IPv6 address) or a port past 65535 is no URL, and the service
+    refuses it.
+    """
+    try:
+        parts = urlsplit(host)
+        hostname, _port = parts.hostname, parts.port  # `port` raises for a malformed one
+    except ValueError:
+        hostname = None
+    if not re.fullmatch(r"https?://\S+", host) or not hostname:
+        raise PydanticCustomError(
+            "pattern_rule",
+            "host must be an http:// or https:// URL with a host, without spaces",
+        )
+    return host
+
+
+HostUrl = Annotated[str, AfterValidator(_http_url)]
 
 
 class RepoAuthorizationArgs(ResourceArgs):

@@ -17,3 +17,13 @@ def host(served_emulator) -> Iterator[ProviderHost]:
             secret_keys=["servicestage:accessKey", "servicestage:secretKey"],
         )
         yield running
+
+
+@pytest.fixture
+def place(live):
+    """An emptied emulator with a container environment and an application: their ids."""
+    environment = live.backend.create_environment(
+        name="env", vpc_id="vpc-1", deploy_mode="container", creator="tests"
+    )
+    application = live.backend.create_application(name="shop", creator="tests")
+    return environment.id, application.id

@@ -18,15 +18,12 @@ JOB_SECONDS = 4.0
 
 
 @pytest.fixture
-def components(live):
-    environment = live.backend.create_environment(
-        name="env", vpc_id="vpc-1", deploy_mode="container", creator="tests"
-    )
-    application = live.backend.create_application(name="shop", creator="tests")
+def components(place):
+    environment_id, application_id = place
     return [
         {
-            **container_component(environment.id, name=f"web-{index}"),
-            "application_id": application.id,
+            **container_component(environment_id, name=f"web-{index}"),
+            "application_id": application_id,
             OWNER_KEY: owner_marker("test", "test", "Component", f"web-{index}"),
         }
         for index in range(CREATES)

@@ -27,15 +27,6 @@ MARKER = owner_marker("test", "test", "Component", "web")
 
 
 @pytest.fixture
-def place(live):
-    environment = live.backend.create_environment(
-        name="env", vpc_id="vpc-1", deploy_mode="container", creator="tests"
-    )
-    application = live.backend.create_application(name="shop", creator="tests")
-    return environment.id, application.id
-
-
-@pytest.fixture
 def inputs(place):
     environment_id, application_id = place
     return {

@@ -76,15 +76,6 @@ def leaked(*texts_or_values: Any) -> list[str]:
 
 
 @pytest.fixture
-def place(live):
-    environment = live.backend.create_environment(
-        name="env", vpc_id="vpc-1", deploy_mode="container", creator="tests"
-    )
-    application = live.backend.create_application(name="shop", creator="tests")
-    return environment.id, application.id
-
-
-@pytest.fixture
 def audited(host):
     """Calls through the host whose results and errors are audited; the host's output too."""
     results: list[Any] = []

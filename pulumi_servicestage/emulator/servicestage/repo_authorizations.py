@@ -255,7 +255,7 @@ class RepoAuthorizationBackend:
     ) -> Authorization:
         """Create an authorization holding a personal access token (§5.4)."""
         git_host = self._git_host(repo_type, PERSONAL_REPO_TYPES)
-        if host is not None and not host.startswith(("https://", "http://")):
+        if host is not None and not _is_http_url(host):
             raise REPO_PARAMETER_INVALID.error("host: must be an http(s) URL")
         with self._core.current_state():
             self._check_name_free(name)
@@ -335,6 +335,19 @@ class RepoAuthorizationBackend:
             if account.repo_type == repo_type and accepts(account):
                 return account
         raise REPO_AUTHORIZATION_INVALID.error(f"{repo_type} rejected the credentials")
+
+
+def _is_http_url(host: str) -> bool:
+    """Whether `host` (table 5-17: the repository's address) is an http(s) URL that parses and
+    names a host; "http://[" (an unclosed IPv6 address) or a port past 65535 does not parse."""
+    if not host.startswith(("https://", "http://")):
+        return False
+    try:
+        parts = urlsplit(host)
+        hostname, _port = parts.hostname, parts.port  # `port` raises for a malformed one
+    except ValueError:
+        return False
+    return bool(hostname)
 
 
 class _AuthorizationBody(RequestBody):
