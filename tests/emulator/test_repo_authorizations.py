@@ -119,6 +119,12 @@ def test_create__repository_type_in_the_reference_s_capitals(
         ({"name": "with space", "token": TOKEN}, "name: String should match pattern"),
         ({"name": "token1"}, "token: Field required"),
         ({"name": "token1", "token": TOKEN, "host": "github.com"}, "host: must be an http(s) URL"),
+        # An unclosed IPv6 address or a port past 65535 is no URL: a bad request, not a 500.
+        ({"name": "token1", "token": TOKEN, "host": "http://["}, "host: must be an http(s) URL"),
+        (
+            {"name": "token1", "token": TOKEN, "host": "https://git.example.com:99999"},
+            "host: must be an http(s) URL",
+        ),
     ],
 )
 def test_create_personal_auth__invalid_body(
