@@ -512,9 +512,13 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
 
     def matches_create(self, server: Mapping[str, Any], args: ArgsT, ref: ObjectRef) -> bool:
         """Hook: for objects without labels, whether `server` is what `args` would create. With
-        nothing else to recognise it by, only an object that shows exactly the arguments (the
-        natural key and every field a create sets) is taken for this resource's own."""
-        return self.update_applied(ref, args, server)
+        nothing else to recognise it by, only an object that shows exactly what the create
+        sends (the natural key and every other field of its body) is taken for this resource's
+        own."""
+        wanted = self.request_body(args, exclude=LOCAL_FIELDS)
+        sent = set(self.create_body(args))
+        shown = self.server_inputs(server, wanted, ref)
+        return all(equivalent(shown.get(field), wanted[field]) for field in wanted if field in sent)
 
     def adoption_conflicts(
         self, ref: ObjectRef, args: ArgsT, server: Mapping[str, Any]

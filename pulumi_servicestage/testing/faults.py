@@ -45,7 +45,7 @@ import socketserver
 import sys
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -163,9 +163,19 @@ class FaultProxy:
         upstream: base URL of the server to forward to, ``http://host:port``.
         mix: the probability of each fault per request.
         seed: seeds the one random generator that picks every fault.
+        targets: given a request's method and path (without query), whether it may meet a
+            fault; by default every request but the emulator's control routes may. Requests
+            it excludes draw nothing, so they leave the sequence of faults as it is.
     """
 
-    def __init__(self, upstream: str, *, mix: FaultMix | None = None, seed: int = 0) -> None:
+    def __init__(
+        self,
+        upstream: str,
+        *,
+        mix: FaultMix | None = None,
+        seed: int = 0,
+        targets: Callable[[str, str], bool] | None = None,
+    ) -> None:
         parts = urlsplit(upstream)
         if parts.scheme != "http" or not parts.hostname or parts.path not in ("", "/"):
             raise ValueError(f"upstream must be a base URL such as http://host:port: {upstream}")
@@ -174,6 +184,7 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._mix = FaultMix() if mix is None else mix
         self._random = random.Random(seed)
+        self._targets = targets or _every_request
         self._events: list[ProxyEvent] = []
 
     @property
@@ -347,7 +358,10 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self._proxy._record(ProxyEvent(self.command, path, None, 400))
             self.send_error(400, "malformed request body framing")
             return
-        fault, answer = _NO_FAULT if path.startswith(_CONTROL_PATH_PREFIX) else self._proxy._draw()
+        targeted = not path.startswith(_CONTROL_PATH_PREFIX) and self._proxy._targets(
+            self.command, path
+        )
+        fault, answer = self._proxy._draw() if targeted else _NO_FAULT
         if fault == "drop_before":
             self._drop(path, fault)
             return
@@ -410,6 +424,10 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         self._proxy._record(ProxyEvent(self.command, path, fault, None))
         self.close_connection = True
         _shut_down(self.connection)
+
+
+def _every_request(method: str, path: str) -> bool:
+    return True
 
 
 def _end_to_end(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
