@@ -206,6 +206,12 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
         metadata = listed.get("metadata") or {}
         return (metadata.get("namespace"), metadata.get("name")) == (args.namespace, args.name)
 
+    def matches_create(
+        self, server: Mapping[str, Any], args: GrayscaleReleaseArgs, ref: ObjectRef
+    ) -> bool:
+        # The create body is ASM's Release object, not the arguments: compare them all.
+        return self.update_applied(ref, args, server)
+
     def settle_create(self, created: Created, args: GrayscaleReleaseArgs) -> None:
         self._wait_until_running(created.ref, args, step="create it", timeout_name="create")
 
