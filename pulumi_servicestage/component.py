@@ -81,7 +81,7 @@ class ComponentProvider(RestProvider[ComponentArgs]):
             and stack.get("deploy_mode") == "virtualmachine"
             and old_replica is not None
             and not is_unknown(new_replica)
-            and comparable(old_replica) != comparable(new_replica)
+            and not _same_count(old_replica, new_replica)
         ):
             return {}, [
                 (
@@ -138,6 +138,15 @@ class ComponentProvider(RestProvider[ComponentArgs]):
 
 def _dump_inputs(args: ComponentArgs) -> dict[str, Any]:
     return args.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _same_count(old: Any, new: Any) -> bool:
+    """Whether two instance counts are equal, however they arrived ("2" from config, 2.0 from
+    the engine, 2 as stored)."""
+    try:
+        return float(old) == float(new)
+    except (TypeError, ValueError):
+        return bool(comparable(old) == comparable(new))
 
 
 def _without_replica(values: Mapping[str, Any]) -> dict[str, Any]:

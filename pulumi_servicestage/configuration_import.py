@@ -86,15 +86,19 @@ class ConfigurationPackage:
     @classmethod
     def read(cls, path: str) -> ConfigurationPackage:
         try:
+            # Sized before it is read: a device or a huge file must not be read into memory.
+            if not Path(path).is_file():
+                raise PackageError(f"cannot read {path}: not a file")
+            size = Path(path).stat().st_size
+            if size > MAX_PACKAGE_BYTES:
+                raise PackageError(
+                    f"{path} is {size} bytes; a package may have at most {MAX_PACKAGE_BYTES}"
+                )
             data = Path(path).read_bytes()
         except OSError as error:
             raise PackageError(f"cannot read {path}: {error.strerror}") from None
         except ValueError:  # e.g. a NUL character in the path
             raise PackageError(f"cannot read {path!r}: not a valid file path") from None
-        if len(data) > MAX_PACKAGE_BYTES:
-            raise PackageError(
-                f"{path} is {len(data)} bytes; a package may have at most {MAX_PACKAGE_BYTES}"
-            )
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 encrypted = [info.filename for info in archive.infolist() if info.flag_bits & 1]
