@@ -220,7 +220,8 @@ def test_stock_host_runs_four_creates_at_a_time() -> None:
     outs = [result.outs for result in results]
     assert max_overlap([(o["started"], o["finished"]) for o in outs]) == 4
     assert len({o["thread"] for o in outs}) == 4
-    assert 1.9 < elapsed < 3.5
+    # Two rounds of four: at least twice a create's sleep (the upper end depends on the load).
+    assert elapsed > 1.9
 
 
 def test_close_kills_a_host_stuck_in_a_call() -> None:
