@@ -30,7 +30,7 @@ from pulumi.dynamic import (
 from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
 from . import _runtime
-from ._common import Name
+from ._common import Name, is_id_segment
 from ._lifecycle import (
     PROVIDER_KEY,
     ResourceArgs,
@@ -307,13 +307,18 @@ class ConfigurationImportProvider(ServiceStageProvider):
         return UpdateResult({**outs, "archive_path": args.archive_path})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        if "configurations" not in props:
+        entries = props.get("configurations")
+        if not isinstance(entries, list):
             raise ServiceStageError(
-                f"configuration import {id_}: an import can only be refreshed from its own "
+                f"configuration import {id_!r}: an import can only be refreshed from its own "
                 "state; look its files up with get_configurations() instead"
             )
         remaining = [
-            entry for entry in props["configurations"] if _exists(CONFIGS_PATH, entry["id"])
+            entry
+            for entry in entries
+            if isinstance(entry, dict)
+            and is_id_segment(entry.get("id"))
+            and _exists(CONFIGS_PATH, entry["id"])
         ]
         if not remaining:
             return ReadResult(None, {})
@@ -323,12 +328,12 @@ class ConfigurationImportProvider(ServiceStageProvider):
             "configurations": remaining,
             "created_configuration_ids": [
                 config_id
-                for config_id in props.get("created_configuration_ids") or []
+                for config_id in _ids(props, "created_configuration_ids")
                 if config_id in remaining_ids
             ],
             "created_config_group_ids": [
                 group_id
-                for group_id in props.get("created_config_group_ids") or []
+                for group_id in _ids(props, "created_config_group_ids")
                 if _exists(GROUPS_PATH, group_id)
             ],
         }
@@ -341,15 +346,15 @@ class ConfigurationImportProvider(ServiceStageProvider):
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         client = _client()
-        for config_id in props.get("created_configuration_ids") or []:
+        for config_id in _ids(props, "created_configuration_ids"):
             with suppress(NotFoundError):
-                client.delete(f"{_path(CONFIGS_PATH)}/{quote(str(config_id), safe='')}")
-        for group_id in props.get("created_config_group_ids") or []:
+                client.delete(f"{_path(CONFIGS_PATH)}/{quote(config_id, safe='')}")
+        for group_id in _ids(props, "created_config_group_ids"):
             # Files that others put into a group the import made keep it alive.
             if any(_all_in(CONFIGS_PATH, "configs", config_group_id=group_id)):
                 continue
             with suppress(NotFoundError):
-                client.delete(f"{_path(GROUPS_PATH)}/{quote(str(group_id), safe='')}")
+                client.delete(f"{_path(GROUPS_PATH)}/{quote(group_id, safe='')}")
 
 
 class ConfigurationImport(
@@ -409,6 +414,12 @@ def _located(
                 for item in _all_in(CONFIGS_PATH, "configs", config_group_id=group_id)
             }
         yield file, ids_by_group[group_id].get(file.name)
+
+
+def _ids(props: Mapping[str, Any], key: str) -> list[str]:
+    """The ids an import's state lists under `key`; anything else there is not one."""
+    listed = props.get(key)
+    return [item for item in listed if is_id_segment(item)] if isinstance(listed, list) else []
 
 
 def _versions(files: Iterable[PackagedFile], group_ids: Mapping[str, str]) -> dict[str, str | None]:
