@@ -14,8 +14,12 @@ Hooks (each documented where it is defined):
   `read_object`, `list_objects`;
 - waiting: `settle_create`, `apply_update`, `running_job`, `failure_of`, `wait_for_job`;
 - judging: `matches_natural_key`, `matches_create`, `adoption_conflicts`, `update_applied`,
-  `keep_failed_create`, `extra_replaces`, `extra_checks`;
-- values: `computed_outputs`, `server_inputs`.
+  `keep_failed_create`, `extra_replaces`, `deletes_before_replacing`, `extra_checks`;
+- values: `computed_outputs`, `server_inputs`, `listed_id`.
+
+Providers whose object is not a REST object (a task run, an import, part of a list) extend
+`ServiceStageProvider`, which keeps `configure` and `check` to itself, and implement the other
+calls with the helpers here (`parse_arguments`, `post_once`, `secrets_kept_out_of_errors`).
 
 The guarantees:
 
@@ -23,16 +27,17 @@ The guarantees:
   exists, any failure (its job failed, a read failed, the host is shutting down) either deletes
   it again or raises an error that names it and the `adopt_id` that takes it over.
 - **Ownership and reconciliation.** Every new object carries the resource's ownership marker:
-  a label ``pulumi-owner=<marker>`` where the API has labels, where it has none the natural key
-  (its name in its scope) together with the fields that only a create sets. The marker is a
+  a label ``pulumi-owner=<marker>`` where the API has labels; where it has none, the natural
+  key (its name in its scope) together with every other field its create sends. The marker is a
   digest of the Pulumi project, stack, resource type and name, computed in the program and
   passed as the hidden input ``__owner``. When a create may have reached the service without
   the answer saying so (`AmbiguousWriteError`), or the service refuses it because the name is
   taken, the provider looks for the object: one carrying this resource's marker is its own and
   is completed (its running job waited for) and recorded, so the next `pulumi up` after a
   killed host finishes what the last one started; one without the marker is never taken
-  silently, the error names its id and the `adopt_id` to set. Updates that may have been
-  carried out are judged by reading the object and waiting for the job they started.
+  silently, the error names its id and the `adopt_id` to set. An own object whose create failed
+  is deleted and made anew. Updates that may have been carried out are judged by reading the
+  object once the job they may have started has ended. Deletes wait out a job the object runs.
 - **Adoption waits.** `adopt_id` waits for a job the adopted object still runs, and never reports
   an object whose job failed, or that the service shows failed, as adopted.
 - **Secrets on every path.** `secret_fields` are returned as secrets from create, update and
@@ -706,7 +711,7 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
         args = self.parse(news)
         ref = self.ref_from_id(id_)
         with self.secrets_kept_out_of_errors(olds, news):
-            if self._api_fields_differ(olds, news):
+            if self.inputs_differ(olds, news):
                 server = self._wait_for_running_job(ref, self.read_object(ref), args, "update")
                 self._update_reconciled(ref, args, server, olds)
             outputs = self._outputs(args, ref, self.read_object(ref))
@@ -949,9 +954,6 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
             f"{last_failure}. The {self.noun} {ref.resource_id()} was not updated after "
             f"{retry.max_retries + 1} attempts; run the deployment again"
         ) from last_failure
-
-    def _api_fields_differ(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-        return self.inputs_differ(olds, news)
 
     # -- deleting ----------------------------------------------------------------------------------
 

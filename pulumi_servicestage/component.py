@@ -94,7 +94,22 @@ class ComponentProvider(RestProvider[ComponentArgs]):
         return {}, []
 
     def running_job(self, ref: ObjectRef, server: Mapping[str, Any]) -> str | None:
-        return component_running_job(server)
+        job_id = component_running_job(server)
+        if job_id is None and _status_of(server).get("component_status") in JOB_RUNNING_STATUSES:
+            # A job runs, but the component does not name it: its latest release record
+            # (§4.3.9) does.
+            job_id = self._latest_record_job(ref)
+        return job_id
+
+    def _latest_record_job(self, ref: ObjectRef) -> str | None:
+        answer = self.client().get(
+            f"{self.item_path(ref)}/records",
+            params={"limit": 1, "order_by": "create_time", "order": "desc"},
+        )
+        for record in (answer or {}).get("records") or []:
+            jobs = [job.get("job_id") for job in record.get("jobs") or [] if job.get("job_id")]
+            return str(jobs[-1]) if jobs else None
+        return None
 
     def failure_of(self, server: Mapping[str, Any]) -> str | None:
         return component_failure(server)
@@ -153,21 +168,22 @@ def _without_replica(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if key != "replica"}
 
 
+def _status_of(server: Mapping[str, Any]) -> Mapping[str, Any]:
+    status = server.get("status")
+    return status if isinstance(status, Mapping) else {}
+
+
 def component_running_job(server: Mapping[str, Any]) -> str | None:
     """The job working on a component as the service shows it (§4.3.7), if one is."""
-    status = server.get("status") or {}
-    if (
-        not isinstance(status, Mapping)
-        or status.get("component_status") not in JOB_RUNNING_STATUSES
-    ):
-        return None
+    status = _status_of(server)
     job_id = status.get("last_job_id")
-    return str(job_id) if job_id else None
+    running = status.get("component_status") in JOB_RUNNING_STATUSES
+    return str(job_id) if running and job_id else None
 
 
 def component_failure(server: Mapping[str, Any]) -> str | None:
-    status = server.get("status") or {}
-    if not isinstance(status, Mapping) or status.get("component_status") not in FAILED_STATUSES:
+    status = _status_of(server)
+    if status.get("component_status") not in FAILED_STATUSES:
         return None
     detail = status.get("fail_detail")
     return f"is {status['component_status']}" + (f" ({detail})" if detail else "")

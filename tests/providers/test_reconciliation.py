@@ -5,8 +5,9 @@
 import time
 
 import pytest
+from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_servicestage._lifecycle import OWNER_KEY, OWNER_LABEL, owner_marker
+from pulumi_servicestage._lifecycle import OWNER_KEY, OWNER_LABEL, ObjectRef, owner_marker
 from pulumi_servicestage.application import ApplicationProvider
 from pulumi_servicestage.component import ComponentProvider
 from pulumi_servicestage.configuration import ConfigurationGroupProvider
@@ -221,3 +222,16 @@ def test_update__waits_for_a_job_an_interrupted_run_left_running(host, live, inp
 
     assert outs["version"] == "1.0.1"
     assert outs["status"]["component_status"] == "RUNNING"
+
+
+def test_running_job__found_in_the_records_when_the_component_does_not_name_it(live, inputs):
+    live.emulator.jobs.default_duration = 1.0
+    made = left_by_an_earlier_run(live, inputs)
+    provider = ComponentProvider()
+    provider.configure(ConfigureRequest(Config(live.stack_config(), "test")))
+    ref = ObjectRef({"application_id": inputs["application_id"], "component_id": made.id})
+
+    shown_without_job = {"status": {"component_status": "INITIALIZING"}}
+
+    assert provider.running_job(ref, shown_without_job) == made.last_job_id
+    assert provider.running_job(ref, {"status": {"component_status": "RUNNING"}}) is None
