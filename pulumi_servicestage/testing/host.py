@@ -216,8 +216,24 @@ def _decode(struct: struct_pb2.Struct) -> dict[str, Any]:
     return values
 
 
-def _interruptible() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+# What `python -m pulumi.dynamic` runs, with SIGINT handled as Python handles it by default.
+_INTERRUPTIBLE_HOST = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('pulumi.dynamic', run_name='__main__', alter_sys=True)"
+)
+
+
+def _host_module_arguments() -> list[str]:
+    """How to start the host: as the engine does, ``-m pulumi.dynamic``.
+
+    The engine's plugins start with SIGINT at its default, which the host turns into its
+    shutdown; a test runner started in the background has it ignored, and the host would inherit
+    that. There the host module is run with SIGINT handled again (a `preexec_fn` could restore it
+    too, but forking a process whose gRPC threads run can crash the child).
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        return ["-c", _INTERRUPTIBLE_HOST]
+    return ["-m", "pulumi.dynamic"]
 
 
 class ProviderHost:
@@ -296,15 +312,12 @@ class ProviderHost:
         if self._proc is not None:
             raise RuntimeError("the provider host was already started")
         self._proc = subprocess.Popen(
-            [self._python, "-u", "-m", "pulumi.dynamic"],
+            [self._python, "-u", *_host_module_arguments()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=self._env,
             cwd=self._cwd,
-            # The engine's plugins start with SIGINT at its default, which the host turns into
-            # its shutdown; a test runner started in the background may have it ignored.
-            preexec_fn=_interruptible,
         )
         assert self._proc.stdout is not None and self._proc.stderr is not None
         self._pumps = [
