@@ -28,7 +28,7 @@ from _kit import Row, RunSettings, ServedEmulator, component_inputs, format_tabl
 from parallel_deploy import DeployRun
 
 from pulumi_servicestage.emulator import DEFAULT_PROJECT_ID
-from pulumi_servicestage.emulator.servicestage.models import ComponentSpec
+from pulumi_servicestage.emulator.servicestage.schemas import ComponentSpec
 
 PARTS = ("deploy", "wait", "overhead", "load")
 

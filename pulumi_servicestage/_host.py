@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from types import FrameType, ModuleType
 from typing import Any
 
-from .client import shutdown
+from .client import clock
 from .client.errors import ConfigurationError
 from .config import HOST_WORKERS, _Lookup
 
@@ -121,7 +121,7 @@ def _warn_once(message: str) -> None:
 
 
 def stop_waits_with_host() -> None:
-    """In the provider host, stop every wait (`client.shutdown`) once the host's gRPC server stops.
+    """In the provider host, stop every wait (`client.clock`) once the host's gRPC server stops.
 
     The server stops when the host is interrupted; `wait_for_termination` is grpc's own way to
     learn of it. Outside the host, or in one laid out differently, nothing happens.
@@ -132,7 +132,7 @@ def stop_waits_with_host() -> None:
         return
     wait_for_termination = getattr(server, "wait_for_termination", None)
     if callable(wait_for_termination):
-        shutdown.stop_after(wait_for_termination)
+        clock.stop_after(wait_for_termination)
 
 
 def _enlarge(workers: int) -> tuple[ExecutorOutcome, bool]:

@@ -79,6 +79,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from . import _runtime
 from ._common import OWNER_LABEL, is_id_segment
+from .client.clock import ShutdownError, pause
 from .client.errors import (
     AmbiguousWriteError,
     APIConnectionError,
@@ -87,7 +88,6 @@ from .client.errors import (
     ServiceStageError,
 )
 from .client.http import ApiClient
-from .client.shutdown import ShutdownError, pause
 from .config import stack_config_from
 from .jobs import JobWaiter, polls, transient
 

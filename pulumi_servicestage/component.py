@@ -35,7 +35,7 @@ from ._lifecycle import (
 from ._lookup import LookupResult, get_all, get_one, project_path
 from .client.errors import ServiceStageError
 from .component_action import run_component_action
-from .component_spec import CREDENTIAL_PATHS, SECRET_PATHS, ComponentSpec
+from .component_spec import SECRET_PATHS, WRITE_ONLY_PATHS, ComponentSpec
 
 # Statuses of a component while a job works on it (§4.3.7 `component_status`): its
 # `status.last_job_id` is then the job to wait for before anything else can change it.
@@ -62,7 +62,7 @@ class ComponentProvider(RestProvider[ComponentArgs]):
     replace_on = frozenset({"name", "runtime_stack", "application_id", "environment_id"})
     create_only = frozenset({"environment_id"})
     computed = ("status",)
-    write_only = frozenset(CREDENTIAL_PATHS)
+    write_only = frozenset(WRITE_ONLY_PATHS)
     delete_is_asynchronous = True
     # A name is unique within an application, and a replacement caused by another field keeps
     # it, so the old component has to go first.
@@ -92,6 +92,12 @@ class ComponentProvider(RestProvider[ComponentArgs]):
                 )
             ]
         return {}, []
+
+    def server_inputs(
+        self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
+    ) -> dict[str, Any]:
+        shown = {**server, "envs": own_envs(server.get("envs"), known.get("envs"))}
+        return super().server_inputs(shown, known, ref)
 
     def running_job(self, ref: ObjectRef, server: Mapping[str, Any]) -> str | None:
         job_id = component_running_job(server)
@@ -166,6 +172,41 @@ def _same_count(old: Any, new: Any) -> bool:
 
 def _without_replica(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if key != "replica"}
+
+
+# Variables the service adds to a component's `envs`: its project, cluster, application,
+# environment and instance (the §8.3 example of a modify body, copied from a component), and the
+# `inner` ones and TZ, which the Terraform provider, tested against the live service, drops too.
+_INJECTED_ENV_PREFIXES = ("PAAS_", "CAS_")
+_INJECTED_ENV_NAMES = frozenset({"AOM_DISCOVERY_RULE_VERSION", "TZ"})
+
+
+def own_envs(shown: Any, declared: Any) -> Any:
+    """The variables of `shown` (a component's `envs` as the service answers it) that are the
+    user's: those `declared`, and any other the service did not add itself."""
+    if not isinstance(shown, list):
+        return shown
+    names = (
+        {e.get("name") for e in declared if isinstance(e, dict)}
+        if isinstance(declared, list)
+        else set()
+    )
+    return [
+        variable
+        for variable in shown
+        if not isinstance(variable, dict)
+        or variable.get("name") in names
+        or not _injected(variable)
+    ]
+
+
+def _injected(variable: Mapping[str, Any]) -> bool:
+    name = str(variable.get("name") or "")
+    return (
+        variable.get("inner") is True
+        or name in _INJECTED_ENV_NAMES
+        or name.startswith(_INJECTED_ENV_PREFIXES)
+    )
 
 
 def _status_of(server: Mapping[str, Any]) -> Mapping[str, Any]:

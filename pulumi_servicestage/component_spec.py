@@ -253,20 +253,17 @@ class Storage(_Input):
     mounts: list[Mount]
 
     def _violations(self) -> Iterator[_Violation]:
-        for parameter, types in _STORAGE_TYPES_OF_PARAMETER.items():
-            path = f"parameters.{parameter}"
-            condition = "type is " + " or ".join(repr(kind) for kind in types)
-            if self.type not in types:
-                yield from _only_when(self, [path], condition)
-            elif parameter in ("path", "name"):  # "mandatory when type is ..."
-                yield from _required_when(self, [path], condition)
+        # Table 6 (and 4-126) says which types a parameter "is applicable to", and makes path
+        # and name mandatory for theirs; it forbids none elsewhere, so neither does this.
+        for parameter, types in _STORAGE_TYPES_REQUIRING.items():
+            if self.type in types:
+                condition = "type is " + " or ".join(repr(kind) for kind in types)
+                yield from _required_when(self, [f"parameters.{parameter}"], condition)
 
 
-_STORAGE_TYPES_OF_PARAMETER = {  # Table 6: the storage types each parameter applies to
+_STORAGE_TYPES_REQUIRING = {  # Table 6: "mandatory when type is set to ..."
     "path": ("HostPath",),
     "name": ("ConfigMap", "Secret", "PersistentVolumeClaim"),
-    "default_mode": ("ConfigMap", "Secret"),
-    "medium": ("EmptyDir",),
 }
 
 
@@ -613,7 +610,11 @@ class Build(_Input):
 
 
 class BuildParameters(_Input):
-    """Table 33 parameters."""
+    """Table 33 parameters; table 4-152 types the whole as Map<String, Object>, so keys beyond
+    the documented ones (``use_public_cluster``, ``cluster_namespace``, ... which the console
+    and Terraform send) pass through as given."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, allow_inf_nan=False)
 
     build_cmd: str | None = None
     dockerfile_path: str | None = None
@@ -626,7 +627,9 @@ class BuildParameters(_Input):
 class ExternalAccess(_Input):
     """Table 34 external_accesses."""
 
-    protocol: Literal["http", "https"] | None = None
+    # Table 34 lists http and https; the service answers them upper case (Terraform's
+    # acceptance tests read HTTP back), and either spelling is the same protocol.
+    protocol: Literal["http", "https", "HTTP", "HTTPS"] | None = None
     address: str | None = None
     forward_port: Port | None = None
 
@@ -754,6 +757,10 @@ CREDENTIAL_PATHS: tuple[str, ...] = (
 The headers are listed because Tables 31 and 40 offer custom headers as the alternative to a
 username and password. The service never shows them again.
 """
+
+WRITE_ONLY_PATHS: tuple[str, ...] = (*CREDENTIAL_PATHS, "workload_content")
+"""What the service does not show again: the credentials, and the workload YAML of a yaml-mode
+component (table 4-226 has no ``workload_content``)."""
 
 SECRET_PATHS: tuple[str, ...] = (
     *CREDENTIAL_PATHS,

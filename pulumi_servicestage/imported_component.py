@@ -219,7 +219,9 @@ class ImportedComponentProvider(RestProvider[ImportedComponentArgs]):
         # resource's arguments (and its ownership marker) applied.
         shown = without_owner_label(server, self.marker_labels)
         body = {key: shown[key] for key in _MODIFY_BODY_FIELDS if shown.get(key) is not None}
-        body.update(self.request_body(args, exclude=set(args.model_fields) - set(_MODIFIABLE)))
+        body.update(
+            self.request_body(args, exclude=set(type(args).model_fields) - set(_MODIFIABLE))
+        )
         body["replica"] = replica
         answer = self.client().put(self.item_path(ref), body, repeatable=False) or {}
         job_id = answer.get("job_id") if isinstance(answer, dict) else None

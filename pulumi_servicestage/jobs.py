@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from .client import shutdown
+from .client.clock import now, pause
 from .client.errors import APIConnectionError, APIStatusError, NotFoundError, ServiceStageError
 from .client.http import ApiClient
 
@@ -106,8 +105,8 @@ def polls(
     timeout: float,
     *,
     schedule: PollSchedule | None = None,
-    sleep: Callable[[float], None] = shutdown.pause,
-    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = pause,
+    clock: Callable[[], float] = now,
 ) -> Iterator[None]:
     """The looks of a wait of `timeout` seconds: one per iteration of the caller's loop.
 
@@ -139,8 +138,8 @@ class JobWaiter:
         project_id: str,
         *,
         schedule: PollSchedule | None = None,
-        sleep: Callable[[float], None] = shutdown.pause,
-        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = pause,
+        clock: Callable[[], float] = now,
     ) -> None:
         self._client = client
         self._project_id = project_id

@@ -23,10 +23,8 @@ from pulumi_servicestage.component_spec import (
     to_request_body,
 )
 from pulumi_servicestage.emulator import Emulator
-from pulumi_servicestage.emulator.servicestage.models import ComponentImport
-from pulumi_servicestage.emulator.servicestage.models import (
-    ComponentSpec as EmulatorComponentSpec,
-)
+from pulumi_servicestage.emulator.servicestage.schemas import ComponentImport
+from pulumi_servicestage.emulator.servicestage.schemas import ComponentSpec as EmulatorComponentSpec
 from pulumi_servicestage.imported_component import (
     ImportedComponentArgs,
     ImportedComponentProvider,
@@ -622,12 +620,6 @@ RULES = [
         ("storages", 1, "parameters", "name"),
         "parameters.name is required when type is 'ConfigMap'",
         id="configmap-without-name",
-    ),
-    pytest.param(
-        _body(FULL_BODY, **{"storages.2.parameters.default_mode": 384}),
-        ("storages", 2, "parameters", "default_mode"),
-        "parameters.default_mode can be set only when type is 'ConfigMap' or 'Secret'",
-        id="emptydir-with-mode",
     ),
     pytest.param(
         _body(FULL_BODY, **{"post_start.port": 80}),

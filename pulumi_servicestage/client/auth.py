@@ -13,6 +13,7 @@ from typing import Any, NoReturn, SupportsIndex
 
 import httpx
 
+from . import clock
 from .errors import ConfigurationError, ServiceStageError, status_error_from_response
 
 TOKEN_HEADER = "X-Auth-Token"
@@ -25,8 +26,9 @@ _IAM_TIMEOUT_SECONDS = 30.0
 
 
 def utc_now() -> datetime:
-    """The current time, timezone-aware in UTC (the default clock of the auth flows)."""
-    return datetime.now(timezone.utc)
+    """The current time on the package's clock, timezone-aware in UTC (the default clock of the
+    auth flows)."""
+    return datetime.fromtimestamp(clock.wall(), timezone.utc)
 
 
 class CredentialAuth(httpx.Auth):

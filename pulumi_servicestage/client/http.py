@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from . import shutdown
+from . import clock
 from .errors import (
     AmbiguousWriteError,
     APIConnectionError,
@@ -133,7 +133,7 @@ class ApiClient:
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
-        sleep: Callable[[float], None] = shutdown.pause,
+        sleep: Callable[[float], None] = clock.pause,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")

@@ -5,9 +5,8 @@ configuration, components with their actions, records and CCE imports, runtime s
 built-in images, configuration groups and files, plugins, deploy jobs, release tasks), the Git
 repository authorizations, ASM's grayscale releases, and IAM's ``POST /v3/auth/tokens``. It checks
 ``X-Auth-Token`` or ``SDK-HMAC-SHA256`` signatures the way API Gateway does, and runs deploy jobs
-and release phases over time. The core objects live in `servicestage.models`; every other
-service area is one module with a backend and its routes, listed in `areas.AREAS`. The official
-Python SDK (huaweicloudsdkservicestage) works against it unchanged::
+and release phases over time. The official Python SDK (huaweicloudsdkservicestage) works against
+it unchanged::
 
     emulator = Emulator(job_seconds=0.2)
     with emulator.serve() as url:  # threaded server on a free port
@@ -42,14 +41,26 @@ DELETE   /_emulator/jobs/plans      drop the queued plans; 204
 Per project (``P`` stands for ``/_emulator/projects/{project_id}``):
 
 - ``POST|GET|DELETE P/asm/release-failures``: make a coming step of ASM releases fail (body
-  ``{"operation": ..., "message": ..., "release_name": ...}``, see `asm.AsmApi`), list or drop
-  those plans;
+  ``{"operation": ..., "message": ..., "release_name": ...}``, see `asm.responses.AsmApi`), list
+  or drop those plans;
 - ``POST P/git-accounts``: register an account on a Git host, which authorizations may then
   use (body ``{"repo_type": ..., "user": ..., "token": ..., "password": ...}``).
 
 The same controls in Python: ``emulator.reset()``, ``emulator.request_counts()``,
 ``emulator.jobs.default_duration = 0.2``, ``emulator.jobs.plan("FAILED", ...)``,
 ``emulator.jobs.planned()``, ``emulator.jobs.clear_plans()``.
+
+Layout, in the spirit of moto (one job per module): each emulated service is a package of
+``schemas`` (the pydantic models of request bodies, with their rules), ``state`` (the objects,
+and how the API shows them), ``backend`` (one project's operations and their business rules) and
+``responses`` (the HTTP API: reads a request, calls the backend, shapes the answer). ServiceStage's
+core objects (environments, applications, components, built-in runtime stacks and what deploy
+jobs do to them) are the package `servicestage`; its other areas are subpackages of it
+(``configs``, ``plugins``, ``release_plans``, ``repo_authorizations``, ``runtime_stacks``) and ASM
+is `asm`; `areas.AREAS` lists every area but the core. Beside them: `servicestage.request_parsing`
+(request bodies into models, list queries), `errors` (error codes and bodies), `jobs` (deploy jobs
+over time), `auth` and `iam` (credentials, and IAM's token API), `server` (routing, the auth check,
+error rendering, serving).
 
 Where the reference leaves behaviour open, the emulator decides so: a project that is not the
 caller's (unknown, another project's token, or an ``X-Project-Id`` header that differs from the
@@ -71,8 +82,8 @@ from .auth import CredentialStore
 from .iam import IamApi
 from .jobs import JobBackend
 from .server import ControlApi, RequestStats, WsgiApp, serve_in_thread
-from .servicestage.models import ServiceStageBackend
-from .servicestage.routes import ServiceStageApi
+from .servicestage.backend import ServiceStageBackend
+from .servicestage.responses import ServiceStageApi
 
 __all__ = [
     "DEFAULT_ACCESS_KEY",

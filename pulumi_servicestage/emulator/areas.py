@@ -1,10 +1,12 @@
 """The service areas the emulator serves beyond ServiceStage's core objects.
 
-Each area keeps its state for one project in a backend built on top of that project's core
-`ServiceStageBackend` (whose lock, clock, jobs and objects it shares), and serves it through an
-API object whose `routes()` read requests and call the backend, in the spirit of moto. Adding an
-area is one `Area(...)` line in `AREAS`; `Emulator.area(BackendClass, project_id)` returns its
-state.
+Each area is a package laid out like the core (`servicestage`), one job per module, in the spirit
+of moto: ``schemas`` (request bodies and their rules), ``state`` (objects and how the API shows
+them), ``backend`` (the operations and their rules for one project, built on top of that
+project's core `ServiceStageBackend`, whose lock, clock, jobs and objects it shares) and
+``responses`` (an API object whose `routes()` read requests, call the backend and shape answers).
+Adding an area is one `Area(...)` line in `AREAS`; `Emulator.area(BackendClass, project_id)`
+returns its state.
 """
 
 from __future__ import annotations
@@ -13,14 +15,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from .asm import AsmApi, AsmBackend
+from .asm.backend import AsmBackend
+from .asm.responses import AsmApi
 from .server import Route
-from .servicestage.configs import ConfigsApi, ConfigsBackend
-from .servicestage.models import ServiceStageBackend
-from .servicestage.plugins import PluginApi, PluginBackend
-from .servicestage.release_plans import ReleasePlanApi, ReleasePlanBackend
-from .servicestage.repo_authorizations import RepoAuthorizationApi, RepoAuthorizationBackend
-from .servicestage.runtime_stacks import RuntimeStackApi, RuntimeStackBackend
+from .servicestage.backend import ServiceStageBackend
+from .servicestage.configs.backend import ConfigsBackend
+from .servicestage.configs.responses import ConfigsApi
+from .servicestage.plugins.backend import PluginBackend
+from .servicestage.plugins.responses import PluginApi
+from .servicestage.release_plans.backend import ReleasePlanBackend
+from .servicestage.release_plans.responses import ReleasePlanApi
+from .servicestage.repo_authorizations.backend import RepoAuthorizationBackend
+from .servicestage.repo_authorizations.responses import RepoAuthorizationApi
+from .servicestage.runtime_stacks.backend import RuntimeStackBackend
+from .servicestage.runtime_stacks.responses import RuntimeStackApi
 
 
 class AreaBackend(Protocol):

@@ -2,6 +2,8 @@
 
 * `ProviderHost` runs the SDK's provider host (``python -m pulumi.dynamic``) in a subprocess
   and speaks its gRPC protocol, as the engine does for each step of a deployment.
+* `ProviderInProcess` answers the same calls in the test's own process (the host's handling,
+  without the process), on a `VirtualClock` where a test is about waits and schedules.
 * `ProviderMocks` and `run_program` run a whole program in-process with
   ``pulumi.runtime.set_mocks``, serving dynamic resources with their real providers.
 * `FaultProxy` sits in front of the emulator and answers a share of the requests with the
@@ -24,6 +26,7 @@ from .host import (
     serialized_provider,
     strip_secrets,
 )
+from .in_process import ProviderInProcess, VirtualClock
 from .mocks import (
     CheckFailedError,
     ProviderMocks,
@@ -49,11 +52,13 @@ __all__ = [
     "HostStartError",
     "ProviderCallError",
     "ProviderHost",
+    "ProviderInProcess",
     "ProviderMocks",
     "ProviderMocksError",
     "ProxyEvent",
     "ReadOutcome",
     "RecordedResource",
+    "VirtualClock",
     "container_component",
     "default_max_workers",
     "revealed",

@@ -210,6 +210,27 @@ def _run(coro: Coroutine[Any, Any, _T]) -> _T:
         loop.close()
 
 
+def request_properties(
+    provider: ResourceProvider,
+    props: Mapping[str, Any] | None,
+    method: str,
+    *,
+    unknowns: bool = False,
+) -> struct_pb2.Struct:
+    """`props` as the engine sends them to `method`: secrets stripped, ``__provider`` added,
+    serialized by the SDK (numbers become doubles, top-level None values vanish)."""
+    if props is None:
+        return struct_pb2.Struct()
+    if PROVIDER_KEY in props:
+        raise ValueError(f"{PROVIDER_KEY!r} is added by the test kit; leave it out")
+    values = strip_secrets(props)
+    values[PROVIDER_KEY] = serialized_provider(provider)
+    struct = _run(rpc.serialize_properties(values, {}))
+    if not unknowns and rpc.struct_contains_unknowns(struct):
+        raise ValueError(f"the engine never sends unknown values to {method}")
+    return struct
+
+
 def _decode(struct: struct_pb2.Struct) -> dict[str, Any]:
     values: dict[str, Any] = rpc.deserialize_properties(struct, keep_unknowns=True)
     values.pop(PROVIDER_KEY, None)
@@ -612,16 +633,7 @@ class ProviderHost:
         *,
         unknowns: bool = False,
     ) -> struct_pb2.Struct:
-        if props is None:
-            return struct_pb2.Struct()
-        if PROVIDER_KEY in props:
-            raise ValueError(f"{PROVIDER_KEY!r} is added by the test kit; leave it out")
-        values = strip_secrets(props)
-        values[PROVIDER_KEY] = serialized_provider(provider)
-        struct = _run(rpc.serialize_properties(values, {}))
-        if not unknowns and rpc.struct_contains_unknowns(struct):
-            raise ValueError(f"the engine never sends unknown values to {method}")
-        return struct
+        return request_properties(provider, props, method, unknowns=unknowns)
 
     def _call(self, method: str, request: Any) -> Any:
         try:

@@ -17,7 +17,7 @@ from pulumi_servicestage.emulator import (
     DEFAULT_USER_NAME,
     Emulator,
 )
-from pulumi_servicestage.emulator.servicestage.models import ServiceStageBackend
+from pulumi_servicestage.emulator.servicestage.backend import ServiceStageBackend
 
 JOB_SECONDS = 0.2
 CAS = f"/v3/{DEFAULT_PROJECT_ID}/cas"

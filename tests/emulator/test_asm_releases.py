@@ -22,7 +22,7 @@ from pulumi_servicestage.emulator import (
     DEFAULT_SECRET_KEY,
     Emulator,
 )
-from pulumi_servicestage.emulator.asm import AsmBackend
+from pulumi_servicestage.emulator.asm.backend import AsmBackend
 
 RELEASES = "/v2/meshes/mesh-1/namespaces/shop/releases"
 OTHER_PROJECT_ID = "5f4e3d2c1b0a49586776859403a2b1c0"

@@ -14,7 +14,7 @@ from conftest import CAS, FakeClock, error_of, ok
 
 from pulumi_servicestage.emulator import DEFAULT_PROJECT_ID, DEFAULT_USER_NAME, Emulator
 from pulumi_servicestage.emulator.errors import ApiError
-from pulumi_servicestage.emulator.servicestage.configs import ConfigsBackend
+from pulumi_servicestage.emulator.servicestage.configs.backend import ConfigsBackend
 
 GROUPS = f"{CAS}/config-groups"
 CONFIGS = f"{CAS}/configs"

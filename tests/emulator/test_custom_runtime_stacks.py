@@ -20,7 +20,7 @@ from pulumi_servicestage.emulator import (
     DEFAULT_USER_NAME,
     Emulator,
 )
-from pulumi_servicestage.emulator.servicestage.runtime_stacks import RuntimeStackBackend
+from pulumi_servicestage.emulator.servicestage.runtime_stacks.backend import RuntimeStackBackend
 
 STACKS = f"{CAS}/runtimestacks"
 JDK_URL = "obs://bucket/bisheng-jdk-8u412-linux-aarch64.tar.gz"

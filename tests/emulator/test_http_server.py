@@ -11,7 +11,7 @@ from conftest import CAS, component_body, components_path, error_of, issue_token
 
 from pulumi_servicestage.client.signing import AkSkAuth
 from pulumi_servicestage.emulator import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, Emulator
-from pulumi_servicestage.emulator.servicestage.models import ServiceStageBackend
+from pulumi_servicestage.emulator.servicestage.backend import ServiceStageBackend
 
 CLIENTS = 40
 

@@ -30,7 +30,7 @@ from pulumi_servicestage.emulator import (
     DEFAULT_SECRET_KEY,
     Emulator,
 )
-from pulumi_servicestage.emulator.servicestage.repo_authorizations import (
+from pulumi_servicestage.emulator.servicestage.repo_authorizations.backend import (
     RepoAuthorizationBackend,
 )
 

@@ -12,7 +12,7 @@ from conftest import CAS, JOB_SECONDS, FakeClock, error_of, ok
 
 from pulumi_servicestage.emulator import Emulator
 from pulumi_servicestage.emulator.jobs import JobOperation
-from pulumi_servicestage.emulator.servicestage.plugins import PluginBackend
+from pulumi_servicestage.emulator.servicestage.plugins.backend import PluginBackend
 
 CCE_ID = "02f9a523-cefe-11ee-afc1-0255ac100045"
 CSE_ID = "b4e49ad5-5142-437d-8a6b-1de66b1af0db"

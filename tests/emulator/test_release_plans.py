@@ -36,7 +36,7 @@ from pulumi_servicestage.emulator import (
     DEFAULT_USER_NAME,
     Emulator,
 )
-from pulumi_servicestage.emulator.servicestage.models import ServiceStageBackend
+from pulumi_servicestage.emulator.servicestage.backend import ServiceStageBackend
 
 PLANS = f"{CAS}/release-plans"
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import error_of, ok
 
 from pulumi_servicestage.emulator import DEFAULT_PROJECT_ID, Emulator
-from pulumi_servicestage.emulator.servicestage.repo_authorizations import (
+from pulumi_servicestage.emulator.servicestage.repo_authorizations.backend import (
     RepoAuthorizationBackend,
 )
 

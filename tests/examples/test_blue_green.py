@@ -3,7 +3,7 @@
 import runpy
 from pathlib import Path
 
-from pulumi_servicestage.emulator.asm import AsmBackend
+from pulumi_servicestage.emulator.asm.backend import AsmBackend
 from pulumi_servicestage.testing import ProviderMocks
 
 BLUE_GREEN = Path(__file__).parents[2] / "examples" / "blue_green" / "__main__.py"

@@ -3,7 +3,7 @@
 import runpy
 from pathlib import Path
 
-from pulumi_servicestage.emulator.servicestage.configs import ConfigsBackend
+from pulumi_servicestage.emulator.servicestage.configs.backend import ConfigsBackend
 from pulumi_servicestage.testing import ProviderMocks
 
 PLATFORM = Path(__file__).parents[2] / "examples" / "platform" / "__main__.py"

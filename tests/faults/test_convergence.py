@@ -39,6 +39,9 @@ from pulumi_servicestage.testing import (
     strip_secrets,
 )
 
+# The real provider host behind a fault proxy, on real time.
+pytestmark = pytest.mark.real_time
+
 SEED = 20240611
 RESOURCES_PER_TYPE = 10
 WORKERS = 10

@@ -15,12 +15,14 @@ import pytest
 from pulumi_servicestage._lifecycle import OWNER_KEY, owner_marker
 from pulumi_servicestage.configuration import ConfigurationGroupProvider, ConfigurationProvider
 from pulumi_servicestage.configuration_import import ConfigurationImportProvider
-from pulumi_servicestage.emulator.asm import AsmBackend
-from pulumi_servicestage.emulator.servicestage.configs import ConfigsBackend
-from pulumi_servicestage.emulator.servicestage.models import ManagedResource
-from pulumi_servicestage.emulator.servicestage.plugins import PluginBackend
-from pulumi_servicestage.emulator.servicestage.release_plans import ReleasePlanBackend
-from pulumi_servicestage.emulator.servicestage.repo_authorizations import RepoAuthorizationBackend
+from pulumi_servicestage.emulator.asm.backend import AsmBackend
+from pulumi_servicestage.emulator.servicestage.configs.backend import ConfigsBackend
+from pulumi_servicestage.emulator.servicestage.plugins.backend import PluginBackend
+from pulumi_servicestage.emulator.servicestage.release_plans.backend import ReleasePlanBackend
+from pulumi_servicestage.emulator.servicestage.repo_authorizations.backend import (
+    RepoAuthorizationBackend,
+)
+from pulumi_servicestage.emulator.servicestage.schemas import ManagedResource
 from pulumi_servicestage.grayscale_release import GrayscaleReleaseProvider
 from pulumi_servicestage.plugin import PluginProvider
 from pulumi_servicestage.release_plan import ReleasePlanProvider
@@ -33,6 +35,9 @@ from pulumi_servicestage.testing import (
     ProviderHost,
     container_component,
 )
+
+# The real provider host behind a fault proxy, on real time.
+pytestmark = pytest.mark.real_time
 
 LOST_ANSWERS = ["drop_after", "bad_gateway_after"]
 TOKEN = "ghp_unheard0000000000000000000000000"

@@ -10,7 +10,7 @@ from pulumi_servicestage.configuration import (
     get_configuration_history,
     get_configurations,
 )
-from pulumi_servicestage.emulator.servicestage.configs import ConfigsBackend
+from pulumi_servicestage.emulator.servicestage.configs.backend import ConfigsBackend
 from pulumi_servicestage.testing import ProviderMocks
 
 

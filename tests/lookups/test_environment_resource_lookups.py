@@ -4,7 +4,7 @@ import pulumi
 import pytest
 
 from pulumi_servicestage.client.errors import NotFoundError
-from pulumi_servicestage.emulator.servicestage.models import ManagedResource
+from pulumi_servicestage.emulator.servicestage.schemas import ManagedResource
 from pulumi_servicestage.environment_resources import get_environment_resources
 from pulumi_servicestage.testing import ProviderMocks
 

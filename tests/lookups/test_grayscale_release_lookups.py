@@ -2,7 +2,8 @@
 
 import pulumi
 
-from pulumi_servicestage.emulator.asm import AsmBackend, ReleaseRequest
+from pulumi_servicestage.emulator.asm.backend import AsmBackend
+from pulumi_servicestage.emulator.asm.schemas import ReleaseRequest
 from pulumi_servicestage.grayscale_release import get_grayscale_releases
 from pulumi_servicestage.testing import ProviderMocks
 

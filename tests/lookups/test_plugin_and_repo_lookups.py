@@ -4,11 +4,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pulumi
 
-from pulumi_servicestage.emulator.servicestage.models import ManagedResource
-from pulumi_servicestage.emulator.servicestage.plugins import PluginBackend
-from pulumi_servicestage.emulator.servicestage.repo_authorizations import (
+from pulumi_servicestage.emulator.servicestage.plugins.backend import PluginBackend
+from pulumi_servicestage.emulator.servicestage.repo_authorizations.backend import (
     RepoAuthorizationBackend,
 )
+from pulumi_servicestage.emulator.servicestage.schemas import ManagedResource
 from pulumi_servicestage.plugin import PluginInfo, get_plugin_metadata, get_plugins
 from pulumi_servicestage.repo_authorization import (
     RepoAuthorizationInfo,

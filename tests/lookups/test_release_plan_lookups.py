@@ -2,10 +2,8 @@
 
 import pulumi
 
-from pulumi_servicestage.emulator.servicestage.release_plans import (
-    ReleasePlanBackend,
-    ReleasePlanBody,
-)
+from pulumi_servicestage.emulator.servicestage.release_plans.backend import ReleasePlanBackend
+from pulumi_servicestage.emulator.servicestage.release_plans.schemas import ReleasePlanBody
 from pulumi_servicestage.release_plan import get_release_plans
 from pulumi_servicestage.testing import ProviderMocks, container_component
 

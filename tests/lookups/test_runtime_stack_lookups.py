@@ -4,10 +4,8 @@ stack, all under ProviderMocks against the emulator."""
 import pulumi
 
 from pulumi_servicestage import Application, Component, Environment, runtime_stack
-from pulumi_servicestage.emulator.servicestage.runtime_stacks import (
-    RuntimeStackBackend,
-    StackSpec,
-)
+from pulumi_servicestage.emulator.servicestage.runtime_stacks.backend import RuntimeStackBackend
+from pulumi_servicestage.emulator.servicestage.runtime_stacks.schemas import StackSpec
 from pulumi_servicestage.runtime_stack import (
     InnerImageInfo,
     RuntimeStack,

@@ -35,9 +35,11 @@ from pulumi_servicestage.component_action import ComponentActionProvider
 from pulumi_servicestage.component_spec import ReferResource, Source
 from pulumi_servicestage.configuration import ConfigurationGroupProvider, ConfigurationProvider
 from pulumi_servicestage.configuration_import import ConfigurationImportProvider
-from pulumi_servicestage.emulator.servicestage.configs import ConfigsBackend
-from pulumi_servicestage.emulator.servicestage.models import ComponentSpec, ManagedResource
-from pulumi_servicestage.emulator.servicestage.repo_authorizations import RepoAuthorizationBackend
+from pulumi_servicestage.emulator.servicestage.configs.backend import ConfigsBackend
+from pulumi_servicestage.emulator.servicestage.repo_authorizations.backend import (
+    RepoAuthorizationBackend,
+)
+from pulumi_servicestage.emulator.servicestage.schemas import ComponentSpec, ManagedResource
 from pulumi_servicestage.environment import EnvironmentProvider
 from pulumi_servicestage.environment_resources import EnvironmentResourcesProvider
 from pulumi_servicestage.grayscale_release import GrayscaleReleaseProvider

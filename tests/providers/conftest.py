@@ -1,4 +1,5 @@
-"""Providers driven through the real dynamic provider host, as the engine drives them."""
+"""Providers driven as the engine drives them: in this process on virtual time (the host's own
+handling, `ProviderInProcess`), or, for tests marked `real_time`, through the real host."""
 
 from __future__ import annotations
 
@@ -6,17 +7,26 @@ from collections.abc import Iterator
 
 import pytest
 
-from pulumi_servicestage.testing import ProviderHost
+from pulumi_servicestage.testing import ProviderHost, ProviderInProcess
+
+SECRET_KEYS = ["servicestage:accessKey", "servicestage:secretKey"]
 
 
 @pytest.fixture(scope="session")
-def host(served_emulator) -> Iterator[ProviderHost]:
+def real_host(served_emulator) -> Iterator[ProviderHost]:
     with ProviderHost() as running:
-        running.configure(
-            served_emulator.stack_config(),
-            secret_keys=["servicestage:accessKey", "servicestage:secretKey"],
-        )
+        running.configure(served_emulator.stack_config(), secret_keys=SECRET_KEYS)
         yield running
+
+
+@pytest.fixture
+def host(request, live) -> ProviderHost | ProviderInProcess:
+    if live.clock is None:
+        real: ProviderHost = request.getfixturevalue("real_host")
+        return real
+    in_process = ProviderInProcess()
+    in_process.configure(live.stack_config(), secret_keys=SECRET_KEYS)
+    return in_process
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import pytest
 
 from pulumi_servicestage.application import ApplicationProvider
-from pulumi_servicestage.emulator.servicestage.models import ComponentSpec
+from pulumi_servicestage.emulator.servicestage.schemas import ComponentSpec
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError, container_component
 
 PROVIDER = ApplicationProvider()

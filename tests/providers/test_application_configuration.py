@@ -7,7 +7,7 @@ from pulumi_servicestage.application_configuration import (
     ApplicationConfiguration,
     ApplicationConfigurationProvider,
 )
-from pulumi_servicestage.emulator.servicestage.models import ConfigurationVariable
+from pulumi_servicestage.emulator.servicestage.schemas import ConfigurationVariable
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError, ProviderMocks, revealed
 
 PROVIDER = ApplicationConfigurationProvider()

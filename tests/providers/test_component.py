@@ -1,5 +1,3 @@
-import time
-
 import httpx
 import pytest
 
@@ -53,9 +51,9 @@ def test_check__component_rules_reported_by_property_path(host, inputs):
 def test_lifecycle__create_and_modify_wait_for_their_jobs_delete_waits_until_gone(
     host, live, inputs, job_seconds
 ):
-    started = time.monotonic()
+    started = live.now()
     created = create(host, inputs)
-    assert time.monotonic() - started >= job_seconds
+    assert live.now() - started >= job_seconds
     assert created.id == f"{inputs['application_id']}/{created.outs['component_id']}"
     assert created.outs["status"]["component_status"] == "RUNNING"
     assert component_status(live, created.id)["component_status"] == "RUNNING"
@@ -113,7 +111,7 @@ def test_create__timed_out_job_that_cannot_be_cleaned_up_says_how_to_adopt(host,
     resource_id = f"{inputs['application_id']}/{left_behind.id}"
     assert f"adopt_id={resource_id!r}" in message
 
-    time.sleep(2.5)  # the slow job finishes
+    live.let_pass(2.5)  # the slow job finishes
     adopted = create(host, {**inputs, "adopt_id": resource_id})
     assert adopted.id == resource_id
     assert len(live.backend.list_components(application_id=inputs["application_id"]).items) == 1
@@ -159,10 +157,10 @@ def test_create__a_component_that_cannot_be_read_back_is_named(host, live, input
 
 def test_create__hanging_job_is_cut_off_by_the_timeout_argument(host, live, inputs):
     live.emulator.jobs.plan("HANG", operation="create_component")
-    started = time.monotonic()
+    started = live.now()
     with pytest.raises(ProviderCallError, match="still RUNNING after 1 s"):
         create(host, {**inputs, "timeouts": {"create": 1}})
-    assert time.monotonic() - started < 5
+    assert live.now() - started < 5
 
 
 def test_update__failed_modify_job_is_reported(host, live, inputs):
@@ -178,7 +176,7 @@ def test_read__refresh_after_out_of_band_deletion_drops_it(host, live, inputs, j
     created = create(host, inputs)
     application_id, component_id = created.id.split("/")
     live.backend.delete_component(application_id, component_id)
-    time.sleep(job_seconds * 2)
+    live.let_pass(job_seconds * 2)
     assert host.read(PROVIDER, created.id, created.outs, inputs).id == ""
 
 
@@ -195,7 +193,7 @@ def test_read__refresh_ignores_server_defaults_and_shows_real_drift(
     live.backend.modify_component(
         application_id, component_id, spec.model_copy(update={"version": "2.0.0"})
     )
-    time.sleep(job_seconds * 2)  # the modify job ends
+    live.let_pass(job_seconds * 2)  # the modify job ends
     drifted = host.read(PROVIDER, created.id, refreshed.outs, inputs)
     assert drifted.inputs["version"] == "2.0.0"
     drift = host.diff(PROVIDER, created.id, drifted.outs, inputs)
@@ -216,7 +214,7 @@ def test_create__adopts_a_component_made_outside_pulumi(host, live, inputs, job_
         )
     assert answer.status_code == 200, answer.text
     resource_id = f"{inputs['application_id']}/{answer.json()['component_id']}"
-    time.sleep(job_seconds * 2)
+    live.let_pass(job_seconds * 2)
 
     adopted = create(host, {**inputs, "version": "1.0.2", "adopt_id": resource_id})
     assert adopted.id == resource_id

@@ -8,7 +8,7 @@ from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 from pulumi_servicestage.client.errors import APIStatusError, ServiceStageError
 from pulumi_servicestage.configuration import ConfigurationGroupProvider, ConfigurationProvider
 from pulumi_servicestage.configuration_import import ConfigurationImportProvider
-from pulumi_servicestage.emulator.servicestage.configs import ConfigsBackend
+from pulumi_servicestage.emulator.servicestage.configs.backend import ConfigsBackend
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError
 
 GROUP = ConfigurationGroupProvider()
@@ -216,6 +216,7 @@ def test_file_check__sensitive_defaults_to_false_so_out_of_band_encryption_is_dr
     assert host.diff(CONFIG, created.id, plain(refreshed.outs), inputs).changes is DiffChanges.SOME
 
 
+@pytest.mark.real_time  # it reads the host's own output
 def test_file_content__is_secret_in_every_result(host, configs, file_inputs):
     created = create(host, CONFIG, file_inputs)
     updated = host.update(

@@ -9,7 +9,7 @@ from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
 from pulumi_servicestage.configuration import Configuration, ConfigurationGroup
 from pulumi_servicestage.configuration_import import ConfigurationImport
-from pulumi_servicestage.emulator.servicestage.configs import ConfigsBackend
+from pulumi_servicestage.emulator.servicestage.configs.backend import ConfigsBackend
 from pulumi_servicestage.testing import ProviderMocks
 
 

@@ -2,7 +2,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pulumi_servicestage.emulator.servicestage.models import ManagedResource
+from pulumi_servicestage.emulator.servicestage.schemas import ManagedResource
 from pulumi_servicestage.environment_resources import EnvironmentResourcesProvider
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError
 

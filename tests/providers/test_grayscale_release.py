@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
 from pulumi_servicestage import _runtime
 from pulumi_servicestage.client.errors import ServiceStageError
-from pulumi_servicestage.emulator.asm import AsmBackend, ReleaseOperation, ReleaseRequest
+from pulumi_servicestage.emulator.asm.backend import AsmBackend
+from pulumi_servicestage.emulator.asm.schemas import ReleaseOperation, ReleaseRequest
 from pulumi_servicestage.emulator.errors import ASM_INVALID_REQUEST
 from pulumi_servicestage.grayscale_release import GrayscaleReleaseArgs, GrayscaleReleaseProvider
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError
@@ -115,11 +115,11 @@ def test_check__a_release_needs_a_grayscale_workload(host: Any, inputs: dict[str
 def test_lifecycle__create_change_version_and_cancel(
     host: Any, live: Any, asm: AsmBackend, inputs: dict[str, Any], job_seconds: float
 ) -> None:
-    started = time.monotonic()
+    started = live.now()
     created = create(host, inputs)
 
     # Create returns once the release runs.
-    assert time.monotonic() - started >= job_seconds
+    assert live.now() - started >= job_seconds
     mesh_id, namespace, release_id = created.id.split("/")
     assert (mesh_id, namespace, created.outs["release_id"]) == ("mesh-1", "shop", release_id)
     assert created.outs["phase"] == "Running"
@@ -144,10 +144,10 @@ def test_lifecycle__create_change_version_and_cancel(
     }
     in_place = host.diff(PROVIDER, created.id, created.outs, upgraded)
     assert (in_place.changes, in_place.replaces) == (DiffChanges.SOME, [])
-    started = time.monotonic()
+    started = live.now()
     outs = host.update(PROVIDER, created.id, created.outs, upgraded)
 
-    assert time.monotonic() - started >= job_seconds
+    assert live.now() - started >= job_seconds
     assert (outs["version"], outs["phase"]) == ("v3", "Running")
     release = asm.show_release("mesh-1", "shop", release_id)
     assert release.spec.version == "v3"
@@ -304,12 +304,12 @@ def test_create__asm_errors_read_from_error_code_and_error_msg(
 
 
 def test_read__a_release_that_is_gone_is_reported_gone(
-    host: Any, asm: AsmBackend, inputs: dict[str, Any], job_seconds: float
+    host: Any, asm: AsmBackend, inputs: dict[str, Any], job_seconds: float, live
 ) -> None:
     created = create(host, inputs)
     _, _, release_id = created.id.split("/")
     asm.delete_release("mesh-1", "shop", release_id, ReleaseOperation.CANCEL)
-    time.sleep(job_seconds)
+    live.let_pass(job_seconds)
 
     assert host.read(PROVIDER, created.id, created.outs, inputs).id == ""
     # Deleting what is gone already succeeds.

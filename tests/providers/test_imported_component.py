@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from pulumi_servicestage.imported_component import ImportedComponentProvider
@@ -154,7 +152,7 @@ def test_read__refresh_after_out_of_band_change_shows_drift_that_update_reverts(
     live.backend.modify_component(
         application_id, component_id, spec.model_copy(update={"version": "2.0.0"})
     )
-    time.sleep(job_seconds * 2)  # the modify job ends
+    live.let_pass(job_seconds * 2)  # the modify job ends
 
     refreshed = host.read(PROVIDER, created.id, created.outs, inputs)
 

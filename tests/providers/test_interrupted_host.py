@@ -12,6 +12,9 @@ from pulumi_servicestage._lifecycle import OWNER_KEY, owner_marker
 from pulumi_servicestage.component import ComponentProvider
 from pulumi_servicestage.testing import ProviderCallError, ProviderHost, container_component
 
+# Signals and the host's exit are the point: the real provider host, on real time.
+pytestmark = pytest.mark.real_time
+
 PROVIDER = ComponentProvider()
 CREATES = 8
 JOB_SECONDS = 4.0

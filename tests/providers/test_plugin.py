@@ -1,9 +1,7 @@
-import time
-
 import pytest
 
-from pulumi_servicestage.emulator.servicestage.models import ManagedResource
-from pulumi_servicestage.emulator.servicestage.plugins import PluginBackend
+from pulumi_servicestage.emulator.servicestage.plugins.backend import PluginBackend
+from pulumi_servicestage.emulator.servicestage.schemas import ManagedResource
 from pulumi_servicestage.plugin import PluginProvider
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError
 
@@ -52,9 +50,9 @@ def test_check__rules_reported_by_property_path(host, inputs):
 
 
 def test_lifecycle__create_and_delete_wait_for_their_jobs(host, live, plugins, inputs, job_seconds):
-    started = time.monotonic()
+    started = live.now()
     created = create(host, inputs)
-    assert time.monotonic() - started >= job_seconds
+    assert live.now() - started >= job_seconds
     [plugin] = installed(plugins, inputs)
     assert created.id == f"{inputs['environment_id']}/{plugin.id}"
     assert created.outs["plugin_id"] == plugin.id
@@ -130,10 +128,10 @@ def test_create__hanging_job_that_cannot_be_cleaned_up_says_how_to_adopt(
     host, live, plugins, inputs
 ):
     live.emulator.jobs.plan("HANG", operation="create_plugin")
-    started = time.monotonic()
+    started = live.now()
     with pytest.raises(ProviderCallError) as raised:
         create(host, {**inputs, "timeouts": {"create": 1}})
-    assert time.monotonic() - started < 5
+    assert live.now() - started < 5
     message = raised.value.details
     assert "still RUNNING after 1 s" in message
     [left_behind] = installed(plugins, inputs)
@@ -167,19 +165,21 @@ def test_read__refresh_keeps_the_triggers(host, inputs):
     assert refreshed.inputs["redeploy_trigger"] == "v1"
 
 
-def test_read__refresh_after_out_of_band_deletion_drops_it(host, plugins, inputs, job_seconds):
+def test_read__refresh_after_out_of_band_deletion_drops_it(
+    host, plugins, inputs, job_seconds, live
+):
     created = create(host, inputs)
     environment_id, plugin_id = created.id.split("/")
     plugins.delete_plugin(environment_id, plugin_id)
-    time.sleep(job_seconds * 2)
+    live.let_pass(job_seconds * 2)
     assert host.read(PROVIDER, created.id, created.outs, inputs).id == ""
 
 
-def test_create__adopts_a_plugin_installed_outside_pulumi(host, plugins, inputs, job_seconds):
+def test_create__adopts_a_plugin_installed_outside_pulumi(host, plugins, inputs, job_seconds, live):
     existing = plugins.create_plugin(
         inputs["environment_id"], name="sermantInjector", cce_id="cce-1", cse_id="cse-1"
     )
-    time.sleep(job_seconds * 2)
+    live.let_pass(job_seconds * 2)
     resource_id = f"{inputs['environment_id']}/{existing.id}"
 
     adopted = create(host, {**inputs, "adopt_id": resource_id})

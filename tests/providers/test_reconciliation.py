@@ -2,8 +2,6 @@
 (it carries its marker) is completed and recorded; one it did not make is named with the
 `adopt_id` to set; an own object whose create failed is replaced; adoption waits for jobs."""
 
-import time
-
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
@@ -11,8 +9,8 @@ from pulumi_servicestage._lifecycle import OWNER_KEY, OWNER_LABEL, ObjectRef, ow
 from pulumi_servicestage.application import ApplicationProvider
 from pulumi_servicestage.component import ComponentProvider
 from pulumi_servicestage.configuration import ConfigurationGroupProvider
-from pulumi_servicestage.emulator.servicestage.configs import ConfigsBackend
-from pulumi_servicestage.emulator.servicestage.models import (
+from pulumi_servicestage.emulator.servicestage.configs.backend import ConfigsBackend
+from pulumi_servicestage.emulator.servicestage.schemas import (
     ActionParameters,
     ComponentSpec,
     ResourceLabel,
@@ -46,10 +44,7 @@ def left_by_an_earlier_run(live, inputs, *, marker=MARKER, **overrides):
 
 
 def wait_for_job_end(live, application_id, component_id):
-    deadline = time.monotonic() + 10
-    while live.backend.show_component(application_id, component_id).job_running:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    live.until(lambda: not live.backend.show_component(application_id, component_id).job_running)
 
 
 def components(live, inputs):

@@ -2,7 +2,7 @@ import pulumi
 import pytest
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
-from pulumi_servicestage.emulator.servicestage.repo_authorizations import (
+from pulumi_servicestage.emulator.servicestage.repo_authorizations.backend import (
     RepoAuthorizationBackend,
 )
 from pulumi_servicestage.repo_authorization import (

@@ -3,10 +3,8 @@
 import pytest
 
 from pulumi_servicestage.emulator.errors import PARAMETER_INVALID
-from pulumi_servicestage.emulator.servicestage.runtime_stacks import (
-    RuntimeStackBackend,
-    StackSpec,
-)
+from pulumi_servicestage.emulator.servicestage.runtime_stacks.backend import RuntimeStackBackend
+from pulumi_servicestage.emulator.servicestage.runtime_stacks.schemas import StackSpec
 from pulumi_servicestage.runtime_stack import RuntimeStackProvider
 from pulumi_servicestage.testing import DiffChanges, ProviderCallError
 

@@ -15,6 +15,9 @@ from pulumi_servicestage.emulator import (
 )
 from pulumi_servicestage.testing import ProviderCallError, ProviderHost
 
+# Each test starts a real provider host: configure() runs inside it.
+pytestmark = pytest.mark.real_time
+
 PROVIDER = ApplicationProvider()
 
 

@@ -1,4 +1,5 @@
-"""The test kit's ProviderHost against the real `python -m pulumi.dynamic` host."""
+"""The test kit's ProviderHost against the real `python -m pulumi.dynamic` host, and
+ProviderInProcess answering every protocol call as the real host does."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from pulumi_servicestage.testing import (
     HostStartError,
     ProviderCallError,
     ProviderHost,
+    ProviderInProcess,
     serialized_provider,
 )
 
@@ -32,11 +34,22 @@ THING = {"name": "alpha", "size": 1}
 
 
 @pytest.fixture(scope="module")
-def host() -> Iterator[ProviderHost]:
+def real_host() -> Iterator[ProviderHost]:
     with ProviderHost(pythonpath=[HERE]) as host:
         # A secret, to show the host unwraps top-level secrets before configure() sees them.
         host.configure({GREETING_KEY: "hello"}, secret_keys=[GREETING_KEY])
         yield host
+
+
+@pytest.fixture(scope="module", params=["real host", "in process"])
+def host(request: pytest.FixtureRequest) -> ProviderHost | ProviderInProcess:
+    """Every protocol test runs against both: ProviderInProcess must answer as the host does."""
+    if request.param == "real host":
+        real: ProviderHost = request.getfixturevalue("real_host")
+        return real
+    in_process = ProviderInProcess()
+    in_process.configure({GREETING_KEY: "hello"}, secret_keys=[GREETING_KEY])
+    return in_process
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +211,8 @@ def test_exception_in_create_surfaces_with_its_message(host: ProviderHost) -> No
     assert "Traceback" in caught.value.details
 
 
-def test_provider_logging_goes_to_stderr(host: ProviderHost) -> None:
+def test_provider_logging_goes_to_stderr(real_host: ProviderHost) -> None:
+    host = real_host
     host.create(PROVIDER, {"name": "loud", "warn": "careful now"})
 
     deadline = time.monotonic() + 5

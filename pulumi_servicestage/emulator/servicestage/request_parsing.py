@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TypedDict, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import PARAMETER_INVALID, ErrorCode
 from ..server import ApiCall, describe_validation_error
@@ -13,12 +13,6 @@ from ..server import ApiCall, describe_validation_error
 MAX_PAGE_SIZE = 100
 
 _Body = TypeVar("_Body", bound=BaseModel)
-
-
-class RequestBody(BaseModel):
-    """A request body: types are checked strictly, unknown fields are ignored as services do."""
-
-    model_config = ConfigDict(strict=True, extra="ignore")
 
 
 def parse_body(

@@ -1,46 +1,13 @@
-"""Release tasks of the old release management (`/v3/{project_id}/cas/release-plans`).
-
-A release task lists components, each with its release batch (`seq`) and its full specification.
-Executing it releases the batches in ascending order through the project's core backend, so every
-component gets a real deploy job and a real component: an entry that names a component
-(`component_id`) upgrades it (a modify job), an entry without one creates and deploys a new
-component, whose id the task then records in the entry. A batch starts once every job of the
-previous one has ended; after a batch in which a component failed, `fail_strategy` `stop` ends
-the release and `continue` goes on. A component is made to fail the way any job is, with
-``emulator.jobs.plan("FAILED", component_name=...)``.
-
-Where the reference is silent the emulator decides so (the assumptions the provider makes are
-listed in `pulumi_servicestage.release_plan`):
-
-* the create body is the edit body (name, desc, fail_strategy, components) and the answer is the
-  task as GET shows it; a task starts CREATED, and an edit makes it CREATED again, with the
-  entries exactly as sent;
-* `fail_strategy` defaults to `stop`; `action` is `upgrade` when every entry names its component
-  and `create` otherwise (lanes, and with them `clone`, are not emulated);
-* while its batches run a task is RUNNING, during a rollback ROLLBACKING; it ends SUCCESS when
-  every component was released, ABORTED when an abort stopped it first, PARTIALLY_FAILED when
-  some component was released and FAILED when none was;
-* a component operation the core refuses (a changed replica count, a name in use...) fails that
-  entry at once, its error message becoming the entry's `fail_message`;
-* abort lets the running batch finish and starts no other; rollback deletes the components the
-  release created and restores the previous specification of those it upgraded, all at once;
-* executing, editing or deleting a busy task (RUNNING, ROLLBACKING) is refused, and so is
-  executing a task whose component another running task is releasing; credentials in a
-  component's sources (its own, its containers', its template's) are not shown back.
-"""
+"""The rules of release tasks in one project: batches released in order through the core
+backend, fail strategies, abort, rollback, and the deploy information of the latest execution."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from enum import Enum
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from ..errors import (
+from ...errors import (
     CANNOT_OPERATE_IN_CURRENT_STATUS,
     COMPONENT_IN_RELEASING,
     PARAMETER_INVALID,
@@ -48,25 +15,11 @@ from ..errors import (
     RELEASE_NOT_FOUND,
     ApiError,
 )
-from ..jobs import ExecutionStatus
-from ..server import ApiCall, ApiResponse, Route
-from .models import ComponentSpec, ComponentStatus, ServiceStageBackend
-from .request_parsing import parse_body
-
-
-class PlanStatus(str, Enum):
-    """Release task statuses: the list page's enum, plus the two of a task at work."""
-
-    CREATED = "CREATED"
-    RUNNING = "RUNNING"
-    SUCCESS = "SUCCESS"
-    FAILED = "FAILED"
-    PARTIALLY_FAILED = "PARTIALLY_FAILED"
-    ABORTED = "ABORTED"
-    ROLLBACKING = "ROLLBACKING"
-    ROLLBACK_SUCCEED = "ROLLBACK_SUCCEED"
-    ROLLBACK_FAILED = "ROLLBACK_FAILED"
-
+from ...jobs import ExecutionStatus
+from ..backend import ServiceStageBackend
+from ..state import ComponentStatus
+from .schemas import PlanComponent, ReleasePlanBody
+from .state import FAILED, SUCCEEDED, ComponentRelease, PlanEntry, PlanStatus, ReleasePlan
 
 _BUSY = frozenset({PlanStatus.RUNNING, PlanStatus.ROLLBACKING})
 _ROLLBACK_FROM = frozenset(
@@ -78,155 +31,6 @@ _ROLLBACK_FROM = frozenset(
         PlanStatus.ROLLBACK_FAILED,
     }
 )
-_SUCCEEDED = ExecutionStatus.SUCCEEDED.value
-_FAILED = ExecutionStatus.FAILED.value
-_CREDENTIAL_KEYS = ("http_password", "http_headers")
-
-
-class PlanComponent(ComponentSpec):
-    """An entry of a release task: a component's specification, its batch and where it goes.
-
-    Fields the core component model does not know are kept, so the task shows back what it was
-    given.
-    """
-
-    model_config = ConfigDict(strict=True, extra="allow")
-
-    seq: int = Field(ge=1)
-    application_id: str = Field(min_length=1)
-    component_id: str | None = None
-    workload_name: str | None = None
-    create_mode: str | None = None
-
-    def component_spec(self) -> ComponentSpec:
-        """The part the component operations take."""
-        placement = {"seq", "application_id", "component_id", "workload_name", "create_mode"}
-        return ComponentSpec.model_validate(self.model_dump(exclude_unset=True, exclude=placement))
-
-
-class ReleasePlanBody(BaseModel):
-    """The create and edit body (edit page, Table 3)."""
-
-    model_config = ConfigDict(strict=True, extra="ignore")
-
-    name: str = Field(min_length=1)
-    desc: str | None = None
-    fail_strategy: Literal["continue", "stop"] | None = None
-    components: list[PlanComponent] = Field(min_length=1)
-
-
-@dataclass
-class ComponentRelease:
-    """What the latest execution, and the rollback after it, did to one entry's component."""
-
-    version: str
-    start_time: int
-    component_id: str | None = None
-    created_component: bool = False
-    # The specification an upgrade replaced, which a rollback restores.
-    previous_spec: ComponentSpec | None = None
-    job_id: str | None = None
-    # Set once the job has ended, or at once when the component operation was refused.
-    job_status: str | None = None
-    end_time: int = 0
-    fail_message: str | None = None
-    rollback_job_id: str | None = None
-    rollback_job_status: str | None = None
-    rollback_start_time: int = 0
-    rollback_end_time: int = 0
-    rollback_fail_message: str | None = None
-
-    @property
-    def ended(self) -> bool:
-        return self.job_status is not None
-
-    @property
-    def succeeded(self) -> bool:
-        return self.job_status == _SUCCEEDED
-
-    @property
-    def changed_component(self) -> bool:
-        """Whether a job worked on the component, so that a rollback has something to undo."""
-        return self.job_id is not None
-
-
-@dataclass
-class PlanEntry:
-    spec: PlanComponent
-    component_id: str | None
-    release: ComponentRelease | None = None
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-    def to_dict(self) -> dict[str, Any]:
-        shown = self.spec.model_dump(mode="json", exclude_unset=True, exclude={"component_id"})
-        for source in _sources(shown):
-            for key in _CREDENTIAL_KEYS:
-                source.pop(key, None)
-        if self.component_id is not None:
-            shown["component_id"] = shown["id"] = self.component_id
-        return shown
-
-
-def _sources(component: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    for key in ("source", "template_source"):
-        if isinstance(component.get(key), dict):
-            yield component[key]
-    for container in component.get("multi_containers") or []:
-        if isinstance(container, dict) and isinstance(container.get("source"), dict):
-            yield container["source"]
-
-
-@dataclass
-class ReleasePlan:
-    id: str
-    name: str
-    desc: str
-    fail_strategy: str
-    entries: list[PlanEntry]
-    creator: str
-    create_time: int
-    sequence: int
-    status: PlanStatus = PlanStatus.CREATED
-    modify_time: int = 0
-    execute_time: int = 0
-    #: The `seq` of the batch being released.
-    batch: int | None = None
-    abort_requested: bool = False
-
-    @property
-    def action(self) -> str:
-        return "upgrade" if all(entry.component_id for entry in self.entries) else "create"
-
-    @property
-    def batches(self) -> list[int]:
-        return sorted({entry.spec.seq for entry in self.entries})
-
-    def entries_in(self, seq: int) -> list[PlanEntry]:
-        return [entry for entry in self.entries if entry.spec.seq == seq]
-
-    def to_summary(self) -> dict[str, Any]:
-        """A task as the list shows it."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "action": self.action,
-            "status": self.status.value,
-            "create_time": self.create_time,
-            "modify_time": self.modify_time,
-            "execute_time": self.execute_time,
-            "creator": self.creator,
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.to_summary(),
-            "desc": self.desc,
-            "fail_strategy": self.fail_strategy,
-            "components": [entry.to_dict() for entry in self.entries],
-        }
 
 
 class ReleasePlanBackend:
@@ -343,7 +147,7 @@ class ReleasePlanBackend:
                 for entry in plan.entries
                 if entry.release
                 and entry.release.changed_component
-                and entry.release.rollback_job_status != _SUCCEEDED
+                and entry.release.rollback_job_status != SUCCEEDED
             ]
             for _, release in undo:
                 release.rollback_job_id = release.rollback_job_status = None
@@ -381,7 +185,7 @@ class ReleasePlanBackend:
                 release.previous_spec = current.spec
                 job_id = self._core.modify_component(application_id, entry.component_id, spec)
         except ApiError as refused:
-            release.job_status = _FAILED
+            release.job_status = FAILED
             release.end_time = self._now_ms()
             release.fail_message = _error_message(refused)
             return
@@ -447,10 +251,10 @@ class ReleasePlanBackend:
             release.rollback_end_time = self._now_ms()
             if release.created_component and refused.status == 404:
                 # Already gone: the creation is undone.
-                release.rollback_job_status = _SUCCEEDED
+                release.rollback_job_status = SUCCEEDED
                 entry.component_id = None
             else:
-                release.rollback_job_status = _FAILED
+                release.rollback_job_status = FAILED
                 release.rollback_fail_message = _error_message(refused)
             return
         release.rollback_job_id = job_id
@@ -487,7 +291,7 @@ class ReleasePlanBackend:
         ]
         if any(release.rollback_job_status is None for release in undone):
             return
-        all_undone = all(release.rollback_job_status == _SUCCEEDED for release in undone)
+        all_undone = all(release.rollback_job_status == SUCCEEDED for release in undone)
         plan.status = PlanStatus.ROLLBACK_SUCCEED if all_undone else PlanStatus.ROLLBACK_FAILED
 
     # Shown state
@@ -603,73 +407,3 @@ class ReleasePlanBackend:
 
 def _error_message(error: ApiError) -> str:
     return str(error.body.get("error_msg") or error)
-
-
-class ReleasePlanApi:
-    """The old release management operations (Create, Edit, Delete, List, Get, Deploy-info,
-    Execute, Rollback, Abort)."""
-
-    def __init__(self, backend_for: Callable[[str], ReleasePlanBackend]):
-        self._backend_for = backend_for
-
-    def routes(self) -> list[Route]:
-        plans = "/v3/<project_id>/cas/release-plans"
-        plan = f"{plans}/<release_plan_id>"
-        return [
-            Route("POST", plans, self.create_release_plan),
-            Route("GET", plans, self.list_release_plans),
-            Route("GET", plan, self.show_release_plan),
-            Route("PUT", plan, self.modify_release_plan),
-            Route("DELETE", plan, self.delete_release_plan),
-            Route("GET", f"{plan}/deploy-info", self.show_deploy_info),
-            Route("POST", f"{plan}/execute", self.execute_release_plan),
-            Route("POST", f"{plan}/rollback", self.rollback_release_plan),
-            Route("POST", f"{plan}/abort", self.abort_release_plan),
-        ]
-
-    def create_release_plan(self, call: ApiCall) -> ApiResponse:
-        plan = self._backend(call).create_release_plan(
-            parse_body(ReleasePlanBody, call), creator=call.user_name
-        )
-        return ApiResponse(200, plan.to_dict())
-
-    def list_release_plans(self, call: ApiCall) -> ApiResponse:
-        plans = self._backend(call).list_release_plans()
-        return ApiResponse(
-            200, {"release_plans": [plan.to_summary() for plan in plans], "count": len(plans)}
-        )
-
-    def show_release_plan(self, call: ApiCall) -> ApiResponse:
-        return ApiResponse(200, self._backend(call).show_release_plan(_plan_id(call)).to_dict())
-
-    def modify_release_plan(self, call: ApiCall) -> ApiResponse:
-        plan = self._backend(call).modify_release_plan(
-            _plan_id(call), parse_body(ReleasePlanBody, call)
-        )
-        return ApiResponse(200, plan.to_dict())
-
-    def delete_release_plan(self, call: ApiCall) -> ApiResponse:
-        self._backend(call).delete_release_plan(_plan_id(call))
-        return ApiResponse(200)
-
-    def show_deploy_info(self, call: ApiCall) -> ApiResponse:
-        return ApiResponse(200, self._backend(call).show_deploy_info(_plan_id(call)))
-
-    def execute_release_plan(self, call: ApiCall) -> ApiResponse:
-        self._backend(call).execute_release_plan(_plan_id(call))
-        return ApiResponse(200)
-
-    def rollback_release_plan(self, call: ApiCall) -> ApiResponse:
-        self._backend(call).rollback_release_plan(_plan_id(call))
-        return ApiResponse(200)
-
-    def abort_release_plan(self, call: ApiCall) -> ApiResponse:
-        self._backend(call).abort_release_plan(_plan_id(call))
-        return ApiResponse(200)
-
-    def _backend(self, call: ApiCall) -> ReleasePlanBackend:
-        return self._backend_for(call.project_id)
-
-
-def _plan_id(call: ApiCall) -> str:
-    return call.path_params["release_plan_id"]

@@ -1,102 +1,26 @@
-"""Plugins (addons) installed in an environment's CCE cluster (API reference §4.7).
-
-Installing, restarting, redeploying and removing a plugin each answer with a job that runs on the
-emulator's `JobBackend`, so tests can plan those jobs to fail or hang like component jobs. While a
-job works on a plugin, the plugin shows what the job does and refuses other changes (409).
-
-The reference asks for the CCE cluster and the engine bound to the environment, so both must be
-among the environment's managed resources (§4.1.6); a plugin of a kind is installed once per
-environment.
-"""
+"""The rules of plugins in one project: what an environment must manage to install one, one
+plugin of a kind per environment, and the jobs that install, restart, redeploy and remove them."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
 from functools import partial
-from typing import Any
 
-from pydantic import Field
-
-from ..errors import (
+from ...errors import (
     CANNOT_OPERATE_IN_CURRENT_STATUS,
     INSTANCE_NOT_FOUND,
     NAME_EXISTS,
     PARAMETER_INVALID,
 )
-from ..jobs import ExecutionStatus, JobOperation
-from ..server import ApiCall, ApiResponse, Route
-from .models import Environment, ServiceStageBackend
-from .request_parsing import RequestBody, parse_body
+from ...jobs import ExecutionStatus, JobOperation
+from ..backend import ServiceStageBackend
+from ..state import Environment
+from .state import CATALOG, STATUS_WHILE_JOB_RUNS, Plugin, PluginKind, PluginStatus
 
-
-@dataclass(frozen=True)
-class PluginKind:
-    """A plugin the service offers (`addons-metadata`, §4.7.3)."""
-
-    name: str
-    latest_version: str
-    #: Whether the plugin is bound to a microservice engine, so `cse_id` is required.
-    needs_cse: bool
-
-
-# The reference documents one plugin, with the version of its examples.
-CATALOG = {kind.name: kind for kind in (PluginKind("sermantInjector", "1.3.1.0", needs_cse=True),)}
-
-
-class PluginStatus(str, Enum):
-    """`status` values of a plugin (§4.7.4, table 4-385)."""
-
-    INITIALIZING = "INITIALIZING"
-    UPGRADING = "UPGRADING"
-    FAILED = "FAILED"
-    SUCCEEDED = "SUCCEEDED"
-    DELETING = "DELETING"
-
-
-_STATUS_WHILE_JOB_RUNS = {
-    JobOperation.CREATE_PLUGIN: PluginStatus.INITIALIZING,
-    JobOperation.RESTART_PLUGIN: PluginStatus.UPGRADING,
-    JobOperation.REDEPLOY_PLUGIN: PluginStatus.UPGRADING,
-    JobOperation.DELETE_PLUGIN: PluginStatus.DELETING,
-}
 _ACTIONS = {
     "restart": JobOperation.RESTART_PLUGIN,
     "redeploy": JobOperation.REDEPLOY_PLUGIN,
 }
-
-
-@dataclass
-class Plugin:
-    id: str
-    environment_id: str
-    name: str
-    version: str
-    cce_id: str
-    cse_id: str | None
-    status: PluginStatus
-    job_id: str
-    create_time: int
-
-    @property
-    def job_running(self) -> bool:
-        return self.status in _STATUS_WHILE_JOB_RUNS.values()
-
-    def to_dict(self) -> dict[str, Any]:
-        shown: dict[str, Any] = {
-            "status": self.status.value,
-            "id": self.id,
-            "name": self.name,
-            "version": self.version,
-            "cce_id": self.cce_id,
-            "job_id": self.job_id,
-            "environment_id": self.environment_id,
-        }
-        if self.cse_id is not None:
-            shown["cse_id"] = self.cse_id
-        return shown
 
 
 class PluginBackend:
@@ -184,7 +108,7 @@ class PluginBackend:
             deploy_mode="container",
             on_end=partial(self._finish_job, plugin, operation),
         )
-        plugin.status = _STATUS_WHILE_JOB_RUNS[operation]
+        plugin.status = STATUS_WHILE_JOB_RUNS[operation]
         plugin.job_id = job.id
         return job.id
 
@@ -232,75 +156,3 @@ class PluginBackend:
         if plugin is None or plugin.environment_id != environment_id:
             raise INSTANCE_NOT_FOUND.error(f"plugin {addon_id}")
         return plugin
-
-
-class _PluginCreate(RequestBody):
-    name: str = Field(min_length=1)
-    cce_id: str = Field(min_length=1)
-    cse_id: str | None = None
-
-
-class _PluginAction(RequestBody):
-    action: str
-
-
-class PluginApi:
-    """The plugin operations (§4.7.1 to §4.7.6), one handler each."""
-
-    def __init__(self, backend_for: Callable[[str], PluginBackend]):
-        self._backend_for = backend_for
-
-    def routes(self) -> list[Route]:
-        environment = "/v3/<project_id>/cas/environments/<environment_id>"
-        addon = f"{environment}/addons/<addon_id>"
-        return [
-            Route("POST", f"{environment}/addons", self.create_plugin),
-            Route("GET", f"{environment}/addons", self.list_plugins),
-            Route("GET", f"{environment}/addons-metadata", self.list_plugin_metadata),
-            Route("GET", addon, self.show_plugin),
-            Route("POST", f"{addon}/action", self.act_on_plugin),
-            Route("DELETE", addon, self.delete_plugin),
-        ]
-
-    def create_plugin(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_PluginCreate, call)
-        plugin = self._backend(call).create_plugin(
-            call.path_params["environment_id"],
-            name=body.name,
-            cce_id=body.cce_id,
-            cse_id=body.cse_id,
-        )
-        return ApiResponse(200, {"job_id": plugin.job_id, "id": plugin.id})
-
-    def list_plugins(self, call: ApiCall) -> ApiResponse:
-        plugins = self._backend(call).list_plugins(call.path_params["environment_id"])
-        return ApiResponse(200, {"addons": [plugin.to_dict() for plugin in plugins]})
-
-    def list_plugin_metadata(self, call: ApiCall) -> ApiResponse:
-        kinds = self._backend(call).list_plugin_metadata(call.path_params["environment_id"])
-        addons = [{"name": kind.name, "latest_version": kind.latest_version} for kind in kinds]
-        return ApiResponse(200, {"addons": addons})
-
-    def show_plugin(self, call: ApiCall) -> ApiResponse:
-        # The reference's table wraps the plugin in `addons`, its example does not; the example
-        # is what the service sends.
-        plugin = self._backend(call).show_plugin(
-            call.path_params["environment_id"], call.path_params["addon_id"]
-        )
-        return ApiResponse(200, plugin.to_dict())
-
-    def act_on_plugin(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_PluginAction, call)
-        job_id = self._backend(call).act_on_plugin(
-            call.path_params["environment_id"], call.path_params["addon_id"], body.action
-        )
-        return ApiResponse(200, {"job_id": job_id})
-
-    def delete_plugin(self, call: ApiCall) -> ApiResponse:
-        job_id = self._backend(call).delete_plugin(
-            call.path_params["environment_id"], call.path_params["addon_id"]
-        )
-        return ApiResponse(200, {"job_id": job_id})
-
-    def _backend(self, call: ApiCall) -> PluginBackend:
-        return self._backend_for(call.project_id)

@@ -1,79 +1,27 @@
-"""ServiceStage's HTTP API: reads paths, queries and bodies, calls the backend, shapes answers."""
+"""ServiceStage's core HTTP API: reads paths, queries and bodies, calls the backend, shapes
+answers."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Literal
-
-from pydantic import Field
 
 from ..errors import PARAMETER_INVALID
 from ..server import ApiCall, ApiResponse, Route
-from .models import (
-    MAX_LABELS,
-    NAME_PATTERN,
+from .backend import ServiceStageBackend
+from .request_parsing import int_query, list_options, parse_body
+from .schemas import (
     ActionParameters,
+    ApplicationCreate,
+    ApplicationModify,
+    ComponentAction,
     ComponentImport,
     ComponentSpec,
-    ConfigurationVariable,
-    ManagedResource,
-    ResourceLabel,
-    ServiceStageBackend,
+    ConfigurationModify,
+    EnvironmentCreate,
+    EnvironmentModify,
+    EnvironmentResourcesModify,
 )
-from .request_parsing import RequestBody, int_query, list_options, parse_body
-
-
-class _EnvironmentCreate(RequestBody):
-    name: str = Field(pattern=NAME_PATTERN)
-    vpc_id: str = Field(min_length=1)
-    deploy_mode: Literal["virtualmachine", "container", "mixed"] | None = None
-    description: str | None = Field(None, max_length=128)
-    enterprise_project_id: str | None = None
-    labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
-
-
-class _EnvironmentModify(RequestBody):
-    name: str = Field(pattern=NAME_PATTERN)
-    description: str | None = Field(None, max_length=128)
-    labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
-    # Not modifiable; accepted so that a request repeating the current values still succeeds.
-    vpc_id: str | None = None
-    deploy_mode: str | None = None
-    enterprise_project_id: str | None = None
-
-
-class _ApplicationCreate(RequestBody):
-    name: str = Field(pattern=NAME_PATTERN)
-    description: str | None = Field(None, max_length=128)
-    enterprise_project_id: str | None = None
-    labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
-
-
-class _ApplicationModify(RequestBody):
-    name: str | None = Field(None, pattern=NAME_PATTERN)
-    description: str | None = Field(None, max_length=128)
-    enterprise_project_id: str | None = None
-    labels: list[ResourceLabel] | None = Field(None, max_length=MAX_LABELS)
-
-
-class _EnvironmentResourcesModify(RequestBody):
-    resources: list[ManagedResource]
-
-
-class _ComponentAction(RequestBody):
-    # Checked by the backend, which answers an undefined action with its own error code.
-    action: str
-    parameters: ActionParameters | None = None
-
-
-class _ConfigurationEnv(RequestBody):
-    env: list[ConfigurationVariable]
-
-
-class _ConfigurationModify(RequestBody):
-    environment_id: str = Field(min_length=1)
-    configuration: _ConfigurationEnv
 
 
 class ServiceStageApi:
@@ -118,7 +66,7 @@ class ServiceStageApi:
     # Environments
 
     def create_environment(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_EnvironmentCreate, call)
+        body = parse_body(EnvironmentCreate, call)
         environment = self._backend(call).create_environment(
             name=body.name,
             vpc_id=body.vpc_id,
@@ -145,7 +93,7 @@ class ServiceStageApi:
         return ApiResponse(200, environment.to_dict(with_resources=True))
 
     def modify_environment(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_EnvironmentModify, call)
+        body = parse_body(EnvironmentModify, call)
         environment = self._backend(call).modify_environment(
             call.path_params["environment_id"],
             name=body.name,
@@ -168,7 +116,7 @@ class ServiceStageApi:
         return ApiResponse(200, {"resources": [resource.to_dict() for resource in resources]})
 
     def modify_environment_resources(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_EnvironmentResourcesModify, call)
+        body = parse_body(EnvironmentResourcesModify, call)
         resources = self._backend(call).modify_environment_resources(
             call.path_params["environment_id"], body.resources
         )
@@ -177,7 +125,7 @@ class ServiceStageApi:
     # Applications
 
     def create_application(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_ApplicationCreate, call)
+        body = parse_body(ApplicationCreate, call)
         application = self._backend(call).create_application(
             name=body.name,
             creator=call.user_name,
@@ -197,7 +145,7 @@ class ServiceStageApi:
         return ApiResponse(200, application.to_dict())
 
     def modify_application(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_ApplicationModify, call)
+        body = parse_body(ApplicationModify, call)
         application = self._backend(call).modify_application(
             call.path_params["application_id"],
             name=body.name,
@@ -218,7 +166,7 @@ class ServiceStageApi:
         return ApiResponse(200, {"configuration": [item.to_dict() for item in configurations]})
 
     def modify_application_configuration(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_ConfigurationModify, call)
+        body = parse_body(ConfigurationModify, call)
         configuration = self._backend(call).modify_application_configuration(
             call.path_params["application_id"],
             environment_id=body.environment_id,
@@ -292,7 +240,7 @@ class ServiceStageApi:
         return ApiResponse(200, {"instance_id": component.id})
 
     def run_component_action(self, call: ApiCall) -> ApiResponse:
-        body = parse_body(_ComponentAction, call)
+        body = parse_body(ComponentAction, call)
         job_id = self._backend(call).run_component_action(
             call.path_params["application_id"],
             call.path_params["component_id"],
