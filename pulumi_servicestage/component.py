@@ -35,7 +35,13 @@ from ._lifecycle import (
 from ._lookup import LookupResult, get_all, get_one, project_path
 from .client.errors import ServiceStageError
 from .component_action import run_component_action
-from .component_spec import SECRET_PATHS, WRITE_ONLY_PATHS, ComponentSpec
+from .component_spec import (
+    GET_SPELLINGS,
+    SECRET_PATHS,
+    VALUE_SPELLINGS,
+    WRITE_ONLY_PATHS,
+    ComponentSpec,
+)
 
 # Statuses of a component while a job works on it (§4.3.7 `component_status`): its
 # `status.last_job_id` is then the job to wait for before anything else can change it.
@@ -96,7 +102,7 @@ class ComponentProvider(RestProvider[ComponentArgs]):
     def server_inputs(
         self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
     ) -> dict[str, Any]:
-        shown = {**server, "envs": own_envs(server.get("envs"), known.get("envs"))}
+        shown = shown_as_declared(in_request_spelling(server), known)
         return super().server_inputs(shown, known, ref)
 
     def running_job(self, ref: ObjectRef, server: Mapping[str, Any]) -> str | None:
@@ -209,6 +215,98 @@ def _injected(variable: Mapping[str, Any]) -> bool:
     )
 
 
+# The tolerations Kubernetes gives every pod (its DefaultTolerationSeconds admission), which the
+# service shows on a component that declared none (seed 000, example response).
+_DEFAULT_TOLERATION_KEYS = frozenset(
+    {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}
+)
+
+
+def own_tolerations(shown: Any, declared: Any) -> Any:
+    """The tolerations of `shown` (as the service answers them) that are the user's: those
+    whose key is `declared`, and any other than the defaults the service adds itself."""
+    if not isinstance(shown, list):
+        return shown
+    keys = (
+        {t.get("key") for t in declared if isinstance(t, dict)}
+        if isinstance(declared, list)
+        else set()
+    )
+    return [
+        toleration
+        for toleration in shown
+        if not isinstance(toleration, dict)
+        or toleration.get("key") in keys
+        or not _default_toleration(toleration)
+    ]
+
+
+def _default_toleration(toleration: Mapping[str, Any]) -> bool:
+    return (
+        toleration.get("key") in _DEFAULT_TOLERATION_KEYS
+        and toleration.get("operator") == "Exists"
+        and toleration.get("effect") == "NoExecute"
+    )
+
+
+def shown_as_declared(shown: Mapping[str, Any], declared: Mapping[str, Any]) -> dict[str, Any]:
+    """A component as the service shows it, in the terms of the `declared` inputs: without the
+    variables and tolerations the service adds itself, and with the other documented spelling of
+    a declared value (`VALUE_SPELLINGS`) put back as declared.
+
+    Also used for the components of a release task, whose GET shows the same component.
+    """
+    view = dict(shown)
+    if "envs" in view:
+        view["envs"] = own_envs(view["envs"], declared.get("envs"))
+    if "tolerations" in view:
+        view["tolerations"] = own_tolerations(view["tolerations"], declared.get("tolerations"))
+    spelt: dict[str, Any] = _spelt_as_declared(view, declared, "")
+    return spelt
+
+
+def _spelt_as_declared(shown: Any, declared: Any, path: str) -> Any:
+    if isinstance(shown, dict) and isinstance(declared, Mapping):
+        return {
+            key: _spelt_as_declared(value, declared.get(key), f"{path}.{key}".lstrip("."))
+            for key, value in shown.items()
+        }
+    if isinstance(shown, list) and isinstance(declared, list) and len(shown) == len(declared):
+        return [
+            _spelt_as_declared(value, wanted, f"{path}.*")
+            for value, wanted in zip(shown, declared, strict=True)
+        ]
+    if (
+        isinstance(shown, str)
+        and isinstance(declared, str)
+        and any({shown, declared} <= group for group in VALUE_SPELLINGS.get(path, ()))
+    ):
+        return declared
+    return shown
+
+
+def in_request_spelling(shown: Mapping[str, Any]) -> dict[str, Any]:
+    """A component's GET answer with the fields GET's tables spell otherwise (`GET_SPELLINGS`)
+    under their request names, where the answer does not also carry the request name."""
+    renamed: dict[str, Any] = dict(shown)
+    for get_path, name in GET_SPELLINGS.items():
+        renamed = _renamed(renamed, get_path.split("."), name)
+    return renamed
+
+
+def _renamed(value: Any, path: list[str], name: str) -> Any:
+    head, *rest = path
+    if head == "*":
+        return [_renamed(item, rest, name) for item in value] if isinstance(value, list) else value
+    if not isinstance(value, Mapping) or head not in value:
+        return value
+    if rest:
+        return {**value, head: _renamed(value[head], rest, name)}
+    if name in value:
+        return value
+    return {(name if key == head else key): item for key, item in value.items()}
+
+
 def _status_of(server: Mapping[str, Any]) -> Mapping[str, Any]:
     status = server.get("status")
     return status if isinstance(status, Mapping) else {}
@@ -276,7 +374,9 @@ class Component(RestResource, module="servicestage", name="Component"):
 
     Its id is ``<application_id>/<component_id>``. A change of ``replica`` scales the component in
     place (for a component deployed on virtual machines, scale it with a `ComponentAction`, which
-    takes the hosts, then refresh). ``source``, ``multi_containers``, ``template_source`` and
+    takes the hosts, then refresh). ``environment_id`` is optional, as in the create body (table
+    4-123); the modify body has none, so setting, changing or removing it creates the component
+    anew. ``source``, ``multi_containers``, ``template_source`` and
     ``envs`` are secret in the state: they can carry credentials.
     """
 
@@ -284,7 +384,7 @@ class Component(RestResource, module="servicestage", name="Component"):
 
     application_id: pulumi.Output[str]
     component_id: pulumi.Output[str]
-    environment_id: pulumi.Output[str]
+    environment_id: pulumi.Output[str | None]
     name: pulumi.Output[str]
     version: pulumi.Output[str]
     replica: pulumi.Output[int]

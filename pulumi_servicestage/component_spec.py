@@ -2,9 +2,12 @@
 
 Tables are cited by their number on the English page "Modifying Component Information Based on the
 Component ID" (PUT .../components/{component_id}); ``environment_id`` comes from the create body
-(Chinese API reference, 4.3.1, table 4-123). Field names are the wire names. Where the tables, the
+(Chinese API reference, 4.3.1, table 4-123). A release task carries the same component with a few
+rows of its own (seed 000, "Obtaining Information About a Release Task", Tables 4-42, cited as
+"000 Table n"): `ReleaseComponentSpec`. Field names are the wire names. Where the tables, the
 examples and the official SDK (``huaweicloudsdkservicestage.v3.model``) disagree, a comment says
-which one was followed.
+which one was followed; where documents spell one value in two ways, both spellings are accepted
+and sent as given.
 
 Rules that tie several fields together ("mandatory when kind is package") are checked once the
 fields themselves are valid, and each broken rule is reported at the path of the field that breaks
@@ -26,6 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -130,13 +134,16 @@ Quantity = Annotated[float, _within(0)]
 NonEmpty = Annotated[str, AfterValidator(_not_empty)]
 
 
-class ComponentSpec(_Input):
-    """Table 3 request body (create and modify), plus environment_id of the create body."""
+class ComponentFields(_Input):
+    """The rows a component's body and a release task's component share: Table 3 (000 Table 4),
+    less those that differ between the two (`ComponentSpec`, `ReleaseComponentSpec`)."""
 
     name: Name
     labels: list[Label] | None = None
     runtime_stack: RuntimeStack
-    environment_id: ResourceId
+    # Optional in the create body (table 4-123: 否) and in a release task's component (000
+    # Table 4); absent from the modify body (Table 3).
+    environment_id: ResourceId | None = None
     description: str | None = Field(default=None, max_length=128)
     source: Source
     # Table 4-123 makes build mandatory for container deployment without an image, yet its own CCE
@@ -159,22 +166,15 @@ class ComponentSpec(_Input):
     timezone: str | None = None
     jvm_opts: str | None = None
     tomcat_opts: TomcatOpts | None = None
-    host_aliases: list[HostAlias] | None = None
     dns_policy: Literal["Default", "ClusterFirst", "ClusterFirstWithHostNet", "None"] | None = None
     dns_config: DnsConfig | None = None
     workload_kind: Literal["deployment", "statefulset", "daemonset"] | None = None
     security_context: SecurityContext | None = None
     logs: list[Log] | None = None
     custom_metric: CustomMetric | None = None
-    # The installed SDK types these as one {az, node, component} object; every table, and the
-    # service's own release-plan example, has a list of Table 23 rules (as other SDK builds do).
-    affinity: list[Affinity] | None = None
-    anti_affinity: list[Affinity] | None = None
     liveness_probe: Probe | None = None
     readiness_probe: Probe | None = None
     startup_probe: Probe | None = None
-    # Mandatory in the create body (table 4-123), optional in the modify body.
-    refer_resources: list[ReferResource]
     external_accesses: list[ExternalAccess] | None = None
     tolerations: list[Toleration] | None = None
     container_name: NonEmpty | None = None
@@ -182,6 +182,7 @@ class ComponentSpec(_Input):
     multi_containers: list[MultiContainer] | None = None
     workload_content: str | None = None
     configs: list[ConfigMount] | None = None
+    # Not a row of 000 Table 4, but in its example response ("config_mode": "ui").
     config_mode: Literal["ui", "yaml", "template"] | None = None
     enable_sermant_injection: bool | None = None
     enable_sermant_spring_register: bool | None = None
@@ -193,16 +194,17 @@ class ComponentSpec(_Input):
     sermantAgentInjectActionFlag: bool | None = None
     sys_config: dict[str, str] | None = None
     image_pull_secrets: list[str] | None = None
-    template_source: TemplateSource | None = None
-    input_values: dict[str, str] | None = None
     auto_lts_config: AutoLtsConfig | None = None
     # Table 42 is printed on the modify page without a row pointing at it; the release-plan page
     # (Table 4) lists it as this top-level field, "mandatory when an encryption key is configured".
     config_encryption: ConfigEncryption | None = None
 
+    def bound_resource_types(self) -> set[str]:
+        """The types of the resources the component binds (its `refer_resources`)."""
+        raise NotImplementedError
+
     def _violations(self) -> Iterator[_Violation]:
-        binds_cse = any(resource.type == "cse" for resource in self.refer_resources)
-        if self.runtime_stack.type == "Nodejs" and binds_cse:
+        if self.runtime_stack.type == "Nodejs" and "cse" in self.bound_resource_types():
             yield from _required_when(
                 self, ["mesher"], "runtime_stack.type is 'Nodejs' and a cse engine is bound"
             )
@@ -212,6 +214,46 @@ class ComponentSpec(_Input):
                 ["update_strategy.max_unavailable", "update_strategy.max_surge"],
                 "workload_kind is 'deployment'",
             )
+
+
+class ComponentSpec(ComponentFields):
+    """Table 3 request body (create and modify), plus environment_id of the create body."""
+
+    host_aliases: list[HostAlias] | None = None
+    # The installed SDK types these as one {az, node, component} object; every table, and the
+    # service's own release-plan example, has a list of Table 23 rules (as other SDK builds do).
+    affinity: list[Affinity] | None = None
+    anti_affinity: list[Affinity] | None = None
+    # Mandatory in the create body (table 4-123), optional in the modify body.
+    refer_resources: list[ReferResource]
+    template_source: TemplateSource | None = None
+    input_values: dict[str, str] | None = None
+
+    def bound_resource_types(self) -> set[str]:
+        return {resource.type for resource in self.refer_resources}
+
+
+class ReleaseComponentSpec(ComponentFields):
+    """A release task's component (000 Table 4): the component's rows, with the host aliases,
+    affinities and bound resources of the release-task page, and the StatefulSet service.
+
+    000 Table 4 has no ``template_source`` or ``input_values`` rows: those belong to the new
+    release management's template sources (``servicestage-release-task-new-*`` pages,
+    ``sources[].template_source``), a different API, so a release task's component has neither.
+    """
+
+    host_aliases: list[ReleaseHostAlias] | None = None
+    affinity: list[AffinityRule] | None = None
+    anti_affinity: list[AffinityRule] | None = None
+    # 000 has no Mandatory column; the component create body's (table 4-123) stands in: an entry
+    # without a component_id creates its component.
+    refer_resources: list[ReleaseReferResource]
+    # "Service name / Port configured for the inter-instance discovery of a StatefulSet".
+    service_name: NonEmpty | None = None
+    ports: list[ServicePort] | None = None
+
+    def bound_resource_types(self) -> set[str]:
+        return {resource.type for resource in self.refer_resources}
 
 
 LabelKey = Annotated[
@@ -306,41 +348,45 @@ class RollingRelease(_Input):
 
 
 class GrayRelease(_Input):
-    """Table 10 gray_release; the enum spellings are the SDK's (Java SDK enum classes)."""
+    """Table 10 gray_release (000 Table 11, tables 4-130/4-195)."""
 
-    # English table: upper case; Chinese tables: lower case (weight, no_surge, ...). The SDK's
-    # changelog replaced weight/content by WEIGHT/CONTENT, yet keeps all/any lower case.
-    type: Literal["WEIGHT", "CONTENT"]
+    # The English tables spell the values upper case, the Chinese ones lower case (weight,
+    # no_surge, ...); the SDK's docstrings have WEIGHT/CONTENT, MIRROR/EXTRA/NOSURGE and all/any.
+    # Every spelling is accepted and sent as given.
+    type: Literal["WEIGHT", "CONTENT", "weight", "content"]
     # Marked "Yes" in Table 10 but described as "mandatory when type is WEIGHT".
     first_batch_weight: Percentage | None = None  # a share of the traffic, in percent
     # A first batch holds at least one gray instance; remaining_batch is 0 when it holds them all.
     first_batch_replica: Annotated[int, _within(1)] | None = None
     remaining_batch: Count | None = None
     deployment_mode: Literal[1, 3, 4, 6] | None = None  # 6 (shared ELB) is SDK-only
-    replica_surge_mode: Literal["MIRROR", "EXTRA", "NOSURGE"] | None = None
-    rule_match_mode: Literal["all", "any"] | None = None
+    replica_surge_mode: (
+        Literal["MIRROR", "EXTRA", "NOSURGE", "mirror", "extra", "no_surge"] | None
+    ) = None
+    rule_match_mode: Literal["all", "any", "ALL", "ANY"] | None = None
     rules: list[GrayRule] | None = None  # "Object" in the tables, a list in the SDK
 
     def _violations(self) -> Iterator[_Violation]:
-        if self.type == "WEIGHT":
+        if self.type.upper() == "WEIGHT":
             yield from _required_when(
                 self,
                 ["first_batch_weight", "first_batch_replica", "remaining_batch"],
-                "type is 'WEIGHT'",
+                f"type is {self.type!r}",
             )
         else:
             yield from _required_when(
-                self, ["replica_surge_mode", "rule_match_mode", "rules"], "type is 'CONTENT'"
+                self, ["replica_surge_mode", "rule_match_mode", "rules"], f"type is {self.type!r}"
             )
 
 
 class GrayRule(_Input):
-    """Table 11 gray_rules; lower-case enum values as in the SDK."""
+    """Table 11 gray_rules (000 Table 12, tables 4-131/4-196): upper case in the English tables,
+    lower case in the Chinese ones and the SDK's docstrings."""
 
-    type: Literal["header"]
+    type: Literal["header", "HEADER"]
     key: NonEmpty  # a header name
     value: str
-    condition: Literal["equal", "match", "in"]
+    condition: Literal["equal", "match", "in", "EQUAL", "MATCH", "IN"]
 
 
 class Command(_Input):
@@ -380,10 +426,21 @@ class TomcatOpts(_Input):
 
 
 class HostAlias(_Input):
-    """Table 16 host_aliases."""
+    """Table 16 host_aliases (tables 4-136/4-201); GET spells the list hostname (table 4-239)."""
 
     ip: NonEmpty
     hostnames: list[str]
+
+
+class ReleaseHostAlias(_Input):
+    """000 Table 17 host_aliases of a release task's component: spelt hostname there.
+
+    000 prints no Mandatory column; Table 16's "Yes" is for ``hostnames``, a field of another
+    name, so the list is optional here and the service left to decide.
+    """
+
+    ip: NonEmpty
+    hostname: list[str] | None = None
 
 
 class DnsConfig(_Input):
@@ -436,21 +493,32 @@ class CustomMetric(_Input):
     dimensions: str
 
 
-class Affinity(_Input):
-    """Table 23 component_affinity; kind, condition and rules are mandatory per table 4-143."""
+class AffinityRule(_Input):
+    """A scheduling rule as tables 4-143/4-208 and 000 Table 24 have it; kind, condition and
+    match_expressions are mandatory per table 4-143."""
 
     kind: Literal["node", "pod"]
     condition: Literal["required", "preferred"]
     match_expressions: list[MatchExpression]
-    # "String" in Table 23, Integer in tables 4-143/4-208 and in the SDK.
-    weight: Annotated[int, _within(1, 100)] | None = None
-    topology_key: str | None = None
+    # Tables 4-143/4-208 (create, modify) and 4-246 (GET) type it Integer, "取值范围0~100"; the
+    # English Table 23 and 000 Table 24 print String, "an integer ranging from 1 to 100". An
+    # integer or a numeric string is accepted and the integer sent, as GET shows it (and as the
+    # Terraform provider, tested against the service, sends it). The range is the wider one.
+    weight: Annotated[int, _within(0, 100)] | None = None
 
     def _violations(self) -> Iterator[_Violation]:
+        # "The value is 100 when condition is set to required. Enter an integer ranging from 1
+        # to 100 when condition is set to preferred." (Table 23, 000 Table 24)
         if self.condition == "required" and self.weight not in (None, 100):
             yield "weight", "weight must be 100 when condition is 'required'"
         if self.condition == "preferred":
             yield from _required_when(self, ["weight"], "condition is 'preferred'")
+
+
+class Affinity(AffinityRule):
+    """Table 23 component_affinity: a rule with the topology key only this table has."""
+
+    topology_key: str | None = None
 
 
 class MatchExpression(_Input):
@@ -486,6 +554,9 @@ ResourceType = Literal[
     "vpc", "eip", "elb", "cce", "ecs", "as", "cse", "nacos", "dcs", "rds", "gaussdb",
     "dms_rocketmq", "css_es",
 ]  # fmt: skip
+# 000 Table 27 adds customServer and pvc and leaves out as; as (Table 26, table 4-146) is kept,
+# a release task creating the same components as the component API does.
+ReleaseResourceType = Literal[ResourceType, "customServer", "pvc"]
 
 
 class ReferResource(_Input):
@@ -495,6 +566,14 @@ class ReferResource(_Input):
     type: ResourceType
     # Table 26 calls this mandatory for cce, but the create example binds a cce without it and
     # the SDK documents namespace "default" as the default; the service is left to decide.
+    parameters: ReferResourceParameters | None = None
+
+
+class ReleaseReferResource(_Input):
+    """000 Table 27 refer_resources of a release task's component (no condition on parameters)."""
+
+    id: ResourceId
+    type: ReleaseResourceType
     parameters: ReferResourceParameters | None = None
 
 
@@ -572,7 +651,9 @@ class Source(_Input):
     kind: Literal["code", "package", "image"]
     version: str | None = None
     url: NonEmpty | None = None
-    storage: Literal["devcloud", "obs", "http", "swr"] | None = None
+    # Tables 4-151/4-216 name CodeArts (软件开发生产线codearts) where the English tables have
+    # devcloud ("CodeArts release repository"); both are accepted and sent as given.
+    storage: Literal["devcloud", "obs", "http", "swr", "codearts"] | None = None
     auth: Literal["iam", "none"] | None = None
     repo_auth: str | None = None
     repo_namespace: str | None = None  # "repo_name_space" in table 4-151 only; SDK: repo_namespace
@@ -587,9 +668,9 @@ class Source(_Input):
     http_headers: dict[str, str] | None = None
 
     def _violations(self) -> Iterator[_Violation]:
-        if self.kind == "code":
-            yield from _required_when(self, ["repo_type", "repo_url"], "kind is 'code'")
-        else:
+        # Table 31 (000 Table 32, tables 4-151/4-216) ties url and storage to package and image;
+        # it makes none of the repository fields mandatory for code.
+        if self.kind != "code":
             yield from _required_when(self, ["url", "storage"], f"kind is {self.kind!r}")
         if self.storage == "http":
             # Table 31 marks username, password and headers all mandatory for http, while naming
@@ -649,8 +730,9 @@ class Toleration(_Input):
     # "value is mandatory for Equal", yet "a blank value matches every taint of the key": the key
     # must be present, and may be "".
     value: str | None = None
-    # Table 36 prints "NoScheduler" while describing the Kubernetes effect NoSchedule.
-    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
+    # Table 36 (and 000 Table 36) prints "NoScheduler" while describing the Kubernetes effect
+    # NoSchedule: both spellings are accepted and sent as given.
+    effect: Literal["NoSchedule", "NoScheduler", "PreferNoSchedule", "NoExecute"] | None = None
     toleration_seconds: int | None = None
 
     def _violations(self) -> Iterator[_Violation]:
@@ -708,6 +790,44 @@ class MultiContainer(_Input):
             yield "source.kind", "source.kind must be 'image': multi_containers take only images"
 
 
+def _port_text(value: Any) -> Any:
+    """A port given as a number (the engine sends numbers as floats) as the String the table
+    types it."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return str(int(value))
+    return value
+
+
+def _port_number_text(value: str, info: ValidationInfo) -> str:
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise PydanticCustomError(
+            "range_rule", f"{info.field_name} must be a port number from 1 to 65535"
+        )
+    return value
+
+
+def _port_number_or_name(value: str, info: ValidationInfo) -> str:
+    if value.isascii() and value.isdigit():
+        return _port_number_text(value, info)
+    return _not_empty(value, info)
+
+
+# 000 Table 38 types both ports as String: a number is accepted and sent as its text. A port is
+# a number from 1 to 65535; a container port may also be named.
+PortText = Annotated[str, BeforeValidator(_port_text), AfterValidator(_port_number_text)]
+ContainerPortText = Annotated[
+    str, BeforeValidator(_port_text), AfterValidator(_port_number_or_name)
+]
+
+
+class ServicePort(_Input):
+    """000 Table 38 ports: "Port configured for the inter-instance discovery of a StatefulSet"."""
+
+    name: str | None = None
+    port: PortText | None = None
+    target_port: ContainerPortText | None = None
+
+
 class ConfigMount(_Input):
     """Table 39 configs."""
 
@@ -758,9 +878,101 @@ The headers are listed because Tables 31 and 40 offer custom headers as the alte
 username and password. The service never shows them again.
 """
 
-WRITE_ONLY_PATHS: tuple[str, ...] = (*CREDENTIAL_PATHS, "workload_content")
-"""What the service does not show again: the credentials, and the workload YAML of a yaml-mode
-component (table 4-226 has no ``workload_content``)."""
+NOT_SHOWN_PATHS: tuple[str, ...] = (
+    # Rows of Table 3 that neither GET's table 4-226 nor the SDK's ShowComponentInfoResponse
+    # has: workload_content and external_accesses are in the same PDF's create and modify bodies
+    # (tables 4-123, 4-188), the others are newer than that PDF (the English modify page only).
+    "workload_content",
+    "external_accesses",
+    "startup_probe",
+    "tolerations",
+    "container_name",
+    "update_strategy",
+    "multi_containers",
+    "configs",
+    "config_mode",
+    "enable_sermant_injection",
+    "enable_sermant_spring_register",
+    "enable_sermant_dubbo_register",
+    "enable_sermant_config",
+    "cell_id",
+    "sermantAgentInjectActionFlag",
+    "sys_config",
+    "image_pull_secrets",
+    "template_source",
+    "input_values",
+    "auto_lts_config",
+    "config_encryption",
+    # Table 4-254 (GET's source) has no http_* row, and its commit_id is returned "only when the
+    # request carries the query parameter version" (table 4-224), which a refresh does not send.
+    "source.http_username",
+    "source.http_command",
+    "source.commit_id",
+    # Table 4-246 has no topology_key, table 4-250 no parameter but namespace.
+    "affinity.*.topology_key",
+    "anti_affinity.*.topology_key",
+    *(
+        f"refer_resources.*.parameters.{name}"
+        for name in (
+            "name",
+            "capacity",
+            "type",
+            "class",
+            "obs_volume_type",
+            "access_mode",
+            "availableZone",
+            "volume_type",
+        )
+    ),
+)
+"""Dotted wire paths of the request fields no document of GET .../components/{id} shows."""
+
+WRITE_ONLY_PATHS: tuple[str, ...] = (*CREDENTIAL_PATHS, *NOT_SHOWN_PATHS)
+"""What the service may not show again: the credentials, and the fields GET's tables lack.
+
+Where the service shows one of them after all, refresh compares it as usual; where it does not,
+refresh keeps the known value (`_lifecycle.project`) instead of reporting it gone.
+"""
+
+GET_SPELLINGS: dict[str, str] = {
+    "custom_metrics": "custom_metric",  # table 4-226 (the SDK's GET model: custom_metric)
+    "host_aliases.*.hostname": "hostnames",  # table 4-239
+    "build.parameters.artifact_name_space": "artifact_namespace",  # table 4-256
+}
+"""Where GET's tables spell a component's field otherwise than its body: the GET spelling (a
+dotted path, ``*`` for every list item) and the body's name for the same field."""
+
+VALUE_SPELLINGS: dict[str, tuple[frozenset[str], ...]] = {
+    "deploy_strategy.gray_release.type": (
+        frozenset({"WEIGHT", "weight"}),
+        frozenset({"CONTENT", "content"}),
+    ),
+    "deploy_strategy.gray_release.replica_surge_mode": (
+        frozenset({"MIRROR", "mirror"}),
+        frozenset({"EXTRA", "extra"}),
+        frozenset({"NOSURGE", "no_surge"}),
+    ),
+    "deploy_strategy.gray_release.rule_match_mode": (
+        frozenset({"ALL", "all"}),
+        frozenset({"ANY", "any"}),
+    ),
+    "deploy_strategy.gray_release.rules.*.type": (frozenset({"HEADER", "header"}),),
+    "deploy_strategy.gray_release.rules.*.condition": (
+        frozenset({"EQUAL", "equal"}),
+        frozenset({"MATCH", "match"}),
+        frozenset({"IN", "in"}),
+    ),
+    "tolerations.*.effect": (frozenset({"NoSchedule", "NoScheduler"}),),
+    "external_accesses.*.protocol": (frozenset({"http", "HTTP"}), frozenset({"https", "HTTPS"})),
+    "source.repo_type": (
+        frozenset({"GitHub", "github"}),
+        frozenset({"GitLab", "gitlab"}),
+        frozenset({"BitBucket", "bitbucket"}),
+    ),
+}
+"""The values documents spell in two ways (the English and the Chinese tables, the SDK, the
+service's answers), by dotted wire path: each group is one value. A refresh that finds the other
+spelling of a declared value keeps the declared one."""
 
 SECRET_PATHS: tuple[str, ...] = (
     *CREDENTIAL_PATHS,
@@ -779,5 +991,6 @@ def to_request_body(spec: ComponentSpec) -> dict[str, Any]:
 
 
 # Resolve the forward references now, while this module's names are at hand: models that extend
-# ComponentSpec in other modules cannot see them.
+# these in other modules cannot see them.
 ComponentSpec.model_rebuild()
+ReleaseComponentSpec.model_rebuild()

@@ -99,8 +99,10 @@ class ImportedComponentProvider(RestProvider[ImportedComponentArgs]):
         {"application_id", "environment_id", "name", "workload_name", "workload_kind"}
     )
     computed = ("status",)
-    # The service shows the component, not the workload it came from.
-    write_only = frozenset({"workload_name"})
+    # GET's table 4-226 lists workload_name, and a refresh compares it where the service shows
+    # it; where an answer lacks it, the known name is kept. GET shows no external_accesses
+    # (neither table 4-226 nor the SDK's ShowComponentInfoResponse has the row).
+    write_only = frozenset({"workload_name", "external_accesses"})
     delete_is_asynchronous = True
     # The name is unique in the application, and a workload can be imported only once.
     replace_deletes_first = True
@@ -186,12 +188,17 @@ class ImportedComponentProvider(RestProvider[ImportedComponentArgs]):
         server: Mapping[str, Any],
         olds: Mapping[str, Any] | None,
     ) -> None:
+        # A field GET does not show (external_accesses) can differ from the previous inputs
+        # while the service's view, which keeps the known value, looks the same.
+        changed = olds is not None and not equivalent(
+            {key: olds.get(key) for key in _MODIFIABLE}, _modifiable(args)
+        )
         scale_around_modify(
             running=running_replica(server, ref),
             wanted=args.replica,
             modify=(
                 (lambda replica: self._modify(ref, args, server, replica))
-                if self._modify_needed(ref, args, server)
+                if changed or self._modify_needed(ref, args, server)
                 else None
             ),
             scale=lambda replica: scale_component(ref, replica, args),

@@ -60,7 +60,8 @@ from ._lifecycle import (
 )
 from ._lookup import LookupResult, get_one, project_path
 from .client.errors import APIStatusError, ServiceStageError
-from .component_spec import CREDENTIAL_PATHS, SECRET_PATHS, ComponentSpec
+from .component import shown_as_declared
+from .component_spec import CREDENTIAL_PATHS, SECRET_PATHS, ReleaseComponentSpec
 from .jobs import FAILED_STATES, SUCCEEDED, polls
 
 #: Task statuses after a release (list page enum); CREATED is a task not executed since its edit.
@@ -76,11 +77,16 @@ RELEASE_SETTINGS = frozenset({"execute", "rollback_on_failure", "abort_on_timeou
 #: Arguments that make up the task; a change of any of them is an edit.
 TASK_FIELDS = ("name", "description", "fail_strategy", "components")
 
-RELEASE_SECRET_PATHS = tuple(f"components.*.{path}" for path in SECRET_PATHS)
-RELEASE_CREDENTIAL_PATHS = tuple(f"components.*.{path}" for path in CREDENTIAL_PATHS)
+# A release task's component has no template_source (see ReleaseComponentSpec).
+RELEASE_SECRET_PATHS = tuple(
+    f"components.*.{path}" for path in SECRET_PATHS if not path.startswith("template_source.")
+)
+RELEASE_CREDENTIAL_PATHS = tuple(
+    f"components.*.{path}" for path in CREDENTIAL_PATHS if not path.startswith("template_source.")
+)
 
 
-class ReleaseComponent(ComponentSpec):
+class ReleaseComponent(ReleaseComponentSpec):
     """A component of a release task: its full specification, its batch and where it goes."""
 
     seq: int = Field(ge=1, description="Release batch; batches are released in ascending order.")
@@ -436,6 +442,13 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
     def server_inputs(
         self, server: Mapping[str, Any], known: Mapping[str, Any], ref: ObjectRef
     ) -> dict[str, Any]:
+        # Each component as the service shows it, in the terms of its entry (what the service
+        # adds to a component is not the user's); the projection then drops the fields the
+        # service fills in that the entry does not set (000's example: probes, custom_metric,
+        # workload_kind, config_mode, ...).
+        components = server.get("components")
+        if isinstance(components, list):
+            server = {**server, "components": _entries_as_declared(components, known)}
         inputs = super().server_inputs(server, known, ref)
         settings = {key: known[key] for key in RELEASE_SETTINGS if key in known}
         return {**inputs, **settings}
@@ -589,6 +602,21 @@ def _kept_text(ref: ObjectRef, state: ReleaseState) -> str:
         "upgrades the components it created instead of creating them twice; a Component "
         "resource takes one of them over with adopt_id '<application_id>/<component_id>'"
     )
+
+
+def _entries_as_declared(shown: list[Any], known: Mapping[str, Any]) -> list[Any]:
+    """The task's components as `shown_as_declared` puts them, each against the entry in the
+    same place of the known `components` (when there are as many; the projection pairs them
+    so too)."""
+    declared = known.get("components")
+    if not isinstance(declared, list) or len(declared) != len(shown):
+        declared = [None] * len(shown)
+    return [
+        shown_as_declared(entry, wanted if isinstance(wanted, Mapping) else {})
+        if isinstance(entry, Mapping)
+        else entry
+        for entry, wanted in zip(shown, declared, strict=True)
+    ]
 
 
 def _with_known_id(

@@ -154,7 +154,11 @@ class Emulator:
         with self._lock:
             self.credentials.add_project(project_id, name)
             backend = ServiceStageBackend(
-                project_id=project_id, jobs=self.jobs, clock=self._clock, lock=self._lock
+                project_id=project_id,
+                project_name=name,
+                jobs=self.jobs,
+                clock=self._clock,
+                lock=self._lock,
             )
             self._backends[project_id] = backend
             for index, area in enumerate(AREAS):

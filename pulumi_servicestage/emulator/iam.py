@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .auth import CredentialStore, IssuedToken, format_iam_time
-from .errors import keystone_error
+from .errors import ApiError, keystone_error
 from .server import ApiCall, ApiResponse, Route, describe_validation_error
 
 
@@ -53,6 +53,10 @@ class _TokenRequest(_Request):
     auth: _Auth
 
 
+def _invalid_input(detail: str) -> ApiError:
+    return keystone_error(400, "Bad Request", f"Invalid input: {detail}")
+
+
 class IamApi:
     """Issues tokens to the emulator's IAM users; ServiceStage accepts them as ``X-Auth-Token``."""
 
@@ -61,7 +65,15 @@ class IamApi:
         self._region = region
 
     def routes(self) -> list[Route]:
-        return [Route("POST", "/v3/auth/tokens", self.create_token, authenticated=False)]
+        return [
+            Route(
+                "POST",
+                "/v3/auth/tokens",
+                self.create_token,
+                authenticated=False,
+                invalid=_invalid_input,
+            )
+        ]
 
     def create_token(self, call: ApiCall) -> ApiResponse:
         """Answer 201 with the token in ``X-Subject-Token`` and its details in the body."""

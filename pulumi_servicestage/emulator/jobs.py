@@ -220,6 +220,17 @@ _FAILURE_MESSAGES = {
     JobOperation.IMPORT_COMPONENT: "import failed: the workload was not found in the cluster",
 }
 _VM_PREFIX, _CONTAINER_PREFIX = "VMAPP_", "CCEAPP_"
+# Bounds of the controls (the emulator's own; no document covers them): a job lasts at most a
+# day, and one plan call queues at most this many outcomes.
+MAX_JOB_SECONDS = 86_400.0
+MAX_PLAN_COUNT = 10_000
+
+
+def _check_duration(name: str, seconds: float) -> None:
+    if seconds < 0:
+        raise ValueError(f"{name} must not be negative")
+    if not seconds <= MAX_JOB_SECONDS:  # also refuses NaN
+        raise ValueError(f"{name} must be at most {MAX_JOB_SECONDS:g} seconds")
 
 
 def _step(task_name: str) -> str:
@@ -254,8 +265,8 @@ class JobPlan:
     component_name: str | None = None
 
     def __post_init__(self) -> None:
-        if self.duration is not None and self.duration < 0:
-            raise ValueError("duration must not be negative")
+        if self.duration is not None:
+            _check_duration("duration", self.duration)
         if self.stop_at_task is not None:
             operations = [self.operation] if self.operation else list(JobOperation)
             steps = {task.step for operation in operations for task in operation.tasks}
@@ -417,8 +428,7 @@ class JobBackend:
 
     @default_duration.setter
     def default_duration(self, seconds: float) -> None:
-        if seconds < 0:
-            raise ValueError("default_duration must not be negative")
+        _check_duration("default_duration", seconds)
         self._default_duration = seconds
 
     def plan(
@@ -437,8 +447,8 @@ class JobBackend:
         Jobs take the first queued plan that applies to them; unplanned jobs succeed after
         `default_duration` seconds.
         """
-        if count < 1:
-            raise ValueError("count must be at least 1")
+        if not 1 <= count <= MAX_PLAN_COUNT:
+            raise ValueError(f"count must be from 1 to {MAX_PLAN_COUNT}")
         planned = JobPlan(
             outcome=Outcome(outcome),
             duration=duration,

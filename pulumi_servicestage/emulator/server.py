@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import re
 import threading
 import uuid
 from collections import Counter
@@ -19,7 +21,13 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from .errors import API_NOT_FOUND, CONTROL_REQUEST_INVALID, SERVICE_INTERNAL_ERROR, ApiError
+from .errors import (
+    API_NOT_FOUND,
+    CONTROL_REQUEST_INVALID,
+    PARAMETER_INVALID,
+    SERVICE_INTERNAL_ERROR,
+    ApiError,
+)
 from .jobs import JobBackend, JobOperation, Outcome
 
 if TYPE_CHECKING:
@@ -30,6 +38,13 @@ if TYPE_CHECKING:
 JSON_CONTENT_TYPE = "application/json;charset=utf8"
 # How often the serving thread looks for a shutdown request; short, so tests stop servers quickly.
 _SHUTDOWN_POLL_SECONDS = 0.05
+# The largest request body: what AK/SK signing supports (004 §3.2, "12MB"); larger ones are
+# answered with the route's 400 before anything reads them.
+MAX_BODY_BYTES = 12 * 1024 * 1024
+# The deepest nesting of arrays and objects a JSON body may have. No document bounds it; the
+# documented bodies nest 8 deep at most (a Kubernetes Deployment in an ASM release, about 15),
+# and every parser has a limit (pydantic's is about 200, Python's json module recurses).
+MAX_JSON_DEPTH = 64
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +94,9 @@ class Route:
 
     `authenticated` routes need a token or signature for the ``<project_id>`` in their path, or,
     where the path has none, for the project of the ``X-Project-Id`` header or the token's scope;
-    `counted` routes show up in the request statistics (the control routes do not).
+    `counted` routes show up in the request statistics (the control routes do not); `invalid`
+    builds the route's answer to a body it cannot read (too large, nested too deep): the
+    service's own 400.
     """
 
     method: str
@@ -87,6 +104,7 @@ class Route:
     handler: Handler
     authenticated: bool = True
     counted: bool = True
+    invalid: Callable[[str], ApiError] = PARAMETER_INVALID.error
 
     @property
     def template(self) -> str:
@@ -132,6 +150,11 @@ class WsgiApp:
         self._credentials = credentials
         self._stats = stats
 
+    @property
+    def routes(self) -> list[Route]:
+        """Every route the app serves, API and control alike."""
+        return list(self._routes.values())
+
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
         request_id = uuid.uuid4().hex
@@ -153,11 +176,16 @@ class WsgiApp:
         route = self._routes[endpoint]
         if route.counted:
             self._stats.record(route)
-        body = request.get_data()
+        body = _read_body(request, route)
         principal = None
         if route.authenticated:
             principal = self._credentials.authenticate(
                 request.environ, body, project_id=params.get("project_id")
+            )
+        content_type = request.content_type or ""
+        if not content_type.startswith("multipart/") and json_depth(body) > MAX_JSON_DEPTH:
+            raise route.invalid(
+                f"request body is nested more than {MAX_JSON_DEPTH} arrays or objects deep"
             )
         call = ApiCall(
             path_params=params,
@@ -165,9 +193,38 @@ class WsgiApp:
             body=body,
             principal=principal,
             base_url=request.host_url.rstrip("/"),
-            content_type=request.content_type or "",
+            content_type=content_type,
         )
         return route.handler(call)
+
+
+def _read_body(request: Request, route: Route) -> bytes:
+    """The request's body, refused with the route's 400 when larger than `MAX_BODY_BYTES`."""
+    too_large = f"request body is larger than {MAX_BODY_BYTES} bytes (12 MB)"
+    declared = request.content_length
+    if declared is not None and declared > MAX_BODY_BYTES:
+        raise route.invalid(too_large)
+    body = request.stream.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        raise route.invalid(too_large)
+    return body
+
+
+# A string runs to its closing quote or, unterminated, to the end: every match attempt succeeds,
+# so the scan stays linear whatever the body (a failed match would be retried at each quote).
+_JSON_STRING = re.compile(rb'"(?:[^"\\]+|\\.|\\\Z)*(?:"|\Z)', re.DOTALL)
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not
+    count), read without parsing it: a body nested 50,000 deep must not reach a recursive
+    parser."""
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    if not brackets:
+        return 0
+    return max(itertools.accumulate(_DEPTH_STEP[byte] for byte in brackets))
 
 
 def _to_response(answer: ApiResponse, request_id: str) -> Response:
@@ -207,12 +264,14 @@ def serve_in_thread(app: WSGIApplication, *, host: str, port: int) -> Iterator[s
 
 
 class _JobSettings(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
     default_duration: float
 
 
 class _JobPlanRequest(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
+    """A plan's fields; `JobBackend.plan` bounds them (count, duration)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
     outcome: Outcome = Outcome.SUCCEEDED
     count: int = 1
     duration: float | None = None
@@ -232,7 +291,14 @@ class ControlApi:
 
     def routes(self) -> list[Route]:
         def control(method: str, rule: str, handler: Handler) -> Route:
-            return Route(method, rule, handler, authenticated=False, counted=False)
+            return Route(
+                method,
+                rule,
+                handler,
+                authenticated=False,
+                counted=False,
+                invalid=CONTROL_REQUEST_INVALID.error,
+            )
 
         return [
             control("POST", "/_emulator/reset", self.reset),

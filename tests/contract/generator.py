@@ -112,9 +112,11 @@ class Registry:
             stand_in = self.table(ref).get("request_table")
             if stand_in:
                 other = self.resolve(ref.doc, stand_in)
-                other_field = self.field(other, f["name"])
-                if other_field is not None:
-                    return self.mandatory(other, other_field, "create")
+                # The stand-in row may spell the name otherwise (hostname / hostnames).
+                for name in (f["name"], *(f.get("other_names") or {})):
+                    other_field = self.field(other, name)
+                    if other_field is not None:
+                        return self.mandatory(other, other_field, "create")
             return self.docs[ref.doc].get("unknown_mandatory") == "include"
         return bool(flag)
 

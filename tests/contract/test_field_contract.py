@@ -23,6 +23,7 @@ import copy
 import importlib
 import inspect
 import itertools
+import json
 import pkgutil
 import re
 import sys
@@ -36,6 +37,7 @@ import pytest
 from generator import (
     BUILD,
     OMIT,
+    TABLES,
     Builder,
     Case,
     Registry,
@@ -155,25 +157,65 @@ def same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
+def _same_values() -> dict[str, list[frozenset[str]]]:
+    """The spelling groups of `disagreements.json`, by normal path (a release task's entries
+    carry the component's paths under ``components.``)."""
+    groups: dict[str, list[frozenset[str]]] = {}
+    disagreements = json.loads((TABLES / "disagreements.json").read_text(encoding="utf-8"))
+    for entry in disagreements["same_values"]["entries"]:
+        for path in (entry["path"], f"components.{entry['path']}"):
+            groups[path] = [frozenset(group) for group in entry["groups"]]
+    return groups
+
+
 @dataclass(frozen=True)
 class Leniency:
-    """What a GET may leave out or spell otherwise: fields the documents say GET returns only on
-    request, and names the response tables spell differently (by normal path)."""
+    """What a GET may leave out, add or spell otherwise, by normal path: fields the documents
+    say GET returns only on request (`conditional`) or that no GET table has (`withheld`),
+    names the response tables spell differently, list items the service adds (`injected`, by
+    name) and values the documents spell two ways."""
 
-    absent_ok: frozenset[str] = frozenset()
+    conditional: frozenset[str] = frozenset()
+    withheld: frozenset[str] = frozenset()
     alternates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    injected: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    same_values: Mapping[str, list[frozenset[str]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, *docs: str) -> Leniency:
-        absent: set[str] = set()
+        conditional: set[str] = set()
+        withheld: set[str] = set()
         alternates: dict[str, tuple[str, ...]] = {}
+        injected: dict[str, frozenset[str]] = {}
         for doc in docs:
             for path, (_, f) in documented_paths(REGISTRY, doc, include_read_only=True).items():
                 if f.get("get"):
-                    absent.add(path)
+                    conditional.add(path)
+                if f.get("withheld"):
+                    withheld.add(path)
                 if f.get("other_names"):
                     alternates[path] = tuple(f["other_names"])
-        return cls(frozenset(absent), alternates)
+            for path, added in REGISTRY.docs[doc].get("injected", {}).items():
+                injected[path] = frozenset(added["names"])
+        return cls(
+            frozenset(conditional), frozenset(withheld), alternates, injected, _same_values()
+        )
+
+    def absent_ok(self, path: str) -> bool:
+        return path in self.conditional or path in self.withheld
+
+    def alike(self, path: str, sent: Any, shown: Any) -> bool:
+        """Whether `shown` is `sent`, or another spelling of it."""
+        return same(sent, shown) or any(
+            sent in group and shown in group for group in self.same_values.get(normal(path), [])
+        )
+
+    def own_items(self, path: str, shown: list[Any]) -> list[Any]:
+        """`shown` without the items the service adds at `path`."""
+        added = self.injected.get(normal(path), frozenset())
+        return [
+            item for item in shown if not (isinstance(item, dict) and item.get("name") in added)
+        ]
 
 
 def differences(sent: Any, shown: Any, path: str, leniency: Leniency) -> list[str]:
@@ -188,10 +230,12 @@ def differences(sent: Any, shown: Any, path: str, leniency: Leniency) -> list[st
             present = next((name for name in names if name in shown), None)
             if present is not None:
                 problems += differences(value, shown[present], here, leniency)
-            elif key not in CREDENTIALS and normal(here) not in leniency.absent_ok:
+            elif key not in CREDENTIALS and not leniency.absent_ok(normal(here)):
                 problems.append(f"{here}: sent {brief(value)}, not shown")
         return problems
     if isinstance(sent, list):
+        if isinstance(shown, list):
+            shown = leniency.own_items(path, shown)
         if not isinstance(shown, list) or len(shown) != len(sent):
             return [f"{path}: sent {brief(sent)}, shown {brief(shown)}"]
         return [
@@ -199,7 +243,7 @@ def differences(sent: Any, shown: Any, path: str, leniency: Leniency) -> list[st
             for index, (a, b) in enumerate(zip(sent, shown, strict=True))
             for problem in differences(a, b, f"{path}[{index}]", leniency)
         ]
-    return [] if same(sent, shown) else [f"{path}: sent {sent!r}, shown {shown!r}"]
+    return [] if leniency.alike(path, sent, shown) else [f"{path}: sent {sent!r}, shown {shown!r}"]
 
 
 # -- (a) the client's argument models ---------------------------------------------------------
@@ -258,6 +302,26 @@ def client_input(case: Case) -> dict[str, Any]:
     return asm_arguments(case.bodies["create"])
 
 
+def _integer(value: Any) -> Any:
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+_WEIGHT_AS_INTEGER = (
+    _integer,
+    "a numeric string is sent as the integer: 004 表4-143, 表4-208 (create, modify) and 表4-246 "
+    "(GET) type the weight Integer where 003 Table 23 and 000 Table 24 print String "
+    "(disagreements.json, component_affinity.weight)",
+)
+#: Documented values the client sends converted to another JSON type, by normal path, with the
+#: documents that settle the type sent: the client must send the value so converted.
+SENT_AS: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "affinity.weight": _WEIGHT_AS_INTEGER,
+    "anti_affinity.weight": _WEIGHT_AS_INTEGER,
+    "components.affinity.weight": _WEIGHT_AS_INTEGER,
+    "components.anti_affinity.weight": _WEIGHT_AS_INTEGER,
+}
+
+
 def client_bodies(case: Case, arguments: Any) -> dict[str, dict[str, Any]]:
     """What the client sends, per operation of the case."""
     if case.obj == COMPONENT:
@@ -288,9 +352,10 @@ def test_client_accepts_documented_value(case: Case) -> None:
     if case.value is OMIT:
         return
     sent = client_bodies(case, arguments)
+    convert, conversion = SENT_AS.get(normal(case.path), (lambda value: value, ""))
     problems = []
     for op in case.carried_by:
-        wanted = values_at(case.bodies[op], case.path)
+        wanted = [convert(value) for value in values_at(case.bodies[op], case.path)]
         got = values_at(sent[op], case.path)
         if len(got) != len(wanted):
             problems.append(f"the {op} body has no {case.path}")
@@ -300,7 +365,8 @@ def test_client_accepts_documented_value(case: Case) -> None:
     if problems:
         pytest.fail(
             f"(a) {model.__name__} accepts {case.path} = {describe(case)} ({case.where}) but "
-            f"does not send it as given: {'; '.join(problems)}",
+            f"does not send it as given{f' ({conversion})' if conversion else ''}: "
+            f"{'; '.join(problems)}",
             pytrace=False,
         )
 
@@ -427,7 +493,7 @@ def component_round_trip(world: World, case: Case) -> None:
         f"GET after modify: {p}" for p in differences(modify, shown, "", COMPONENT_LENIENCY)
     ]
     # commit_id is returned when GET carries the query parameter version (表4-254).
-    conditional = sorted(p for p in COMPONENT_LENIENCY.absent_ok if values_at(modify, p))
+    conditional = sorted(p for p in COMPONENT_LENIENCY.conditional if values_at(modify, p))
     if conditional:
         versioned = world.client.get(path, params={"version": modify["version"]})
         for field_path in conditional:

@@ -18,7 +18,7 @@ from conftest import (
     ok,
 )
 
-from pulumi_servicestage.emulator import DEFAULT_USER_NAME
+from pulumi_servicestage.emulator import DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_USER_NAME
 
 
 def test_create_component(
@@ -81,15 +81,18 @@ def test_create_component__name_exists(
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"version": "1.0"}, "version: String should match pattern '^([0-9]+)(.[0-9]+){2,3}$'"),
+        (
+            {"version": "1.0"},
+            "version: Value error, at most 32 characters matching ^([0-9]+)(.[0-9]+){2,3}$",
+        ),
         ({"replica": "2"}, "replica: Input should be a valid integer"),
-        ({"source": {"kind": "image"}}, "source: Value error, url and storage are required"),
+        ({"source": {"kind": "image"}}, "source: Value error, required when kind is package"),
         (
             {"labels": [{"key": "app", "value": "x"}]},
-            "labels[0].key: Value error, 'app' is reserved",
+            "labels[0].key: Value error, on create, 1 to 36 digits, letters, _, - or Chinese "
+            "characters, and not app, casid or version (004 表4-124)",
         ),
-        ({"environment_id": None}, "environment_id: Field required"),
-        ({"refer_resources": None}, "refer_resources: Field required"),
+        ({"refer_resources": None}, "Value error, required to create a component (004 表4-123)"),
         ({"deploy_strategy": {"type": "RollingRelease"}}, "deploy_strategy: Value error"),
         ({"workload_kind": "cronjob"}, "workload_kind: Input should be"),
     ],
@@ -108,6 +111,26 @@ def test_create_component__invalid(
 
     assert code == "SVCSTG.00100400"
     assert error_msg.startswith(f"parameter invalid: {message}")
+
+
+def test_create_component__without_environment(
+    client: httpx.Client, application: dict[str, Any], clock: FakeClock
+) -> None:
+    # 004 表4-123: environment_id is optional. The component belongs to no environment and
+    # deploys onto its refer_resources.
+    body = component_body("")
+    del body["environment_id"]
+
+    created = ok(client.post(components_path(application), json=body))
+    clock.advance(JOB_SECONDS)
+
+    shown = ok(client.get(f"{components_path(application)}/{created['component_id']}"))
+    assert shown["environment_id"] is None
+    assert shown["status"]["component_status"] == "RUNNING"
+    variables = {variable["name"]: variable["value"] for variable in shown["envs"]}
+    assert variables["CAS_ENVIRONMENT_ID"] == variables["CAS_ENVIRONMENT_NAME"] == ""
+    listed = ok(client.get(components_path(application)))["components"][0]
+    assert (listed["environment_id"], listed["environment_name"]) == (None, None)
 
 
 def test_create_component__deploy_mode_mismatch(
@@ -207,13 +230,63 @@ def test_show_component(
     body = component_body(environment["id"])
     expected_spec = {key: value for key, value in body.items() if key != "environment_id"}
     status = shown.pop("status")
+    envs = shown.pop("envs")
+    component_id = running_component["component_id"]
+    workload = f"web-dev-env-{component_id.replace('-', '')[:6]}"
     assert shown == {
         **expected_spec,
-        "id": running_component["component_id"],
+        "id": component_id,
         "description": "",
         "application_id": application["id"],
         "environment_id": environment["id"],
+        # 004 §4.3.7's example: a component that names no workload kind is a deployment.
+        "workload_kind": "deployment",
+        # 表4-226's workload_name: the instance name, as 004 §8.3's CAS_INSTANCE_NAME shows it.
+        "workload_name": workload,
     }
+    # 004 §8.3's example: the service's variables around the component's own (none here).
+    assert [variable["name"] for variable in envs] == [
+        "PAAS_PROJECT_ID",
+        "CAS_APP_ID",
+        "PAAS_CLUSTER_ID",
+        "CAS_APPLICATION_ID",
+        "CAS_INSTANCE_VERSION",
+        "CAS_COMPONENT_ID",
+        "CAS_INSTANCE_NAME",
+        "CAS_COMPONENT_NAME",
+        "PAAS_NAMESPACE",
+        "PAAS_APP_NAME",
+        "PAAS_PROJECT_NAME",
+        "CAS_INSTANCE_ID",
+        "CAS_ENVIRONMENT_NAME",
+        "AOM_DISCOVERY_RULE_VERSION",
+        "CAS_ENVIRONMENT_ID",
+        "PAAS_REGION_NAME",
+        "CAS_APPLICATION_NAME",
+    ]
+    assert all(set(variable) == {"name", "inner", "value"} for variable in envs)
+    assert not any(variable["inner"] for variable in envs)
+    values = {variable["name"]: variable["value"] for variable in envs}
+    assert values == {
+        "PAAS_PROJECT_ID": DEFAULT_PROJECT_ID,
+        "CAS_APP_ID": component_id,
+        "PAAS_CLUSTER_ID": body["refer_resources"][0]["id"],
+        "CAS_APPLICATION_ID": application["id"],
+        "CAS_INSTANCE_VERSION": body["version"],
+        "CAS_COMPONENT_ID": values["CAS_COMPONENT_ID"],
+        "CAS_INSTANCE_NAME": workload,
+        "CAS_COMPONENT_NAME": "web",
+        "PAAS_NAMESPACE": "default",
+        "PAAS_APP_NAME": "web",
+        "PAAS_PROJECT_NAME": DEFAULT_REGION,
+        "CAS_INSTANCE_ID": component_id,
+        "CAS_ENVIRONMENT_NAME": "dev-env",
+        "AOM_DISCOVERY_RULE_VERSION": "V1",
+        "CAS_ENVIRONMENT_ID": environment["id"],
+        "PAAS_REGION_NAME": DEFAULT_REGION,
+        "CAS_APPLICATION_NAME": "shop",
+    }
+    assert uuid.UUID(values["CAS_COMPONENT_ID"]) != uuid.UUID(component_id)
     assert status == {
         "component_status": "RUNNING",
         "available_replica": 2,
@@ -295,7 +368,6 @@ def test_modify_component(
             },
             "runtime_stack",
         ),
-        ({"environment_id": "another-environment"}, "environment_id"),
     ],
 )
 def test_modify_component__fixed_field(
@@ -311,8 +383,19 @@ def test_modify_component__fixed_field(
 
     assert error_of(response, 400) == (
         "SVCSTG.00100400",
-        f"parameter invalid: {field}: cannot be modified",
+        f"parameter invalid: {field}: cannot be modified (003 Table 3)",
     )
+
+
+def test_modify_component__environment_id_is_not_a_modify_field(
+    client: httpx.Client, environment: dict[str, Any], running_component: dict[str, Any]
+) -> None:
+    # 003 Table 3 and 004 表4-188 have no environment_id: one sent with a modify is ignored.
+    body = component_body("another-environment", version="2023.1102.17106")
+
+    ok(client.put(running_component["path"], json=body))
+
+    assert ok(client.get(running_component["path"]))["environment_id"] == environment["id"]
 
 
 def test_modify_component__replica(
@@ -325,7 +408,8 @@ def test_modify_component__replica(
     code, message = error_of(response, 400)
     assert (code, message) == (
         "SVCSTG.00100400",
-        "parameter invalid: replica: cannot be modified here, scale the component instead",
+        "parameter invalid: replica: changes only by scaling (component task scale) "
+        "(003 Table 3; 004 表4-188)",
     )
 
 
@@ -363,11 +447,13 @@ def test_modify_component__not_found(
 def test_delete_component(
     client: httpx.Client, running_component: dict[str, Any], clock: FakeClock
 ) -> None:
-    deleted = ok(client.delete(running_component["path"]))
+    response = client.delete(running_component["path"])
 
-    assert deleted["component_id"] == running_component["component_id"]
-    assert deleted["job_id"].startswith("JOB")
-    assert ok(client.get(running_component["path"]))["status"]["component_status"] == "DELETING"
+    # 004 §4.3.6: 200 with no response body; the job shows in the component's status.
+    assert (response.status_code, response.content) == (200, b"")
+    status = ok(client.get(running_component["path"]))["status"]
+    assert status["component_status"] == "DELETING"
+    assert status["last_job_id"].startswith("JOB")
     clock.advance(JOB_SECONDS)
     assert error_of(client.get(running_component["path"]), 404)[0] == "SVCSTG.00100404"
 

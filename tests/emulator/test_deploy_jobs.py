@@ -203,12 +203,20 @@ def test_plan__task_named_with_its_platform(
 ) -> None:
     emulator.jobs.plan("HANG", stop_at_task="VMAPP_DELETE_002")  # never applies to containers
     emulator.jobs.plan("HANG", stop_at_task="CCEAPP_DELETE_002")
-    job_id = ok(client.delete(running_component["path"]))["job_id"]
+    job_id = delete_job(client, running_component["path"])
 
     clock.advance(3600)
 
     assert statuses(show_job(client, job_id)) == ["SUCCEEDED", "RUNNING"]
     assert [plan.stop_at_task for plan in emulator.jobs.planned()] == ["VMAPP_DELETE_002"]
+
+
+def delete_job(client: httpx.Client, path: str) -> str:
+    """Delete a component and return the id of the deleting job, which 004 §4.3.6's answer (no
+    body) does not name: the component's status does."""
+    assert ok(client.delete(path)) is None
+    job_id: str = ok(client.get(path))["status"]["last_job_id"]
+    return job_id
 
 
 def test_modify_component__failure(
@@ -234,7 +242,7 @@ def test_modify_component__failure(
 def test_delete_component__removed_only_when_job_succeeds(
     client: httpx.Client, running_component: dict[str, Any], clock: FakeClock
 ) -> None:
-    job_id = ok(client.delete(running_component["path"]))["job_id"]
+    job_id = delete_job(client, running_component["path"])
 
     clock.advance(JOB_SECONDS * 0.9)
     still_there = ok(client.get(running_component["path"]))

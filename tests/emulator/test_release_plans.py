@@ -171,9 +171,15 @@ def test_create_release_plan__credentials_are_not_shown_back(
 @pytest.mark.parametrize(
     ("change", "status", "code", "message"),
     [
-        ({"components": []}, 400, "SVCSTG.00100400", "components: List should have at least 1"),
+        ({"components": None}, 400, "SVCSTG.00100400", "components: Field required"),
         ({"fail_strategy": "retry"}, 400, "SVCSTG.00100400", "fail_strategy: Input should be"),
-        ({"seq": 0}, 400, "SVCSTG.00100400", "components[0].seq: Input should be greater"),
+        ({"seq": "1"}, 400, "SVCSTG.00100400", "components[0].seq: Input should be a valid"),
+        (
+            {"component_id": None, "application_id": None},
+            400,
+            "SVCSTG.00100400",
+            "components[0].application_id: required when the release creates the component",
+        ),
         ({"application_id": "nope"}, 404, "SVCSTG.00100403", "application not found"),
         ({"component_id": "nope"}, 404, "SVCSTG.00100404", "component not found"),
         ({"environment_id": "nope"}, 404, "SVCSTG.00100411", "environment not found"),
@@ -196,6 +202,7 @@ def test_create_release_plan__invalid(
         body["components"] = [web, {**web, "seq": 2}]
     elif set(change) & {"components", "fail_strategy"}:
         body.update(change)
+        body = {key: value for key, value in body.items() if value is not None}
     else:
         web.update(change)
         body["components"] = [{k: v for k, v in web.items() if v is not None}]
@@ -356,7 +363,7 @@ def test_execute_release_plan__a_refused_component_operation_fails_its_entry_at_
 
     info = deploy_info(client, plan["id"])["web"]
     assert (info["job_id"], info["job_status"]) == (None, "FAILED")
-    assert "replica: cannot be modified here" in info["fail_message"]
+    assert "replica: changes only by scaling" in info["fail_message"]
     assert status_of(client, plan["id"]) == "FAILED"
 
 

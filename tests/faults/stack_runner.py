@@ -14,15 +14,39 @@ Replacements are out of scope: a Diff that asks for one is recorded as a failure
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi.dynamic import ResourceProvider
 
 from pulumi_servicestage._lifecycle import OWNER_KEY, owner_marker
-from pulumi_servicestage.testing import DiffChanges, ProviderCallError, ProviderHost
+from pulumi_servicestage.testing import (
+    DiffChanges,
+    ProviderCallError,
+    ProviderHost,
+    ProviderInProcess,
+)
+
+SECRET_KEYS = ["servicestage:accessKey", "servicestage:secretKey"]
+
+
+@contextmanager
+def driven_host(live: Any, endpoint: str) -> Iterator[ProviderHost | ProviderInProcess]:
+    """What drives the providers against `live` through `endpoint` (a fault proxy, say): the
+    real provider host on real time, or the host's handling in this process when `live` runs on
+    a virtual clock."""
+    config = {**live.stack_config(), "servicestage:endpoint": endpoint}
+    if live.clock is not None:
+        in_process = ProviderInProcess()
+        in_process.configure(config, secret_keys=SECRET_KEYS)
+        yield in_process
+        return
+    with ProviderHost(call_timeout=60) as host:
+        host.configure(config, secret_keys=SECRET_KEYS)
+        yield host
 
 
 @dataclass(frozen=True)
@@ -78,7 +102,12 @@ class _CallFailed(Exception):
 
 class StackRunner:
     def __init__(
-        self, host: ProviderHost, *, workers: int = 10, project: str = "test", stack: str = "test"
+        self,
+        host: ProviderHost | ProviderInProcess,
+        *,
+        workers: int = 10,
+        project: str = "test",
+        stack: str = "test",
     ) -> None:
         self.host = host
         self.workers = workers

@@ -1,6 +1,6 @@
 """Every resource's write whose answer is lost after the service acted (the connection dropped, or
 a 502 from the gateway) takes effect once: the provider judges by the service, never by sending
-the write again blindly, and records what was made."""
+the write again blindly, and records what was made. Run in this process on virtual time."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from stack_runner import driven_host
 
 from pulumi_servicestage._lifecycle import OWNER_KEY, owner_marker
 from pulumi_servicestage.configuration import ConfigurationGroupProvider, ConfigurationProvider
@@ -33,11 +34,9 @@ from pulumi_servicestage.testing import (
     FaultMix,
     FaultProxy,
     ProviderHost,
+    ProviderInProcess,
     container_component,
 )
-
-# The real provider host behind a fault proxy, on real time.
-pytestmark = pytest.mark.real_time
 
 LOST_ANSWERS = ["drop_after", "bad_gateway_after"]
 TOKEN = "ghp_unheard0000000000000000000000000"
@@ -59,18 +58,17 @@ def first_request(method: str, path_end: str) -> Callable[[str, str], bool]:
 @contextmanager
 def host_losing(
     live: Any, fault: str, method: str, path_end: str
-) -> Iterator[tuple[FaultProxy, ProviderHost]]:
+) -> Iterator[tuple[FaultProxy, ProviderHost | ProviderInProcess]]:
     proxy = FaultProxy(
         live.url,
         mix=FaultMix.only(fault),
         targets=first_request(method, path_end),  # type: ignore[arg-type]
     )
-    with proxy.serve() as proxy_url, ProviderHost() as host:
-        host.configure({**live.stack_config(), "servicestage:endpoint": proxy_url})
+    with proxy.serve() as proxy_url, driven_host(live, proxy_url) as host:
         yield proxy, host
 
 
-def create(host: ProviderHost, provider: Any, inputs: dict[str, Any]) -> Any:
+def create(host: ProviderHost | ProviderInProcess, provider: Any, inputs: dict[str, Any]) -> Any:
     checked = host.check(provider, None, inputs)
     assert checked.failures == []
     return host.create(provider, checked.inputs)

@@ -351,3 +351,39 @@ def test_create__gray_release_strategy_in_the_sdk_spelling_is_accepted(host, liv
     created = create(host, gray)
     assert created.outs["deploy_strategy"]["gray_release"]["type"] == "WEIGHT"
     assert component_status(live, created.id)["component_status"] == "RUNNING"
+
+
+def test_create__without_an_environment_and_refresh_shows_no_drift(host, live, inputs):
+    # Table 4-123: environment_id is optional (否) in the create body.
+    without = {key: value for key, value in inputs.items() if key != "environment_id"}
+    created = create(host, without)
+
+    refreshed = host.read(PROVIDER, created.id, created.outs, without)
+
+    assert "environment_id" not in refreshed.inputs
+    assert host.diff(PROVIDER, created.id, refreshed.outs, without).changes is DiffChanges.NONE
+    # The modify body has no environment_id: naming one later makes the component anew.
+    placed = host.diff(PROVIDER, created.id, refreshed.outs, inputs)
+    assert placed.replaces == ["environment_id"]
+
+
+def test_create__gray_release_strategy_in_the_chinese_tables_spelling_is_kept(host, live, inputs):
+    # Tables 4-130/4-131 spell the policy, the surge mode and the rule's values in lower case.
+    gray = {
+        **inputs,
+        "deploy_strategy": {
+            "type": "GrayRelease",
+            "gray_release": {
+                "type": "content",
+                "replica_surge_mode": "no_surge",
+                "rule_match_mode": "any",
+                "rules": [{"type": "header", "key": "x-gray", "value": "1", "condition": "in"}],
+            },
+        },
+    }
+    created = create(host, gray)
+
+    refreshed = host.read(PROVIDER, created.id, created.outs, gray)
+
+    assert refreshed.inputs["deploy_strategy"] == gray["deploy_strategy"]
+    assert host.diff(PROVIDER, created.id, refreshed.outs, gray).changes is DiffChanges.NONE

@@ -398,3 +398,49 @@ def test_create__a_release_that_cannot_be_read_back_is_named_for_the_next_run(
     again = create(host, inputs)
     assert again.id == resource_id
     assert releases(asm) == ["web-canary"]
+
+
+def test_read__what_asm_fills_in_is_not_drift() -> None:
+    # ASM answers a release with a `type` of its own when none was sent, and the grayscale
+    # Deployment as the cluster completed it; neither is the user's (seed 002's spec, status).
+    declared: dict[str, Any] = {
+        "mesh_id": "mesh-1",
+        "namespace": "shop",
+        "name": "web-canary",
+        "service_name": "web",
+        "cluster_id": "cce-1",
+        "deployment_name": "web",
+        "version": "v2",
+        "gray_deployments": [
+            {"cluster_id": "cce-1", "template": deployment("swr.example.com/shop/web:2.0")}
+        ],
+    }
+    completed = deployment("swr.example.com/shop/web:2.0", replicas=2)
+    completed["metadata"] = {"name": "web-v2", "labels": {"version": "v2"}}
+    completed["spec"]["strategy"] = {"type": "RollingUpdate"}
+    completed["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"] = "IfNotPresent"
+    answer = {
+        "kind": "Release",
+        "apiVersion": "asm/v2",
+        "metadata": {"meshID": "mesh-1", "namespace": "shop", "name": "web-canary", "uid": "r-1"},
+        "spec": {
+            "serviceName": "web",
+            "clusterID": "cce-1",
+            "deploymentName": "web",
+            "version": "v2",
+            "type": "canary",
+            "grayDeployments": [{"clusterID": "cce-1", "template": completed}],
+        },
+        "status": {"phase": "Running"},
+    }
+    ref = PROVIDER.ref_from_id("mesh-1/shop/r-1")
+
+    inputs = PROVIDER.server_inputs(answer, declared, ref)
+
+    assert "type" not in inputs
+    assert inputs == {
+        **declared,
+        "gray_deployments": [
+            {"cluster_id": "cce-1", "template": deployment("swr.example.com/shop/web:2.0", 2)}
+        ],
+    }

@@ -200,3 +200,22 @@ def test_create__adopting_another_workload_is_refused(host, live, inputs, change
     assert reported in raised.value.details
     assert "cannot be changed on an existing imported component" in raised.value.details
     assert shown(live, created.id)["name"] == "legacy-web"
+
+
+def test_update__external_accesses_that_get_does_not_show_are_still_modified(host, live, inputs):
+    # GET shows no external_accesses (table 4-226, the SDK's ShowComponentInfoResponse): a change
+    # is told from the previous inputs, and refresh keeps the known value.
+    with_access = {**inputs, "external_accesses": [{"protocol": "http", "forward_port": 80}]}
+    created = create(host, with_access)
+    changed = {**inputs, "external_accesses": [{"protocol": "https", "forward_port": 443}]}
+
+    outs = host.update(PROVIDER, created.id, created.outs, changed)
+
+    application_id, component_id = created.id.split("/")
+    spec = live.backend.show_component(application_id, component_id).spec
+    assert [a.model_dump(exclude_none=True) for a in spec.external_accesses or []] == [
+        {"protocol": "https", "forward_port": 443}
+    ]
+    refreshed = host.read(PROVIDER, created.id, outs, changed)
+    assert refreshed.inputs["external_accesses"] == changed["external_accesses"]
+    assert host.diff(PROVIDER, created.id, refreshed.outs, changed).changes is DiffChanges.NONE

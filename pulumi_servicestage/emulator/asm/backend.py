@@ -7,7 +7,7 @@ import uuid
 
 from ..errors import ASM_INVALID_REQUEST, ASM_RESOURCE_EXISTS, ASM_RESOURCE_NOT_FOUND
 from ..servicestage.backend import ServiceStageBackend
-from .schemas import ReleaseMetadata, ReleaseOperation, ReleaseRequest
+from .schemas import DEFAULT_RELEASE_TYPE, ReleaseOperation, ReleaseRequest, ReleaseSpec
 from .state import EndedRelease, PlannedFailure, Release, ReleasePhase, Step
 
 _PHASE_DURING = {
@@ -44,14 +44,13 @@ class AsmBackend:
     def create_release(self, mesh_id: str, namespace: str, request: ReleaseRequest) -> Release:
         with self._core.current_state():
             self._settle()
-            _check_path_matches(request.metadata, mesh_id, namespace)
             for other in self._in_namespace(mesh_id, namespace):
                 if other.name == request.metadata.name:
                     raise ASM_RESOURCE_EXISTS.error(f"release {other.name} already exists")
-                if (other.spec.cluster_id, other.spec.deployment_name) == (
-                    request.spec.cluster_id,
-                    request.spec.deployment_name,
-                ):
+                if request.spec.deployment_name is not None and (
+                    other.spec.cluster_id,
+                    other.spec.deployment_name,
+                ) == (request.spec.cluster_id, request.spec.deployment_name):
                     raise ASM_RESOURCE_EXISTS.error(
                         f"workload {other.spec.deployment_name} is already in release {other.name}"
                     )
@@ -61,7 +60,7 @@ class AsmBackend:
                 mesh_id=mesh_id,
                 namespace=namespace,
                 name=request.metadata.name,
-                spec=request.spec,
+                spec=_with_type(request, DEFAULT_RELEASE_TYPE),
                 start_time=now,
                 update_time=now,
                 phase=ReleasePhase.CREATING,
@@ -89,7 +88,6 @@ class AsmBackend:
         with self._core.current_state():
             self._settle()
             release = self._release(mesh_id, namespace, release_id)
-            _check_path_matches(request.metadata, mesh_id, namespace)
             if release.phase not in (ReleasePhase.RUNNING, ReleasePhase.FAILED):
                 raise ASM_INVALID_REQUEST.error(
                     f"release {release.name} is {release.phase.value}; "
@@ -97,11 +95,12 @@ class AsmBackend:
                 )
             if request.metadata.name != release.name:
                 raise ASM_INVALID_REQUEST.error("metadata.name cannot be modified")
-            current, wanted = release.spec.to_dict(), request.spec.to_dict()
+            spec = _with_type(request, release.spec.type or DEFAULT_RELEASE_TYPE)
+            current, wanted = release.spec.to_dict(), spec.to_dict()
             for key in ("serviceName", "clusterID", "deploymentName", "type"):
                 if wanted.get(key) != current.get(key):
                     raise ASM_INVALID_REQUEST.error(f"spec.{key} cannot be modified")
-            release.spec = request.spec
+            release.spec = spec
             self._start(release, ReleaseOperation.UPDATE)
             return release
 
@@ -211,10 +210,8 @@ class AsmBackend:
         ]
 
 
-def _check_path_matches(metadata: ReleaseMetadata, mesh_id: str, namespace: str) -> None:
-    if metadata.mesh_id not in (None, mesh_id):
-        raise ASM_INVALID_REQUEST.error(f"metadata.meshID {metadata.mesh_id} is not the path's")
-    if metadata.namespace not in (None, namespace):
-        raise ASM_INVALID_REQUEST.error(
-            f"metadata.namespace {metadata.namespace} is not the path's"
-        )
+def _with_type(request: ReleaseRequest, default: str) -> ReleaseSpec:
+    """The request's spec, with `default` as its type when it names none."""
+    if request.spec.type is not None:
+        return request.spec
+    return request.spec.model_copy(update={"type": default})

@@ -25,14 +25,24 @@ class AsmApi:
         control = "/_emulator/projects/<project_id>/asm/release-failures"
 
         def control_route(method: str, handler: Callable[[ApiCall], ApiResponse]) -> Route:
-            return Route(method, control, handler, authenticated=False, counted=False)
+            return Route(
+                method,
+                control,
+                handler,
+                authenticated=False,
+                counted=False,
+                invalid=CONTROL_REQUEST_INVALID.error,
+            )
+
+        def route(method: str, rule: str, handler: Callable[[ApiCall], ApiResponse]) -> Route:
+            return Route(method, rule, handler, invalid=ASM_INVALID_REQUEST.error)
 
         return [
-            Route("POST", releases, self.create_release),
-            Route("GET", "/v2/meshes/<mesh_id>/releases", self.list_releases),
-            Route("GET", f"{releases}/<release_id>", self.show_release),
-            Route("PUT", f"{releases}/<release_id>", self.update_release),
-            Route("DELETE", f"{releases}/<release_id>", self.delete_release),
+            route("POST", releases, self.create_release),
+            route("GET", "/v2/meshes/<mesh_id>/releases", self.list_releases),
+            route("GET", f"{releases}/<release_id>", self.show_release),
+            route("PUT", f"{releases}/<release_id>", self.update_release),
+            route("DELETE", f"{releases}/<release_id>", self.delete_release),
             control_route("POST", self.plan_failure),
             control_route("GET", self.list_failures),
             control_route("DELETE", self.clear_failures),

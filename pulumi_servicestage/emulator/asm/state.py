@@ -29,7 +29,7 @@ class EndedRelease:
 
     uid: str
     name: str
-    deployment_name: str
+    deployment_name: str | None
     action: ReleaseOperation
     serving_version: Literal["original", "grayscale"]
 
@@ -81,7 +81,9 @@ class Release:
             "startTime": _rfc3339(self.start_time),
             "updateTime": _rfc3339(self.update_time),
             "deployment": self._original_workload(),
-            "grayDeployments": [self._gray_workload(gray) for gray in self.spec.gray_deployments],
+            "grayDeployments": [
+                self._gray_workload(gray) for gray in self.spec.gray_deployments or []
+            ],
         }
         if self.message is not None:
             status["message"] = self.message
@@ -106,7 +108,7 @@ class Release:
         }
 
     def _gray_workload(self, gray: GrayWorkload) -> dict[str, Any]:
-        workload = copy.deepcopy(gray.template)
+        workload = copy.deepcopy(gray.template or {})
         workload.setdefault("apiVersion", "apps/v1")
         workload.setdefault("kind", "Deployment")
         metadata = workload.setdefault("metadata", {})

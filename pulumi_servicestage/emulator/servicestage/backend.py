@@ -30,6 +30,11 @@ from ..errors import (
 )
 from ..jobs import ExecutionStatus, JobBackend, JobOperation
 from .schemas import (
+    NAME_FIXED,
+    REFER_RESOURCES_TO_CREATE,
+    REPLICA_BY_SCALING,
+    RUNTIME_STACK_FIXED,
+    SCALE_HOSTS,
     ActionParameters,
     ComponentImport,
     ComponentSpec,
@@ -179,8 +184,11 @@ class ServiceStageBackend:
         jobs: JobBackend,
         clock: Callable[[], float],
         lock: threading.RLock,
+        project_name: str = "",
     ):
         self.project_id = project_id
+        #: The project's name, which is its region's (cn-north-4).
+        self.project_name = project_name
         self._jobs = jobs
         self._clock = clock
         self._lock = lock
@@ -449,16 +457,25 @@ class ServiceStageBackend:
     def create_component(
         self, application_id: str, spec: ComponentSpec, *, creator: str
     ) -> Component:
-        """Create a component and start the job that deploys it; see `Component.last_job_id`."""
-        if spec.environment_id is None:
-            raise PARAMETER_INVALID.error("environment_id: Field required")
+        """Create a component and start the job that deploys it; see `Component.last_job_id`.
+
+        `environment_id` is optional (表4-123): a component created without one belongs to no
+        environment. It deploys onto the resources its refer_resources name, no environment's
+        deploy mode constrains it nor does it keep one in use, and GET shows environment_id
+        null (the variables CAS_ENVIRONMENT_ID and CAS_ENVIRONMENT_NAME empty).
+        """
         if spec.refer_resources is None:
-            raise PARAMETER_INVALID.error("refer_resources: Field required")
+            raise PARAMETER_INVALID.error(REFER_RESOURCES_TO_CREATE.message())
         with self.current_state():
             application = self._application(application_id)
-            environment = self._environment(spec.environment_id)
+            environment = (
+                self._environment(spec.environment_id) if spec.environment_id is not None else None
+            )
             stack = self._runtime_stack(spec.runtime_stack)
-            if environment.deploy_mode not in (stack.deploy_mode, "mixed"):
+            if environment is not None and environment.deploy_mode not in (
+                stack.deploy_mode,
+                "mixed",
+            ):
                 raise PARAMETER_INVALID.error(
                     f"runtime_stack.deploy_mode: {stack.deploy_mode} components cannot be deployed "
                     f"in the {environment.deploy_mode} environment {environment.name}"
@@ -476,6 +493,7 @@ class ServiceStageBackend:
                 update_time=now,
                 sequence=self.next_sequence(),
                 status=ComponentStatus.INITIALIZING,
+                project_name=self.project_name,
             )
             application.components[component.id] = component
             self._start_job(component, JobOperation.CREATE_COMPONENT)
@@ -512,23 +530,32 @@ class ServiceStageBackend:
         with self.current_state():
             return self._component(application_id, component_id)
 
+    def find_component(self, component_id: str) -> Component:
+        """A component of any application of the project, by its id."""
+        with self.current_state():
+            for component in self._components():
+                if component.id == component_id:
+                    return component
+            raise COMPONENT_NOT_FOUND.error(component_id)
+
     def modify_component(self, application_id: str, component_id: str, spec: ComponentSpec) -> str:
         """Replace a component's configuration and start the upgrade job; returns its id.
 
-        The name, runtime stack, environment and instance count cannot change (the instance count
-        only through scaling); ``refer_resources`` keeps its value when left out.
+        The name, runtime stack and instance count cannot change (003 Table 3; the instance count
+        only through scaling). The modify tables have no environment_id, so one sent is ignored;
+        ``refer_resources`` keeps its value when left out.
         """
         with self.current_state():
             component = self._component(application_id, component_id)
             self._check_no_job_running(component)
             self._check_no_release_paused(component)
-            _check_unchanged("name", spec.name, component.name)
-            _check_unchanged("runtime_stack", spec.runtime_stack, component.spec.runtime_stack)
-            _check_unchanged("environment_id", spec.environment_id, component.environment.id)
+            if spec.name != component.name:
+                raise PARAMETER_INVALID.error(NAME_FIXED.message())
+            if spec.runtime_stack != component.spec.runtime_stack:
+                raise PARAMETER_INVALID.error(RUNTIME_STACK_FIXED.message())
             if spec.replica != component.spec.replica:
-                raise PARAMETER_INVALID.error(
-                    "replica: cannot be modified here, scale the component instead"
-                )
+                raise PARAMETER_INVALID.error(REPLICA_BY_SCALING.message())
+            spec = spec.model_copy(update={"environment_id": component.spec.environment_id})
             if spec.refer_resources is None:
                 spec = spec.model_copy(update={"refer_resources": component.spec.refer_resources})
             component.spec = spec
@@ -573,7 +600,7 @@ class ServiceStageBackend:
             )
         workload = ImportedWorkload(
             cluster_id=cluster.id,
-            namespace=str((cluster.parameters or {}).get("namespace") or "default"),
+            namespace=(cluster.parameters and cluster.parameters.namespace) or "default",
             kind=request.workload_kind,
             name=request.workload_name,
         )
@@ -600,7 +627,9 @@ class ServiceStageBackend:
             spec = ComponentSpec(
                 name=request.name,
                 runtime_stack=request.runtime_stack,
-                source=Source(kind="image", storage="swr", url=request.workload_name),
+                source=Source.model_validate(
+                    {"kind": "image", "storage": "swr", "url": request.workload_name}
+                ),
                 version=request.version,
                 replica=1,
                 environment_id=environment.id,
@@ -621,6 +650,7 @@ class ServiceStageBackend:
                 sequence=self.next_sequence(),
                 status=ComponentStatus.INITIALIZING,
                 workload=workload,
+                project_name=self.project_name,
             )
             application.components[component.id] = component
             self._start_job(component, JobOperation.IMPORT_COMPONENT)
@@ -912,9 +942,7 @@ def _scaled_replica(component: Component, parameters: ActionParameters) -> int:
     if parameters.replica is None:
         raise PARAMETER_INVALID.error("parameters.replica: required to scale")
     if component.stack.deploy_mode == "virtualmachine" and not parameters.hosts:
-        raise PARAMETER_INVALID.error(
-            "parameters.hosts: required to scale a component deployed on virtual machines"
-        )
+        raise PARAMETER_INVALID.error(SCALE_HOSTS.message())
     return parameters.replica
 
 

@@ -3,21 +3,22 @@ answers."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from ..errors import PARAMETER_INVALID
 from ..server import ApiCall, ApiResponse, Route
 from .backend import ServiceStageBackend
-from .request_parsing import int_query, list_options, parse_body
+from .request_parsing import int_query, list_options, parse_body, peek_body
 from .schemas import (
     ActionParameters,
     ApplicationCreate,
     ApplicationModify,
     ComponentAction,
+    ComponentCreate,
     ComponentImport,
     ComponentSpec,
     ConfigurationModify,
+    CreateModePeek,
     EnvironmentCreate,
     EnvironmentModify,
     EnvironmentResourcesModify,
@@ -188,7 +189,7 @@ class ServiceStageApi:
     def create_component(self, call: ApiCall) -> ApiResponse:
         if _create_mode(call) == "import":
             return self.import_component(call)
-        spec = parse_body(ComponentSpec, call)
+        spec = parse_body(ComponentCreate, call)
         component = self._backend(call).create_component(
             call.path_params["application_id"], spec, creator=call.user_name
         )
@@ -224,12 +225,12 @@ class ServiceStageApi:
         return ApiResponse(200, {"job_id": job_id})
 
     def delete_component(self, call: ApiCall) -> ApiResponse:
-        component_id = call.path_params["component_id"]
-        job_id = self._backend(call).delete_component(
-            call.path_params["application_id"], component_id
+        self._backend(call).delete_component(
+            call.path_params["application_id"], call.path_params["component_id"]
         )
-        # Observed answer of the live service (terraform-provider-huaweicloud) plus the job.
-        return ApiResponse(200, {"component_id": component_id, "job_id": job_id})
+        # §4.3.6: 200 with no body (响应消息: 无). The deleting job shows in the component's
+        # status (last_job_id) until the component is gone.
+        return ApiResponse(200)
 
     def import_component(self, call: ApiCall) -> ApiResponse:
         request = parse_body(ComponentImport, call)
@@ -263,9 +264,9 @@ class ServiceStageApi:
 
     def list_runtime_stacks(self, call: ApiCall) -> ApiResponse:
         stacks = self._backend(call).list_runtime_stacks()
-        # The reference's example and Terraform's acceptance tests against the live service read
-        # `runtime_stacks`; the official SDK's ShowRuntimeStacksResponse reads `runtimestacks`.
-        # Both keys carry the list, so both kinds of client see it.
+        # The official SDK's ShowRuntimeStacksResponse reads `runtimestacks`; the reference's
+        # example (表4-282 prints "runtime_stack_s") and Terraform's acceptance tests against
+        # the live service read `runtime_stacks`. Both keys carry the list (README: spellings).
         return ApiResponse(
             200, {"runtime_stacks": stacks, "runtimestacks": stacks, "total": len(stacks)}
         )
@@ -288,8 +289,5 @@ class ServiceStageApi:
 
 def _create_mode(call: ApiCall) -> object:
     """The `create_mode` of a component body, which makes it an import (§4.3.2) when "import"."""
-    try:
-        body = json.loads(call.body)
-    except ValueError:
-        return None  # the body's own parsing reports it
-    return body.get("create_mode") if isinstance(body, dict) else None
+    peeked = peek_body(CreateModePeek, call)
+    return peeked.create_mode if peeked is not None else None

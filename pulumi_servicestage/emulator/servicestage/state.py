@@ -13,7 +13,15 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from ..jobs import ExecutionStatus, JobOperation, iso_millis
-from .schemas import ComponentSpec, ConfigurationVariable, ManagedResource, ResourceLabel
+from .schemas import (
+    SOURCE_CREDENTIALS,
+    TEMPLATE_CREDENTIALS,
+    ComponentSpec,
+    ConfigurationVariable,
+    ManagedResource,
+    ResourceLabel,
+    answered_spellings,
+)
 
 
 class ComponentStatus(str, Enum):
@@ -330,6 +338,52 @@ class DeployRecord:
         }
 
 
+def hide_credentials(shown: dict[str, Any]) -> dict[str, Any]:
+    """`shown` (a component as the API shows it) without the credentials of its sources: the
+    main one, each container's, and the template package's. The documents do not say the
+    service echoes them, so it is taken not to (README: the local emulator)."""
+    sources = [shown.get("source")]
+    sources += [
+        container.get("source")
+        for container in shown.get("multi_containers") or []
+        if isinstance(container, dict)
+    ]
+    for source in sources:
+        if isinstance(source, dict):
+            for key in SOURCE_CREDENTIALS:
+                source.pop(key, None)
+    template = shown.get("template_source")
+    if isinstance(template, dict):
+        for key in TEMPLATE_CREDENTIALS:
+            template.pop(key, None)
+    return shown
+
+
+# The variables the service adds to a component's `envs`, in the order 004 §8.3's example shows
+# them: these before the component's own variables, `_VARIABLES_AFTER` after them.
+_VARIABLES_BEFORE = (
+    "PAAS_PROJECT_ID",
+    "CAS_APP_ID",
+    "PAAS_CLUSTER_ID",
+    "CAS_APPLICATION_ID",
+    "CAS_INSTANCE_VERSION",
+    "CAS_COMPONENT_ID",
+    "CAS_INSTANCE_NAME",
+    "CAS_COMPONENT_NAME",
+    "PAAS_NAMESPACE",
+    "PAAS_APP_NAME",
+    "PAAS_PROJECT_NAME",
+    "CAS_INSTANCE_ID",
+    "CAS_ENVIRONMENT_NAME",
+    "AOM_DISCOVERY_RULE_VERSION",
+    "CAS_ENVIRONMENT_ID",
+)
+_VARIABLES_AFTER = ("PAAS_REGION_NAME", "CAS_APPLICATION_NAME")
+SERVICE_VARIABLES = frozenset((*_VARIABLES_BEFORE, *_VARIABLES_AFTER))
+# 004 §4.3.7's example: a component that names no workload kind is a Deployment.
+DEFAULT_WORKLOAD_KIND = "deployment"
+
+
 def _release_plan(spec: ComponentSpec, deploy_type: str) -> dict[str, Any]:
     """A record's `job_info` (table 4-270): how the release spreads over batches."""
     source = spec.source.model_dump()
@@ -358,7 +412,8 @@ def _release_plan(spec: ComponentSpec, deploy_type: str) -> dict[str, Any]:
 class Component:
     id: str
     application: Application
-    environment: Environment
+    #: None for a component created without environment_id (004 表4-123 makes it optional).
+    environment: Environment | None
     stack: CatalogueStack
     spec: ComponentSpec
     creator: str
@@ -372,6 +427,8 @@ class Component:
     records: list[DeployRecord] = field(default_factory=list)
     #: The CCE workload the component was made from by an import (§4.3.2), if it was.
     workload: ImportedWorkload | None = None
+    #: The project's name (its region), which the service shows in the component's variables.
+    project_name: str = ""
 
     @property
     def name(self) -> str:
@@ -392,16 +449,78 @@ class Component:
     def record_of_job(self, job_id: str) -> DeployRecord | None:
         return next((record for record in self.records if job_id in record.job_ids), None)
 
+    @property
+    def workload_name(self) -> str:
+        """The workload the component runs as (表4-226): the imported one, or the instance name
+        the service makes of the component's and environment's names and a suffix (004 §8.3:
+        component etst1 in environment test_arm runs as etst1-test-arm-5xdhrd)."""
+        if self.workload is not None:
+            return self.workload.name
+        parts = [self.name, *([self.environment.name] if self.environment else [])]
+        suffix = self.id.replace("-", "")[:6]
+        return "-".join([*parts, suffix]).lower().replace("_", "-")
+
     def to_dict(self) -> dict[str, Any]:
-        """The full component, as `GET .../components/{component_id}` shows it (§4.3.7)."""
+        """The full component, as `GET .../components/{component_id}` shows it (§4.3.7, 表4-226):
+        what was sent, without credentials and without external_accesses (neither 表4-226 nor
+        the SDK's ShowComponentInfoResponse has it; the list operations show it), with the
+        workload kind and the service's variables filled in as 004's examples show."""
+        shown = answered_spellings(hide_credentials(self.spec.to_dict()))
+        shown.pop("external_accesses", None)
         return {
-            **self.spec.to_dict(),
+            **shown,
             "id": self.id,
             "description": self.spec.description or "",
             "labels": _labels_to_dict(self.spec.labels or []),
-            "environment_id": self.environment.id,
+            "workload_kind": self.spec.workload_kind or DEFAULT_WORKLOAD_KIND,
+            "workload_name": self.workload_name,
+            "envs": self._envs(shown.get("envs") or []),
+            "environment_id": self.environment.id if self.environment else None,
             "application_id": self.application.id,
             "status": self._status_dict(),
+        }
+
+    def _envs(self, own: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The component's variables between those the service adds (004 §8.3's example); a
+        variable of the service's that a modify sent back (as read) is the service's."""
+        values = self._service_variables()
+
+        def service(names: tuple[str, ...]) -> list[dict[str, Any]]:
+            return [{"name": name, "inner": False, "value": values[name]} for name in names]
+
+        mine = [variable for variable in own if variable.get("name") not in SERVICE_VARIABLES]
+        return [*service(_VARIABLES_BEFORE), *mine, *service(_VARIABLES_AFTER)]
+
+    def _service_variables(self) -> dict[str, str]:
+        cluster = next(
+            (item for item in self.spec.refer_resources or [] if item.type == "cce"), None
+        )
+        namespace = ""
+        if self.workload is not None:
+            namespace = self.workload.namespace
+        elif cluster is not None:
+            namespace = (cluster.parameters and cluster.parameters.namespace) or "default"
+        environment = self.environment
+        return {
+            "PAAS_PROJECT_ID": self.application.project_id,
+            "CAS_APP_ID": self.id,
+            "PAAS_CLUSTER_ID": cluster.id if cluster is not None else "",
+            "CAS_APPLICATION_ID": self.application.id,
+            "CAS_INSTANCE_VERSION": self.spec.version,
+            # The example's component id differs from its instance id (the component_id the
+            # create answered): the service's own component, derived here from the instance.
+            "CAS_COMPONENT_ID": str(uuid.uuid5(uuid.NAMESPACE_URL, f"servicestage:{self.id}")),
+            "CAS_INSTANCE_NAME": self.workload_name,
+            "CAS_COMPONENT_NAME": self.name,
+            "PAAS_NAMESPACE": namespace,
+            "PAAS_APP_NAME": self.name,
+            "PAAS_PROJECT_NAME": self.project_name,
+            "CAS_INSTANCE_ID": self.id,
+            "CAS_ENVIRONMENT_NAME": environment.name if environment else "",
+            "AOM_DISCOVERY_RULE_VERSION": "V1",
+            "CAS_ENVIRONMENT_ID": environment.id if environment else "",
+            "PAAS_REGION_NAME": self.project_name,
+            "CAS_APPLICATION_NAME": self.application.name,
         }
 
     def to_summary(self) -> dict[str, Any]:
@@ -414,10 +533,12 @@ class Component:
             "runtime_stack": self.spec.runtime_stack.model_dump(),
             "application_name": self.application.name,
             "application_id": self.application.id,
-            "environment_name": self.environment.name,
-            "environment_id": self.environment.id,
+            "environment_name": self.environment.name if self.environment else None,
+            "environment_id": self.environment.id if self.environment else None,
             "version": self.spec.version,
-            "source": self.spec.source.model_dump(mode="json", exclude_unset=True),
+            "source": hide_credentials(
+                {"source": self.spec.source.model_dump(mode="json", exclude_unset=True)}
+            )["source"],
             "creator": self.creator,
             "platform_type": "cce" if self.stack.deploy_mode == "container" else "ecs",
             "external_accesses": (

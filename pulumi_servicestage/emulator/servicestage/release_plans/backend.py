@@ -7,6 +7,8 @@ import uuid
 from functools import partial
 from typing import Any
 
+from pydantic import ValidationError
+
 from ...errors import (
     CANNOT_OPERATE_IN_CURRENT_STATUS,
     COMPONENT_IN_RELEASING,
@@ -16,7 +18,9 @@ from ...errors import (
     ApiError,
 )
 from ...jobs import ExecutionStatus
+from ...server import describe_validation_error
 from ..backend import ServiceStageBackend
+from ..schemas import REFER_RESOURCES_TO_CREATE
 from ..state import ComponentStatus
 from .schemas import PlanComponent, ReleasePlanBody
 from .state import FAILED, SUCCEEDED, ComponentRelease, PlanEntry, PlanStatus, ReleasePlan
@@ -119,7 +123,10 @@ class ReleasePlanBackend:
             plan.status = PlanStatus.RUNNING
             plan.abort_requested = False
             plan.execute_time = self._core.now_ms()
-            self._start_batch(plan, plan.batches[0])
+            if plan.batches:
+                self._start_batch(plan, plan.batches[0])
+            else:
+                self._finish(plan)  # nothing to release
 
     def abort_release_plan(self, plan_id: str) -> None:
         """Start no further batch; the task is ABORTED once the running batch has ended."""
@@ -172,7 +179,7 @@ class ReleasePlanBackend:
             start_time=self._now_ms(),
             component_id=entry.component_id,
         )
-        application_id = entry.spec.application_id
+        application_id = entry.application_id
         spec = entry.spec.component_spec()
         try:
             if entry.component_id is None:
@@ -236,7 +243,7 @@ class ReleasePlanBackend:
     # Rolling back
 
     def _roll_back(self, plan: ReleasePlan, entry: PlanEntry, release: ComponentRelease) -> None:
-        application_id = entry.spec.application_id
+        application_id = entry.application_id
         component_id = release.component_id
         assert component_id is not None, "a component with a job has an id"
         try:
@@ -301,7 +308,7 @@ class ReleasePlanBackend:
         component_id = release.component_id if release else entry.component_id
         shown: dict[str, Any] = {
             "job_id": None,
-            "status": self._component_status(entry.spec.application_id, component_id),
+            "status": self._component_status(entry.application_id, component_id),
             "job_status": None,
             "name": entry.name,
             "id": component_id,
@@ -352,32 +359,51 @@ class ReleasePlanBackend:
     # Checks and lookups
 
     def _checked_entries(self, components: list[PlanComponent]) -> list[PlanEntry]:
+        """The entries of a create or edit body, each with its application found; see `RULES`
+        in `.schemas` for what an entry needs."""
+        entries: list[PlanEntry] = []
         seen: set[tuple[str, str]] = set()
         for index, spec in enumerate(components):
             where = f"components[{index}]"
-            if (spec.application_id, spec.name) in seen:
+            try:
+                spec.component_spec()
+            except ValidationError as error:
                 raise PARAMETER_INVALID.error(
-                    f"{where}.name: component {spec.name} of application {spec.application_id} "
-                    "is already in the release task"
-                )
-            seen.add((spec.application_id, spec.name))
-            self._core.show_application(spec.application_id)
+                    f"{where}.{describe_validation_error(error)}"
+                ) from None
             if spec.environment_id is not None:
                 self._core.show_environment(spec.environment_id)
             if spec.component_id is None:
-                for required in ("environment_id", "refer_resources"):
-                    if getattr(spec, required) is None:
-                        raise PARAMETER_INVALID.error(
-                            f"{where}.{required}: Field required when the release creates the "
-                            "component (no component_id)"
-                        )
-                continue
-            component = self._core.show_component(spec.application_id, spec.component_id)
-            if component.name != spec.name:
+                if spec.application_id is None:
+                    raise PARAMETER_INVALID.error(
+                        f"{where}.application_id: required when the release creates the "
+                        "component (no component_id)"
+                    )
+                self._core.show_application(spec.application_id)
+                if spec.refer_resources is None:
+                    raise PARAMETER_INVALID.error(
+                        f"{where}.{REFER_RESOURCES_TO_CREATE.message()}, when the release "
+                        "creates the component (no component_id)"
+                    )
+                application_id = spec.application_id
+            else:
+                if spec.application_id is not None:
+                    component = self._core.show_component(spec.application_id, spec.component_id)
+                else:
+                    component = self._core.find_component(spec.component_id)
+                if component.name != spec.name:
+                    raise PARAMETER_INVALID.error(
+                        f"{where}.name: component {spec.component_id} is called {component.name}"
+                    )
+                application_id = component.application.id
+            if (application_id, spec.name) in seen:
                 raise PARAMETER_INVALID.error(
-                    f"{where}.name: component {spec.component_id} is called {component.name}"
+                    f"{where}.name: component {spec.name} of application {application_id} "
+                    "is already in the release task"
                 )
-        return [PlanEntry(spec=spec, component_id=spec.component_id) for spec in components]
+            seen.add((application_id, spec.name))
+            entries.append(PlanEntry(spec, spec.component_id, application_id))
+        return entries
 
     def _components_in_other_releases(self, plan: ReleasePlan) -> set[str]:
         return {

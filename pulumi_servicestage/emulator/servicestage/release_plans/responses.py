@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ...server import ApiCall, ApiResponse, Route
 from ..request_parsing import parse_body
+from ..schemas import RELEASE_TASK_CONTEXT
 from .backend import ReleasePlanBackend
 from .schemas import ReleasePlanBody
 
@@ -33,9 +34,7 @@ class ReleasePlanApi:
         ]
 
     def create_release_plan(self, call: ApiCall) -> ApiResponse:
-        plan = self._backend(call).create_release_plan(
-            parse_body(ReleasePlanBody, call), creator=call.user_name
-        )
+        plan = self._backend(call).create_release_plan(_parse_plan(call), creator=call.user_name)
         return ApiResponse(200, plan.to_dict())
 
     def list_release_plans(self, call: ApiCall) -> ApiResponse:
@@ -48,9 +47,7 @@ class ReleasePlanApi:
         return ApiResponse(200, self._backend(call).show_release_plan(_plan_id(call)).to_dict())
 
     def modify_release_plan(self, call: ApiCall) -> ApiResponse:
-        plan = self._backend(call).modify_release_plan(
-            _plan_id(call), parse_body(ReleasePlanBody, call)
-        )
+        plan = self._backend(call).modify_release_plan(_plan_id(call), _parse_plan(call))
         return ApiResponse(200, plan.to_dict())
 
     def delete_release_plan(self, call: ApiCall) -> ApiResponse:
@@ -78,3 +75,8 @@ class ReleasePlanApi:
 
 def _plan_id(call: ApiCall) -> str:
     return call.path_params["release_plan_id"]
+
+
+def _parse_plan(call: ApiCall) -> ReleasePlanBody:
+    # Entries' refer_resources take release tasks' types (000 Table 27).
+    return parse_body(ReleasePlanBody, call, context=RELEASE_TASK_CONTEXT)

@@ -3,14 +3,15 @@ component, and how the API shows a task."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from ...jobs import ExecutionStatus
-from ..schemas import ComponentSpec
-from .schemas import PlanComponent
+from ..schemas import ComponentSpec, answered_spellings
+from ..state import hide_credentials
+from .schemas import DEFAULT_CUSTOM_METRIC, DEFAULT_PROBE, PlanComponent
 
 
 class PlanStatus(str, Enum):
@@ -29,7 +30,13 @@ class PlanStatus(str, Enum):
 
 # An entry's release records the status of its jobs as the jobs API spells it.
 SUCCEEDED, FAILED = ExecutionStatus.SUCCEEDED.value, ExecutionStatus.FAILED.value
-_CREDENTIAL_KEYS = ("http_password", "http_headers")
+# What 000's example shows for an entry that set no probe or custom metric.
+_DEFAULTS = {
+    "liveness_probe": DEFAULT_PROBE,
+    "readiness_probe": DEFAULT_PROBE,
+    "startup_probe": DEFAULT_PROBE,
+    "custom_metric": DEFAULT_CUSTOM_METRIC,
+}
 
 
 @dataclass
@@ -71,6 +78,8 @@ class ComponentRelease:
 class PlanEntry:
     spec: PlanComponent
     component_id: str | None
+    #: The entry's application: as sent, or the application of the component it names.
+    application_id: str
     release: ComponentRelease | None = None
 
     @property
@@ -78,22 +87,19 @@ class PlanEntry:
         return self.spec.name
 
     def to_dict(self) -> dict[str, Any]:
-        shown = self.spec.model_dump(mode="json", exclude_unset=True, exclude={"component_id"})
-        for source in _sources(shown):
-            for key in _CREDENTIAL_KEYS:
-                source.pop(key, None)
+        """The entry as GET shows it: as sent, without credentials, with the default probes
+        and custom metric of 000's example where it set none, and its application."""
+        shown = self.spec.model_dump(
+            mode="json", by_alias=True, exclude_unset=True, exclude={"component_id"}
+        )
+        answered_spellings(hide_credentials(shown))
+        for key, default in _DEFAULTS.items():
+            if shown.get(key) is None:
+                shown[key] = copy.deepcopy(default)
+        shown["application_id"] = self.application_id
         if self.component_id is not None:
             shown["component_id"] = shown["id"] = self.component_id
         return shown
-
-
-def _sources(component: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    for key in ("source", "template_source"):
-        if isinstance(component.get(key), dict):
-            yield component[key]
-    for container in component.get("multi_containers") or []:
-        if isinstance(container, dict) and isinstance(container.get("source"), dict):
-            yield container["source"]
 
 
 @dataclass
@@ -140,6 +146,8 @@ class ReleasePlan:
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.to_summary(),
+            # 000 Table 3; lanes are not emulated, so a task has none.
+            "swimlane_id": None,
             "desc": self.desc,
             "fail_strategy": self.fail_strategy,
             "components": [entry.to_dict() for entry in self.entries],

@@ -10,7 +10,6 @@ from urllib.parse import quote, urlencode, urlsplit
 from ...errors import (
     OAUTH_CODE_OR_STATE_INVALID,
     REPO_AUTHORIZATION_INVALID,
-    REPO_PARAMETER_INVALID,
     REPO_RESOURCE_EXISTS,
     REPOSITORY_NOT_IMPLEMENTED,
 )
@@ -130,18 +129,15 @@ class RepoAuthorizationBackend:
     ) -> Authorization:
         """Create an authorization holding a personal access token (§5.4)."""
         git_host = self._git_host(repo_type, PERSONAL_REPO_TYPES)
-        if host is not None and not _is_http_url(host):
-            raise REPO_PARAMETER_INVALID.error("host: must be an http(s) URL")
         with self._core.current_state():
             self._check_name_free(name)
             account = self._account(repo_type, lambda found: found.token == token)
-            # A host on the public service means the public service; any other is self-hosted.
-            # Hosts are compared whole: https://github.company.com is a GitHub Enterprise server.
+            # A host on the public service means the public service; any other is self-hosted,
+            # and shown as given (table 5-17 gives the address no rule). Hosts are compared
+            # whole: https://github.company.com is a GitHub Enterprise server.
             public_hosts = {urlsplit(git_host.web).netloc, urlsplit(git_host.api).netloc}
             repo_host = (
-                git_host.api
-                if host is None or urlsplit(host).netloc.lower() in public_hosts
-                else host.rstrip("/")
+                git_host.api if host is None or _netloc(host) in public_hosts else host.rstrip("/")
             )
             return self._add(name, repo_type, repo_host, account.user, "personal", account, None)
 
@@ -212,14 +208,10 @@ class RepoAuthorizationBackend:
         raise REPO_AUTHORIZATION_INVALID.error(f"{repo_type} rejected the credentials")
 
 
-def _is_http_url(host: str) -> bool:
-    """Whether `host` (table 5-17: the repository's address) is an http(s) URL that parses and
-    names a host; "http://[" (an unclosed IPv6 address) or a port past 65535 does not parse."""
-    if not host.startswith(("https://", "http://")):
-        return False
+def _netloc(host: str) -> str | None:
+    """The host part of an http(s) URL, lower case; None for anything that does not parse as
+    one ("github.com", "http://[": an unclosed IPv6 address)."""
     try:
-        parts = urlsplit(host)
-        hostname, _port = parts.hostname, parts.port  # `port` raises for a malformed one
+        return urlsplit(host).netloc.lower() if host.startswith(("https://", "http://")) else None
     except ValueError:
-        return False
-    return bool(hostname)
+        return None

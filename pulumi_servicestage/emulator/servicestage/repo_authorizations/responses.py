@@ -20,19 +20,24 @@ class RepoAuthorizationApi:
 
     def routes(self) -> list[Route]:
         auths = "/v1/<project_id>/git/auths"
+
+        def route(method: str, rule: str, handler: Callable[[ApiCall], ApiResponse]) -> Route:
+            return Route(method, rule, handler, invalid=REPO_PARAMETER_INVALID.error)
+
         return [
-            Route("GET", auths, self.list_authorizations),
-            Route("GET", f"{auths}/<repo_type>/redirect", self.show_redirect_url),
-            Route("POST", f"{auths}/<repo_type>/oauth", self.create_oauth),
-            Route("POST", f"{auths}/<repo_type>/personal", self.create_personal_auth),
-            Route("POST", f"{auths}/<repo_type>/password", self.create_password_auth),
-            Route("DELETE", f"{auths}/<name>", self.delete_authorization),
+            route("GET", auths, self.list_authorizations),
+            route("GET", f"{auths}/<repo_type>/redirect", self.show_redirect_url),
+            route("POST", f"{auths}/<repo_type>/oauth", self.create_oauth),
+            route("POST", f"{auths}/<repo_type>/personal", self.create_personal_auth),
+            route("POST", f"{auths}/<repo_type>/password", self.create_password_auth),
+            route("DELETE", f"{auths}/<name>", self.delete_authorization),
             Route(
                 "POST",
                 "/_emulator/projects/<project_id>/git-accounts",
                 self.add_account,
                 authenticated=False,
                 counted=False,
+                invalid=CONTROL_REQUEST_INVALID.error,
             ),
         ]
 

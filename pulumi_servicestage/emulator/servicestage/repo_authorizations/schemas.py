@@ -6,25 +6,41 @@ from __future__ import annotations
 import base64
 import binascii
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
+from ...rules import Rule
 from ..schemas import RequestBody
 
-# The reference gives no rule; this is the one Huawei's Terraform provider enforces.
-NAME_PATTERN = r"^[A-Za-z0-9_.-]{4,63}$"
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "repo_type (path)",
+        "one its kind of authorization supports, in any case (the SDK's models list more than "
+        "the reference)",
+        "004 表5-9, 表5-15, 表5-20",
+    ),
+    Rule("oauth: name, code, state", "required", "004 表5-12"),
+    Rule("personal: name, token", "required; host optional", "004 表5-17"),
+    Rule(
+        "password: name, user, password",
+        "required (or, as Huawei's Terraform provider sends, name and token = base64 of "
+        "user:password)",
+        "004 表5-22",
+    ),
+)
 
 
 class _AuthorizationBody(RequestBody):
-    name: str = Field(pattern=NAME_PATTERN)
+    # The reference gives the name no rule (表5-12, 表5-17, 表5-22: 授权名称).
+    name: str
 
 
 class OAuthCreate(_AuthorizationBody):
-    code: str = Field(min_length=1)
-    state: str = Field(min_length=1)
+    code: str
+    state: str
 
 
 class PersonalAuthCreate(_AuthorizationBody):
-    token: str = Field(min_length=1)
+    token: str
     host: str | None = None
 
 
@@ -32,8 +48,8 @@ class PasswordAuthCreate(_AuthorizationBody):
     """The reference and the SDK send {name, user, password}; Huawei's Terraform provider sends
     {name, token} with the token base64("user:password"). Both are in use, so both are taken."""
 
-    user: str | None = Field(None, min_length=1)
-    password: str | None = Field(None, min_length=1)
+    user: str | None = None
+    password: str | None = None
     token: str | None = None
 
     @model_validator(mode="after")

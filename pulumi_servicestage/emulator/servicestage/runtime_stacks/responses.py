@@ -3,11 +3,12 @@ create, calls the backend, shapes answers."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
+from pydantic import BaseModel, ConfigDict
+
 from ...server import ApiCall, ApiResponse, Route
-from ..request_parsing import parse_body
+from ..request_parsing import parse_body, peek_body
 from .backend import RuntimeStackBackend
 from .schemas import ReleaseAction, RuntimeStackBody
 
@@ -36,7 +37,7 @@ class RuntimeStackApi:
         return ApiResponse(200, {"runtime_stacks": self._backend(call).list_inner_images()})
 
     def create_runtime_stack(self, call: ApiCall) -> ApiResponse:
-        if _is_release_action(call.body):
+        if _is_release_action(call):
             return self.change_runtime_stack_release(call)
         body = parse_body(RuntimeStackBody, call)
         stack = self._backend(call).create_runtime_stack(
@@ -72,10 +73,16 @@ class RuntimeStackApi:
         return self._backend_for(call.project_id)
 
 
-def _is_release_action(body: bytes) -> bool:
+class _ActionPeek(BaseModel):
+    """The keys that tell a release action (§4.4.7) from a create (§4.4.3)."""
+
+    model_config = ConfigDict(extra="ignore")
+    action: object = None
+    name: object = None
+
+
+def _is_release_action(call: ApiCall) -> bool:
     """Whether a POST on the collection is §4.4.7's release action rather than a create."""
-    try:
-        decoded = json.loads(body or b"null")
-    except ValueError:
-        return False
-    return isinstance(decoded, dict) and "action" in decoded and "name" not in decoded
+    peeked = peek_body(_ActionPeek, call)
+    fields = peeked.model_fields_set if peeked is not None else set()
+    return "action" in fields and "name" not in fields

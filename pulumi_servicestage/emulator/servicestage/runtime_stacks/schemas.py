@@ -5,9 +5,22 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
-
+from ...rules import Rule
 from ..schemas import RequestBody
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "name, deploy_mode, type, version",
+        "required; deploy_mode virtualmachine (the only one supported for now); type Java or "
+        "Tomcat",
+        "004 表4-291, 表4-301",
+    ),
+    Rule(
+        "release action: action, parameters.runtimestacks[].id",
+        "required; action Supported or Disable",
+        "004 表4-309 to 表4-311",
+    ),
+)
 
 
 class StackSpec(RequestBody):
@@ -24,21 +37,21 @@ class StackSpec(RequestBody):
 class RuntimeStackBody(RequestBody):
     """The create and modify bodies (§4.4.3 table 4-291, §4.4.5 table 4-301)."""
 
-    name: str = Field(min_length=1)
+    name: str
     # "Only virtualmachine is supported for now", "only Java and Tomcat for now".
     deploy_mode: Literal["virtualmachine"]
     type: Literal["Java", "Tomcat"]
-    version: str = Field(min_length=1)
+    version: str
     spec: StackSpec | None = None
     description: str | None = None
 
 
 class _StackRef(RequestBody):
-    id: str = Field(min_length=1)
+    id: str
 
 
 class _ReleaseParameters(RequestBody):
-    runtimestacks: list[_StackRef] = Field(min_length=1)
+    runtimestacks: list[_StackRef]
 
 
 class ReleaseAction(RequestBody):
