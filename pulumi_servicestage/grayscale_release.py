@@ -270,20 +270,12 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
     def _wait_until_running(
         self, ref: ObjectRef, args: GrayscaleReleaseArgs, *, step: str, timeout_name: str
     ) -> None:
-        def runs_the_requested_version(release: Mapping[str, Any] | None) -> bool:
-            # A release still running its former version has not taken the change up yet.
-            return (
-                release is not None
-                and _phase(release).lower() == RUNNING
-                and (release.get("spec") or {}).get("version") == args.version
-            )
-
         self._wait(
             ref,
             step=step,
             timeout=args.timeout(timeout_name),
             timeout_name=timeout_name,
-            settled=runs_the_requested_version,
+            settled=lambda release: runs_version(release, args.version),
         )
 
     def _wait(
@@ -310,23 +302,16 @@ class GrayscaleReleaseProvider(RestProvider[GrayscaleReleaseArgs]):
                 if not transient(unreadable):
                     raise
                 continue  # ASM goes on meanwhile; look again at the next poll
-            if settled(release):
+            if step_done(release, settled(release), step=step, release_id=ref.resource_id()):
                 return
-            if release is None:
-                raise ReleaseFailedError(
-                    f"grayscale release {ref.resource_id()} disappeared while ASM was to {step}"
-                )
-            if _phase(release).lower() == FAILED:
-                reason = (release.get("status") or {}).get("message") or "ASM gave no reason"
-                raise ReleaseFailedError(
-                    f"grayscale release {ref.resource_id()}: ASM could not {step}; its phase "
-                    f"became {_phase(release)}: {reason}"
-                )
-        phase = _phase(release) if release else ""
         raise ReleaseTimeoutError(
-            f"grayscale release {ref.resource_id()} was still {phase or 'without a phase'} "
-            f"{timeout:g} s after ASM was asked to {step}; raise this resource's "
-            f"`timeouts.{timeout_name}` to wait longer"
+            still_going_text(
+                release,
+                release_id=ref.resource_id(),
+                step=step,
+                timeout=timeout,
+                timeout_name=timeout_name,
+            )
         )
 
 
@@ -339,6 +324,56 @@ def _timeouts_of(state: Mapping[str, Any] | None) -> ResourceArgs:
 
 def _phase(release: Mapping[str, Any]) -> str:
     return str((release.get("status") or {}).get("phase") or "")
+
+
+def runs_version(release: Mapping[str, Any] | None, version: str) -> bool:
+    """Whether `release` runs `version`: a release still running its former version has not
+    taken a change up yet."""
+    return (
+        release is not None
+        and _phase(release).lower() == RUNNING
+        and (release.get("spec") or {}).get("version") == version
+    )
+
+
+def step_done(
+    release: Mapping[str, Any] | None, settled: bool, *, step: str, release_id: str
+) -> bool:
+    """Whether ASM has done `step`, as one read of the release (None: it is gone) and the step's
+    `settled` verdict on it show; False means look again.
+
+    Raises ReleaseFailedError when the release is gone unsettled or its phase became Failed.
+    """
+    if settled:
+        return True
+    if release is None:
+        raise ReleaseFailedError(
+            f"grayscale release {release_id} disappeared while ASM was to {step}"
+        )
+    if _phase(release).lower() == FAILED:
+        reason = (release.get("status") or {}).get("message") or "ASM gave no reason"
+        raise ReleaseFailedError(
+            f"grayscale release {release_id}: ASM could not {step}; its phase became "
+            f"{_phase(release)}: {reason}"
+        )
+    return False
+
+
+def still_going_text(
+    release: Mapping[str, Any] | None,
+    *,
+    release_id: str,
+    step: str,
+    timeout: float,
+    timeout_name: str,
+) -> str:
+    """Why a wait on `step` gave up: the phase the release was last seen in."""
+    phase = _phase(release) if release else ""
+    return (
+        f"grayscale release {release_id} was still {phase or 'without a phase'} {timeout:g} s "
+        f"after ASM was asked to {step}; raise this resource's `timeouts.{timeout_name}` to wait "
+        "longer"
+    )
 
 
 def release_fields(release: Mapping[str, Any]) -> dict[str, Any]:

@@ -263,7 +263,9 @@ def _labels(deployments: list[dict[str, Any]]) -> str:
     return ", ".join(_label(d) for d in deployments)
 
 
-def _failure_text(state: ReleaseState) -> str:
+def failure_text(state: ReleaseState) -> str:
+    """Why a release that ended did not release every component: each failed component with
+    its job's message, and what the fail strategy left unreleased."""
     failed = state.failed()
     parts = [f"{state.title} ended {state.status}"]
     parts += [
@@ -284,7 +286,9 @@ def _failure_text(state: ReleaseState) -> str:
     return "; ".join(parts)
 
 
-def _still_running_text(state: ReleaseState, timeout: float, operation: str) -> str:
+def still_running_text(state: ReleaseState, timeout: float, operation: str) -> str:
+    """What a release still running after `timeout` seconds is doing, and which timeout of the
+    resource (`operation`) waits longer."""
     running = ", ".join(
         f"{_label(d)} (job {d['job_id']}, {d['job_status']})" for d in state.jobs_running()
     )
@@ -310,7 +314,7 @@ class _StillGoing(Exception):
         self.state = state
 
 
-def _run_ended(before: ReleaseState) -> Callable[[ReleaseState], bool]:
+def run_ended(before: ReleaseState) -> Callable[[ReleaseState], bool]:
     """Whether the release that an execute call started after `before` has ended.
 
     An ended status on its own may still be the previous release's, until the execution time has
@@ -329,11 +333,13 @@ def _run_ended(before: ReleaseState) -> Callable[[ReleaseState], bool]:
     return ended
 
 
-def _abort_ended(state: ReleaseState) -> bool:
+def abort_ended(state: ReleaseState) -> bool:
+    """Whether an abort has ended: the task ended and no job of it still runs."""
     return state.status in RELEASE_ENDED and not state.jobs_running()
 
 
-def _rollback_ended(state: ReleaseState) -> bool:
+def rollback_ended(state: ReleaseState) -> bool:
+    """Whether a rollback has ended: the task's rollback ended and no rollback job still runs."""
     return state.status in ROLLBACK_ENDED and not state.rollbacks_running()
 
 
@@ -499,7 +505,7 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
         """Execute the task and wait for the release; raise ReleaseError unless all is released."""
         timeout = args.timeout(operation)
         before = self._state(ref)
-        started = _run_ended(before)
+        started = run_ended(before)
         post_once(
             lambda: self.client().post(f"{self.item_path(ref)}/execute"),
             lambda: _release_started(before, self._state(ref)),
@@ -508,7 +514,7 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
             state = self._wait(ref, started, timeout)
         except _StillGoing as going:
             state = going.state
-            message = _still_running_text(state, timeout, operation)
+            message = still_running_text(state, timeout, operation)
             if not args.abort_on_timeout:
                 raise ReleaseError(message, state) from None
             state, outcome = self._abort(ref, timeout)
@@ -517,12 +523,12 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
                 # the release (or the release ended before the abort came, which is refused).
                 return
             message += outcome
-            if not _abort_ended(state):
+            if not abort_ended(state):
                 raise ReleaseError(message, state) from None
         else:
             if state.released_all:
                 return
-            message = _failure_text(state)
+            message = failure_text(state)
         if args.rollback_on_failure:
             state, outcome = self._roll_back(ref, timeout)
             message += outcome
@@ -537,7 +543,7 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
         except APIStatusError as refused:
             return self._state(ref), f"; the abort was refused: {refused}"
         try:
-            state = self._wait(ref, _abort_ended, timeout)
+            state = self._wait(ref, abort_ended, timeout)
         except _StillGoing as going:
             return going.state, (
                 f"; it was aborted, but was still {going.state.status} {timeout:g} s later"
@@ -559,7 +565,7 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
         except APIStatusError as refused:
             return self._state(ref), f"; the rollback was refused: {refused}"
         try:
-            state = self._wait(ref, _rollback_ended, timeout)
+            state = self._wait(ref, rollback_ended, timeout)
         except _StillGoing as going:
             return going.state, (
                 f"; the rollback was still {going.state.status} after {timeout:g} s"

@@ -60,8 +60,9 @@ class VirtualClock(Clock):
         self._lock = threading.Lock()
         self._elapsed = 0.0
         # Wall time starts at the real time, so that a request signed on it is as current as
-        # the emulator's check of it.
-        self._started_at = time.time()
+        # the emulator's check of it. It is advanced by the same additions as `_elapsed`: a
+        # deadline reckoned on one of them then falls on the same step as on the other.
+        self._wall = time.time()
 
     def now(self) -> float:
         with self._lock:
@@ -75,10 +76,12 @@ class VirtualClock(Clock):
         """Let `seconds` pass (what a test does where real time would pass on its own)."""
         with self._lock:
             self._elapsed += max(0.0, seconds)
+            self._wall += max(0.0, seconds)
 
     def wall(self) -> float:
         """Epoch seconds on this clock (also for the emulator's `clock`)."""
-        return self._started_at + self.now()
+        with self._lock:
+            return self._wall
 
 
 class ProviderInProcess:

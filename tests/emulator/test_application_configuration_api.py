@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import httpx
-from conftest import CAS, error_of, ok
+from emulator_support import CAS, error_of, ok
 
 
 def configuration_path(application: dict[str, Any]) -> str:

@@ -6,9 +6,10 @@ import uuid
 from typing import Any
 
 import httpx
-from conftest import CAS, CreateComponent, FakeClock, error_of, ok
+from emulator_support import CAS, CreateComponent, error_of, ok
 
 from pulumi_servicestage.emulator import DEFAULT_PROJECT_ID, DEFAULT_USER_NAME
+from pulumi_servicestage.testing import VirtualClock
 
 
 def test_create_application(client: httpx.Client) -> None:
@@ -55,7 +56,7 @@ def test_create_application__name_exists(client: httpx.Client, application: dict
 
 
 def test_list_applications(
-    client: httpx.Client, clock: FakeClock, create_component: CreateComponent
+    client: httpx.Client, clock: VirtualClock, create_component: CreateComponent
 ) -> None:
     create_component()  # in the fixture's application "shop"
     clock.advance(1)
@@ -70,7 +71,7 @@ def test_list_applications(
     ]
 
 
-def test_list_applications__paginated(client: httpx.Client, clock: FakeClock) -> None:
+def test_list_applications__paginated(client: httpx.Client, clock: VirtualClock) -> None:
     for index in range(4):
         ok(client.post(f"{CAS}/applications", json={"name": f"app-{index}"}))
         clock.advance(1)
@@ -94,7 +95,7 @@ def test_show_application__not_found(client: httpx.Client) -> None:
 
 
 def test_modify_application(
-    client: httpx.Client, application: dict[str, Any], clock: FakeClock
+    client: httpx.Client, application: dict[str, Any], clock: VirtualClock
 ) -> None:
     clock.advance(2)
 

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
-from conftest import JOB_SECONDS, FakeClock, in_process_client, issue_token, ok
+from emulator_support import JOB_SECONDS, in_process_client, issue_token, ok
 from huaweicloudsdkasm.v1 import AsmClient
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
@@ -23,6 +23,7 @@ from pulumi_servicestage.emulator import (
     Emulator,
 )
 from pulumi_servicestage.emulator.asm.backend import AsmBackend
+from pulumi_servicestage.testing import VirtualClock
 
 RELEASES = "/v2/meshes/mesh-1/namespaces/shop/releases"
 OTHER_PROJECT_ID = "5f4e3d2c1b0a49586776859403a2b1c0"
@@ -70,13 +71,13 @@ def created(client: httpx.Client) -> dict[str, Any]:
 
 
 @pytest.fixture
-def running(created: dict[str, Any], clock: FakeClock) -> dict[str, Any]:
+def running(created: dict[str, Any], clock: VirtualClock) -> dict[str, Any]:
     clock.advance(JOB_SECONDS)
     return created
 
 
 def test_create_release__answers_the_release_and_runs_after_a_while(
-    client: httpx.Client, clock: FakeClock
+    client: httpx.Client, clock: VirtualClock
 ) -> None:
     body = release_body()
     body["metadata"]["uid"] = "chosen-by-me"
@@ -97,7 +98,7 @@ def test_create_release__answers_the_release_and_runs_after_a_while(
     status = release["status"]
     assert status["phase"] == "Creating"
     started = datetime.strptime(status["startTime"], "%Y-%m-%dT%H:%M:%SZ")
-    assert abs(started.replace(tzinfo=timezone.utc).timestamp() - clock()) < 1
+    assert abs(started.replace(tzinfo=timezone.utc).timestamp() - clock.wall()) < 1
     assert status["deployment"]["metadata"] == {"name": "web", "namespace": "shop"}
     [gray] = status["grayDeployments"]
     assert gray["kind"] == "Deployment"
@@ -215,7 +216,7 @@ def test_list_releases__covers_the_mesh_across_namespaces(
 
 
 def test_update_release__changes_the_version_and_runs_it_after_a_while(
-    client: httpx.Client, clock: FakeClock, running: dict[str, Any]
+    client: httpx.Client, clock: VirtualClock, running: dict[str, Any]
 ) -> None:
     body = release_body(version="v3")
     body["spec"]["grayDeployments"][0]["template"]["spec"]["replicas"] = 2
@@ -269,7 +270,7 @@ def test_update_release__refused_while_the_release_is_being_created(
 )
 def test_delete_release__cancel_or_end_then_gone(
     client: httpx.Client,
-    clock: FakeClock,
+    clock: VirtualClock,
     running: dict[str, Any],
     action: str,
     phase_while_ending: str,
@@ -310,7 +311,7 @@ def test_delete_release__cannot_switch_between_cancel_and_end(
 
 
 def test_planned_failure__the_step_ends_failed_with_the_reason(
-    client: httpx.Client, clock: FakeClock, emulator: Emulator, running: dict[str, Any]
+    client: httpx.Client, clock: VirtualClock, emulator: Emulator, running: dict[str, Any]
 ) -> None:
     asm = emulator.area(AsmBackend)
     asm.plan_failure("update", message="image swr/web:v3 not found", release_name="other")
@@ -333,7 +334,7 @@ def test_planned_failure__the_step_ends_failed_with_the_reason(
 
 
 def test_planned_failure__control_routes(
-    client: httpx.Client, anonymous: httpx.Client, clock: FakeClock
+    client: httpx.Client, anonymous: httpx.Client, clock: VirtualClock
 ) -> None:
     control = f"/_emulator/projects/{DEFAULT_PROJECT_ID}/asm/release-failures"
 
@@ -373,13 +374,13 @@ def test_reset_forgets_releases_and_plans(
 
 
 @pytest.fixture
-def signed(emulator: Emulator, clock: FakeClock) -> Iterator[httpx.Client]:
+def signed(emulator: Emulator, clock: VirtualClock) -> Iterator[httpx.Client]:
     """An in-process client signing with AK/SK at the emulator's time, no project header."""
     with in_process_client(emulator) as http:
         http.auth = AkSkAuth(
             DEFAULT_ACCESS_KEY,
             DEFAULT_SECRET_KEY,
-            clock=lambda: datetime.fromtimestamp(clock(), tz=timezone.utc),
+            clock=lambda: datetime.fromtimestamp(clock.wall(), tz=timezone.utc),
         )
         yield http
 

@@ -7,11 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import (
+from emulator_support import (
     CAS,
     JOB_SECONDS,
     CreateComponent,
-    FakeClock,
     component_body,
     components_path,
     error_of,
@@ -20,6 +19,7 @@ from conftest import (
 
 from pulumi_servicestage.emulator import Emulator
 from pulumi_servicestage.emulator.servicestage.state import SERVICE_VARIABLES
+from pulumi_servicestage.testing import VirtualClock
 
 GRAY = {
     "type": "GrayRelease",
@@ -66,7 +66,7 @@ def upgrade(
 
 
 def test_run_component_action__scale(
-    client: httpx.Client, running_component: dict[str, Any], clock: FakeClock
+    client: httpx.Client, running_component: dict[str, Any], clock: VirtualClock
 ) -> None:
     path = running_component["path"]
 
@@ -92,7 +92,7 @@ def test_run_component_action__scale(
 
 
 def test_run_component_action__stop_then_start(
-    client: httpx.Client, running_component: dict[str, Any], clock: FakeClock
+    client: httpx.Client, running_component: dict[str, Any], clock: VirtualClock
 ) -> None:
     path = running_component["path"]
 
@@ -112,7 +112,7 @@ def test_run_component_action__stop_then_start(
 
 
 def test_run_component_action__restart(
-    client: httpx.Client, running_component: dict[str, Any], clock: FakeClock
+    client: httpx.Client, running_component: dict[str, Any], clock: VirtualClock
 ) -> None:
     path = running_component["path"]
 
@@ -188,7 +188,7 @@ def test_run_component_action__invalid(
 
 
 def test_run_component_action__scale_on_virtual_machines_needs_hosts(
-    client: httpx.Client, application: dict[str, Any], clock: FakeClock
+    client: httpx.Client, application: dict[str, Any], clock: VirtualClock
 ) -> None:
     environment = ok(
         client.post(
@@ -217,7 +217,7 @@ def test_run_component_action__scale_on_virtual_machines_needs_hosts(
 
 
 def test_run_component_action__failed_job(
-    client: httpx.Client, emulator: Emulator, running_component: dict[str, Any], clock: FakeClock
+    client: httpx.Client, emulator: Emulator, running_component: dict[str, Any], clock: VirtualClock
 ) -> None:
     emulator.jobs.plan("FAILED", operation="scale_component", message="quota exceeded")
 
@@ -237,7 +237,7 @@ def test_run_component_action__rollback_to_a_version(
     client: httpx.Client,
     environment: dict[str, Any],
     running_component: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     path = running_component["path"]
     upgrade(client, path, environment, "2.0.0", envs=[{"name": "MODE", "value": "new"}])
@@ -270,7 +270,7 @@ def test_run_component_action__rollback_current_after_a_failed_upgrade(
     emulator: Emulator,
     environment: dict[str, Any],
     running_component: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     path = running_component["path"]
     emulator.jobs.plan("FAILED", operation="modify_component")
@@ -308,7 +308,7 @@ def test_gray_release__waits_for_continue_deploy(
     environment: dict[str, Any],
     create_component: CreateComponent,
     application: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     created = create_component(deploy_strategy=GRAY)
     path = f"{CAS}/applications/{application['id']}/components/{created['component_id']}"
@@ -361,7 +361,7 @@ def test_gray_release__rolled_back_midway(
     environment: dict[str, Any],
     create_component: CreateComponent,
     application: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     created = create_component(deploy_strategy=GRAY)
     path = f"{CAS}/applications/{application['id']}/components/{created['component_id']}"
@@ -389,7 +389,7 @@ def test_list_component_records(
     client: httpx.Client,
     environment: dict[str, Any],
     running_component: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     path = running_component["path"]
     clock.advance(1)
@@ -487,7 +487,7 @@ def test_import_component(
     client: httpx.Client,
     application: dict[str, Any],
     environment: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     answer = ok(client.post(components_path(application), json=import_body(environment["id"])))
 
@@ -599,7 +599,7 @@ def test_import_component__failed_job(
     emulator: Emulator,
     application: dict[str, Any],
     environment: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     emulator.jobs.plan("FAILED", operation="import_component")
 

@@ -7,11 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import (
+from emulator_support import (
     CAS,
     JOB_SECONDS,
     CreateComponent,
-    FakeClock,
     component_body,
     components_path,
     error_of,
@@ -19,6 +18,7 @@ from conftest import (
 )
 
 from pulumi_servicestage.emulator import DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_USER_NAME
+from pulumi_servicestage.testing import VirtualClock
 
 
 def test_create_component(
@@ -114,7 +114,7 @@ def test_create_component__invalid(
 
 
 def test_create_component__without_environment(
-    client: httpx.Client, application: dict[str, Any], clock: FakeClock
+    client: httpx.Client, application: dict[str, Any], clock: VirtualClock
 ) -> None:
     # 004 表4-123: environment_id is optional. The component belongs to no environment and
     # deploys onto its refer_resources.
@@ -155,7 +155,7 @@ def test_list_components_in_application(
     application: dict[str, Any],
     environment: dict[str, Any],
     create_component: CreateComponent,
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     created = create_component(name="web")
     clock.advance(1)
@@ -191,7 +191,7 @@ def test_list_components_in_application__paginated(
     client: httpx.Client,
     application: dict[str, Any],
     create_component: CreateComponent,
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     for name in ("c-1", "c-2", "c-3"):
         create_component(name=name)
@@ -336,7 +336,7 @@ def test_modify_component(
     client: httpx.Client,
     environment: dict[str, Any],
     running_component: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     body = component_body(environment["id"], version="2023.1102.17106", description="v2")
     del body["environment_id"], body["refer_resources"]
@@ -445,7 +445,7 @@ def test_modify_component__not_found(
 
 
 def test_delete_component(
-    client: httpx.Client, running_component: dict[str, Any], clock: FakeClock
+    client: httpx.Client, running_component: dict[str, Any], clock: VirtualClock
 ) -> None:
     response = client.delete(running_component["path"])
 

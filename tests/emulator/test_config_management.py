@@ -10,11 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CAS, FakeClock, error_of, ok
+from emulator_support import CAS, error_of, ok
 
 from pulumi_servicestage.emulator import DEFAULT_PROJECT_ID, DEFAULT_USER_NAME, Emulator
 from pulumi_servicestage.emulator.errors import ApiError
 from pulumi_servicestage.emulator.servicestage.configs.backend import ConfigsBackend
+from pulumi_servicestage.testing import VirtualClock
 
 GROUPS = f"{CAS}/config-groups"
 CONFIGS = f"{CAS}/configs"
@@ -119,7 +120,7 @@ def test_create_config_group__at_most_100_per_project(emulator: Emulator) -> Non
     assert refused.value.status == 400
 
 
-def test_list_config_groups(client: httpx.Client, clock: FakeClock) -> None:
+def test_list_config_groups(client: httpx.Client, clock: VirtualClock) -> None:
     for name in ("beta", "alpha", "gamma"):
         create_group(client, name)
         clock.advance(1)
@@ -254,7 +255,7 @@ def test_create_config__name_unique_within_its_group(
     assert in_other_group["config_group_id"] == other["id"]
 
 
-def test_list_configs(client: httpx.Client, group: dict[str, Any], clock: FakeClock) -> None:
+def test_list_configs(client: httpx.Client, group: dict[str, Any], clock: VirtualClock) -> None:
     other = create_group(client, "other-group")
     first = create_config(client, group["id"], name="first")
     clock.advance(1)
@@ -285,7 +286,7 @@ def test_show_config__not_found(client: httpx.Client) -> None:
     assert "configuration file no-such-config" in message
 
 
-def test_modify_config(client: httpx.Client, group: dict[str, Any], clock: FakeClock) -> None:
+def test_modify_config(client: httpx.Client, group: dict[str, Any], clock: VirtualClock) -> None:
     created = create_config(client, group["id"], description="kept", sensitive=True)
     clock.advance(2)
 
@@ -380,7 +381,7 @@ def test_delete_config(client: httpx.Client, group: dict[str, Any]) -> None:
 
 
 def test_list_config_histories(
-    client: httpx.Client, group: dict[str, Any], clock: FakeClock
+    client: httpx.Client, group: dict[str, Any], clock: VirtualClock
 ) -> None:
     created = create_config(client, group["id"], content="v = 1")
     clock.advance(1)

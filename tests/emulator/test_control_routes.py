@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import httpx
-from conftest import CAS, CreateComponent, FakeClock, error_of, ok
+from emulator_support import CAS, CreateComponent, error_of, ok
 
 from pulumi_servicestage.emulator import Emulator
+from pulumi_servicestage.testing import VirtualClock
 
 
 def test_reset(client: httpx.Client, emulator: Emulator, create_component: CreateComponent) -> None:
@@ -63,7 +64,7 @@ def test_update_job_settings__negative(client: httpx.Client) -> None:
 
 
 def test_add_job_plan(
-    client: httpx.Client, create_component: CreateComponent, clock: FakeClock
+    client: httpx.Client, create_component: CreateComponent, clock: VirtualClock
 ) -> None:
     plan = {
         "outcome": "FAILED",

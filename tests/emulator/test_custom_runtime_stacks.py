@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CAS, FakeClock, component_body, components_path, error_of, ok
+from emulator_support import CAS, component_body, components_path, error_of, ok
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkservicestage.v3 import ServiceStageClient, ShowRuntimeStacksRequest
 
@@ -21,6 +21,7 @@ from pulumi_servicestage.emulator import (
     Emulator,
 )
 from pulumi_servicestage.emulator.servicestage.runtime_stacks.backend import RuntimeStackBackend
+from pulumi_servicestage.testing import VirtualClock
 
 STACKS = f"{CAS}/runtimestacks"
 JDK_URL = "obs://bucket/bisheng-jdk-8u412-linux-aarch64.tar.gz"
@@ -152,7 +153,7 @@ def test_show_runtime_stack__unknown(client: httpx.Client) -> None:
 
 
 def test_modify_runtime_stack(
-    client: httpx.Client, clock: FakeClock, custom_stack: dict[str, Any]
+    client: httpx.Client, clock: VirtualClock, custom_stack: dict[str, Any]
 ) -> None:
     clock.advance(5)
     body = stack_body(name="CustomJdk2", version="1.0.1", spec={"sdk": "bisheng-8u412"})
@@ -223,7 +224,7 @@ def test_delete_runtime_stack__system_stack_is_refused(client: httpx.Client) -> 
 
 
 def test_release_and_cancel_release(
-    client: httpx.Client, clock: FakeClock, custom_stack: dict[str, Any]
+    client: httpx.Client, clock: VirtualClock, custom_stack: dict[str, Any]
 ) -> None:
     path = f"{STACKS}/{custom_stack['id']}"
     clock.advance(2)

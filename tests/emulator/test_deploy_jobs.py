@@ -8,11 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import (
+from emulator_support import (
     CAS,
     JOB_SECONDS,
     CreateComponent,
-    FakeClock,
     component_body,
     error_of,
     issue_token,
@@ -22,6 +21,7 @@ from conftest import (
 from pulumi_servicestage.emulator import Emulator
 from pulumi_servicestage.emulator.errors import ApiError
 from pulumi_servicestage.emulator.jobs import Outcome
+from pulumi_servicestage.testing import VirtualClock
 
 TASK_SLOT = JOB_SECONDS / 3  # create jobs have three tasks
 
@@ -40,7 +40,7 @@ def component_path(application: dict[str, Any], created: dict[str, Any]) -> str:
 
 
 def test_show_job_info(
-    client: httpx.Client, create_component: CreateComponent, clock: FakeClock
+    client: httpx.Client, create_component: CreateComponent, clock: VirtualClock
 ) -> None:
     job_id = create_component()["job_id"]
 
@@ -110,7 +110,7 @@ def test_show_job_info__planned_failure(
     emulator: Emulator,
     application: dict[str, Any],
     create_component: CreateComponent,
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     emulator.jobs.plan(Outcome.FAILED, message="image pull failed: manifest unknown")
     created = create_component()
@@ -135,7 +135,7 @@ def test_show_job_info__planned_failure(
 
 
 def test_show_job_info__failure_at_a_named_task(
-    client: httpx.Client, emulator: Emulator, create_component: CreateComponent, clock: FakeClock
+    client: httpx.Client, emulator: Emulator, create_component: CreateComponent, clock: VirtualClock
 ) -> None:
     emulator.jobs.plan("FAILED", stop_at_task="HEALTH_CHECK_003", duration=3.0)
     job_id = create_component()["job_id"]
@@ -154,7 +154,7 @@ def test_show_job_info__hang(
     emulator: Emulator,
     application: dict[str, Any],
     create_component: CreateComponent,
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     emulator.jobs.plan("HANG")
     created = create_component()
@@ -169,7 +169,7 @@ def test_show_job_info__hang(
 
 
 def test_plan__only_for_a_component(
-    client: httpx.Client, emulator: Emulator, create_component: CreateComponent, clock: FakeClock
+    client: httpx.Client, emulator: Emulator, create_component: CreateComponent, clock: VirtualClock
 ) -> None:
     emulator.jobs.plan("FAILED", component_name="api", operation="create_component")
     web = create_component(name="web")
@@ -183,7 +183,7 @@ def test_plan__only_for_a_component(
 
 
 def test_plan__for_the_next_jobs(
-    client: httpx.Client, emulator: Emulator, create_component: CreateComponent, clock: FakeClock
+    client: httpx.Client, emulator: Emulator, create_component: CreateComponent, clock: VirtualClock
 ) -> None:
     emulator.jobs.plan("FAILED", count=2, duration=0.0)
     jobs = [create_component(name=f"c-{index}")["job_id"] for index in range(3)]
@@ -199,7 +199,7 @@ def test_plan__rejects_unknown_task(emulator: Emulator) -> None:
 
 
 def test_plan__task_named_with_its_platform(
-    client: httpx.Client, emulator: Emulator, running_component: dict[str, Any], clock: FakeClock
+    client: httpx.Client, emulator: Emulator, running_component: dict[str, Any], clock: VirtualClock
 ) -> None:
     emulator.jobs.plan("HANG", stop_at_task="VMAPP_DELETE_002")  # never applies to containers
     emulator.jobs.plan("HANG", stop_at_task="CCEAPP_DELETE_002")
@@ -224,7 +224,7 @@ def test_modify_component__failure(
     emulator: Emulator,
     environment: dict[str, Any],
     running_component: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     emulator.jobs.plan("FAILED", operation="modify_component")
     body = component_body(environment["id"], version="2.0.0")
@@ -240,7 +240,7 @@ def test_modify_component__failure(
 
 
 def test_delete_component__removed_only_when_job_succeeds(
-    client: httpx.Client, running_component: dict[str, Any], clock: FakeClock
+    client: httpx.Client, running_component: dict[str, Any], clock: VirtualClock
 ) -> None:
     job_id = delete_job(client, running_component["path"])
 
@@ -260,7 +260,7 @@ def test_delete_component__removed_only_when_job_succeeds(
 
 
 def test_delete_component__failure_keeps_component(
-    client: httpx.Client, emulator: Emulator, running_component: dict[str, Any], clock: FakeClock
+    client: httpx.Client, emulator: Emulator, running_component: dict[str, Any], clock: VirtualClock
 ) -> None:
     emulator.jobs.plan("FAILED", operation="delete_component")
     ok(client.delete(running_component["path"]))
@@ -278,7 +278,7 @@ def test_job_end_observed_through_job_route(
     emulator: Emulator,
     application: dict[str, Any],
     create_component: CreateComponent,
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     created = create_component()
     clock.advance(JOB_SECONDS)
@@ -291,7 +291,7 @@ def test_job_end_observed_through_job_route(
 
 
 def test_default_duration(
-    client: httpx.Client, emulator: Emulator, create_component: CreateComponent, clock: FakeClock
+    client: httpx.Client, emulator: Emulator, create_component: CreateComponent, clock: VirtualClock
 ) -> None:
     emulator.jobs.default_duration = 10.0
     job_id = create_component()["job_id"]

@@ -11,11 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import (
+from emulator_support import (
     CAS,
     JOB_SECONDS,
     CreateComponent,
-    FakeClock,
     component_body,
     components_path,
     error_of,
@@ -32,6 +31,7 @@ from pulumi_servicestage.emulator.servicestage.repo_authorizations import (
     schemas as repo_schemas,
 )
 from pulumi_servicestage.emulator.servicestage.runtime_stacks import schemas as stack_schemas
+from pulumi_servicestage.testing import VirtualClock
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 VM_STACK = {"name": "OpenJDK8", "type": "Java", "version": "1.2.0", "deploy_mode": "virtualmachine"}
@@ -245,7 +245,7 @@ def test_component_credentials_are_never_shown(
     client: httpx.Client,
     application: dict[str, Any],
     create_component: CreateComponent,
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     source = {**HTTP_SOURCE, "http_command": "GET", "http_username": "u", "http_password": "pw"}
     image = {"kind": "image", "storage": "swr", "url": "nginx", "http_headers": {"k": "v"}}

@@ -7,7 +7,9 @@ import uuid
 from typing import Any
 
 import httpx
-from conftest import CAS, FakeClock, error_of, ok
+from emulator_support import CAS, error_of, ok
+
+from pulumi_servicestage.testing import VirtualClock
 
 CCE = {"id": "fd92bfab-73b3-11ee-90f0-0255ac1001b3", "type": "cce", "name": "cce-prod"}
 ELB = {"id": "d2917177-3436-4e53-a5bc-706c3529e0e7", "type": "elb", "name": "elb-pu6a"}
@@ -60,7 +62,7 @@ def test_modify_environment_resources__name_left_out_keeps_the_known_one(
 
 
 def test_modify_environment_resources__shown_with_the_environment(
-    client: httpx.Client, environment: dict[str, Any], clock: FakeClock
+    client: httpx.Client, environment: dict[str, Any], clock: VirtualClock
 ) -> None:
     clock.advance(5)
 

@@ -6,9 +6,10 @@ import uuid
 from typing import Any
 
 import httpx
-from conftest import CAS, CreateComponent, FakeClock, error_of, ok
+from emulator_support import CAS, CreateComponent, error_of, ok
 
 from pulumi_servicestage.emulator import DEFAULT_PROJECT_ID, DEFAULT_USER_NAME
+from pulumi_servicestage.testing import VirtualClock
 
 VPC_ID = "0c72428b-cd6c-4283-a560-210d3edb49f7"
 
@@ -108,7 +109,7 @@ def test_create_environment__name_used(client: httpx.Client) -> None:
     assert (code, message) == ("SVCSTG.00100449", "environment name is already used: DEV-env")
 
 
-def test_list_environments(client: httpx.Client, clock: FakeClock) -> None:
+def test_list_environments(client: httpx.Client, clock: VirtualClock) -> None:
     for name in ("beta", "alpha", "gamma"):
         ok(create(client, name=name))
         clock.advance(1)
@@ -121,7 +122,7 @@ def test_list_environments(client: httpx.Client, clock: FakeClock) -> None:
     assert "resources" not in listed["environments"][0]
 
 
-def test_list_environments__paginated(client: httpx.Client, clock: FakeClock) -> None:
+def test_list_environments__paginated(client: httpx.Client, clock: VirtualClock) -> None:
     for index in range(5):
         ok(create(client, name=f"env-{index}"))
         clock.advance(1)
@@ -173,7 +174,7 @@ def test_show_environment__not_found(client: httpx.Client) -> None:
 
 
 def test_modify_environment(
-    client: httpx.Client, environment: dict[str, Any], clock: FakeClock
+    client: httpx.Client, environment: dict[str, Any], clock: VirtualClock
 ) -> None:
     clock.advance(1)
     body = {

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
-from conftest import CAS, FakeClock, error_of, in_process_client, issue_token, ok
+from emulator_support import CAS, error_of, in_process_client, issue_token, ok
 
 from pulumi_servicestage.client.signing import AkSkAuth
 from pulumi_servicestage.emulator import (
@@ -16,13 +16,14 @@ from pulumi_servicestage.emulator import (
     DEFAULT_USER_NAME,
     Emulator,
 )
+from pulumi_servicestage.testing import VirtualClock
 
 OTHER_PROJECT_ID = "9c8b7a6d5e4f30211f2e3d4c5b6a7988"
 
 
 def signed_client(
     emulator: Emulator,
-    clock: FakeClock,
+    clock: VirtualClock,
     *,
     secret_key: str = DEFAULT_SECRET_KEY,
     skew: timedelta = timedelta(),
@@ -32,7 +33,7 @@ def signed_client(
     http.auth = AkSkAuth(
         DEFAULT_ACCESS_KEY,
         secret_key,
-        clock=lambda: datetime.fromtimestamp(clock(), tz=timezone.utc) + skew,
+        clock=lambda: datetime.fromtimestamp(clock.wall(), tz=timezone.utc) + skew,
     )
     return http
 
@@ -66,7 +67,7 @@ def test_tampered_token(anonymous: httpx.Client) -> None:
     assert error_of(response, 401)[1].endswith("decrypt token fail")
 
 
-def test_expired_token(anonymous: httpx.Client, clock: FakeClock) -> None:
+def test_expired_token(anonymous: httpx.Client, clock: VirtualClock) -> None:
     token = issue_token(anonymous)
     clock.advance(24 * 3600)
 
@@ -107,7 +108,7 @@ def test_project_header_mismatch(client: httpx.Client) -> None:
     assert error_of(response, 403)[0] == "APIGW.0302"
 
 
-def test_signed_request(emulator: Emulator, clock: FakeClock) -> None:
+def test_signed_request(emulator: Emulator, clock: VirtualClock) -> None:
     with signed_client(emulator, clock) as http:
         created = ok(http.post(f"{CAS}/applications", json={"name": "shop"}))
         listed = ok(http.get(f"{CAS}/applications", params={"limit": 5, "order": "asc"}))
@@ -116,7 +117,7 @@ def test_signed_request(emulator: Emulator, clock: FakeClock) -> None:
     assert listed["count"] == 1
 
 
-def test_signed_request__wrong_secret_key(emulator: Emulator, clock: FakeClock) -> None:
+def test_signed_request__wrong_secret_key(emulator: Emulator, clock: VirtualClock) -> None:
     with signed_client(emulator, clock, secret_key="not-the-secret") as http:
         response = http.get(f"{CAS}/applications")
 
@@ -127,7 +128,7 @@ def test_signed_request__wrong_secret_key(emulator: Emulator, clock: FakeClock) 
     )
 
 
-def test_signed_request__tampered_body(emulator: Emulator, clock: FakeClock) -> None:
+def test_signed_request__tampered_body(emulator: Emulator, clock: VirtualClock) -> None:
     url = f"http://servicestage.emulator{CAS}/applications"
     request = httpx.Request("POST", url, content=b'{"name":"shop"}')
     signed = next(AkSkAuth(DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY).auth_flow(request))
@@ -141,7 +142,9 @@ def test_signed_request__tampered_body(emulator: Emulator, clock: FakeClock) -> 
 
 
 @pytest.mark.parametrize("skew", [timedelta(minutes=-20), timedelta(minutes=16)])
-def test_signed_request__stale_date(emulator: Emulator, clock: FakeClock, skew: timedelta) -> None:
+def test_signed_request__stale_date(
+    emulator: Emulator, clock: VirtualClock, skew: timedelta
+) -> None:
     with signed_client(emulator, clock, skew=skew) as http:
         response = http.get(f"{CAS}/applications")
 
@@ -162,7 +165,7 @@ def test_signed_request__unknown_access_key(emulator: Emulator) -> None:
     )
 
 
-def test_signed_request__project_header(emulator: Emulator, clock: FakeClock) -> None:
+def test_signed_request__project_header(emulator: Emulator, clock: VirtualClock) -> None:
     with signed_client(emulator, clock) as http:
         matching = http.get(f"{CAS}/applications", headers={"X-Project-Id": DEFAULT_PROJECT_ID})
         other = http.get(f"{CAS}/applications", headers={"X-Project-Id": OTHER_PROJECT_ID})

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CAS, component_body, components_path, error_of, issue_token, ok
+from emulator_support import CAS, component_body, components_path, error_of, issue_token, ok
 
 from pulumi_servicestage.client.signing import AkSkAuth
 from pulumi_servicestage.emulator import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, Emulator

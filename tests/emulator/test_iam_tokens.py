@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import httpx
-from conftest import token_request
+from emulator_support import token_request
 
 from pulumi_servicestage.emulator import (
     DEFAULT_DOMAIN_ID,

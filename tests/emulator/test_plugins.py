@@ -8,11 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CAS, JOB_SECONDS, FakeClock, error_of, ok
+from emulator_support import CAS, JOB_SECONDS, error_of, ok
 
 from pulumi_servicestage.emulator import Emulator
 from pulumi_servicestage.emulator.jobs import JobOperation
 from pulumi_servicestage.emulator.servicestage.plugins.backend import PluginBackend
+from pulumi_servicestage.testing import VirtualClock
 
 CCE_ID = "02f9a523-cefe-11ee-afc1-0255ac100045"
 CSE_ID = "b4e49ad5-5142-437d-8a6b-1de66b1af0db"
@@ -45,7 +46,7 @@ def show_job(client: httpx.Client, job_id: str) -> dict[str, Any]:
 
 @pytest.fixture
 def installed(
-    client: httpx.Client, environment: dict[str, Any], clock: FakeClock
+    client: httpx.Client, environment: dict[str, Any], clock: VirtualClock
 ) -> dict[str, Any]:
     """A sermantInjector plugin whose install job has succeeded."""
     created: dict[str, Any] = ok(client.post(addons(environment), json=SERMANT))
@@ -53,7 +54,9 @@ def installed(
     return created
 
 
-def test_create_plugin(client: httpx.Client, environment: dict[str, Any], clock: FakeClock) -> None:
+def test_create_plugin(
+    client: httpx.Client, environment: dict[str, Any], clock: VirtualClock
+) -> None:
     created = ok(client.post(addons(environment), json=SERMANT))
     installing = ok(client.get(f"{addons(environment)}/{created['id']}"))
     job = show_job(client, created["job_id"])
@@ -185,7 +188,7 @@ def test_plugin_action(
     client: httpx.Client,
     environment: dict[str, Any],
     installed: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
     action: str,
     task: str,
 ) -> None:
@@ -229,7 +232,10 @@ def test_plugin_action__refused_while_a_job_runs(
 
 
 def test_delete_plugin(
-    client: httpx.Client, environment: dict[str, Any], installed: dict[str, Any], clock: FakeClock
+    client: httpx.Client,
+    environment: dict[str, Any],
+    installed: dict[str, Any],
+    clock: VirtualClock,
 ) -> None:
     path = f"{addons(environment)}/{installed['id']}"
 
@@ -246,7 +252,7 @@ def test_delete_plugin(
 
 
 def test_planned_failure_of_the_install_job_leaves_a_failed_plugin_that_can_be_deleted(
-    emulator: Emulator, client: httpx.Client, environment: dict[str, Any], clock: FakeClock
+    emulator: Emulator, client: httpx.Client, environment: dict[str, Any], clock: VirtualClock
 ) -> None:
     emulator.jobs.plan("FAILED", operation="create_plugin", message="webhook not ready")
     created = ok(client.post(addons(environment), json=SERMANT))
@@ -265,7 +271,7 @@ def test_planned_failure_of_the_install_job_leaves_a_failed_plugin_that_can_be_d
 
 
 def test_planned_hang_keeps_the_plugin_busy(
-    emulator: Emulator, client: httpx.Client, environment: dict[str, Any], clock: FakeClock
+    emulator: Emulator, client: httpx.Client, environment: dict[str, Any], clock: VirtualClock
 ) -> None:
     emulator.jobs.plan("HANG", operation=JobOperation.CREATE_PLUGIN)
     created = ok(client.post(addons(environment), json=SERMANT))
@@ -280,7 +286,7 @@ def test_failed_delete_job_keeps_the_plugin(
     client: httpx.Client,
     environment: dict[str, Any],
     installed: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     emulator.jobs.plan("FAILED", operation="delete_plugin")
     path = f"{addons(environment)}/{installed['id']}"

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
-from conftest import CAS, JOB_SECONDS, FakeClock, component_body, error_of, ok
+from emulator_support import CAS, JOB_SECONDS, component_body, error_of, ok
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.sdk_response import SdkResponse
@@ -37,6 +37,7 @@ from pulumi_servicestage.emulator import (
     Emulator,
 )
 from pulumi_servicestage.emulator.servicestage.backend import ServiceStageBackend
+from pulumi_servicestage.testing import VirtualClock
 
 PLANS = f"{CAS}/release-plans"
 
@@ -218,7 +219,7 @@ def test_execute_release_plan__batches_are_released_one_after_another(
     two_batches: dict[str, Any],
     backend: ServiceStageBackend,
     application: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     plan = create_plan(client, two_batches)
 
@@ -226,7 +227,7 @@ def test_execute_release_plan__batches_are_released_one_after_another(
 
     shown = ok(client.get(f"{PLANS}/{plan['id']}"))
     assert shown["status"] == "RUNNING"
-    assert shown["execute_time"] == int(clock.now * 1000)
+    assert shown["execute_time"] == int(clock.wall() * 1000)
     info = deploy_info(client, plan["id"])
     assert info["web"]["job_id"].startswith("JOB")
     assert (info["web"]["job_status"], info["web"]["status"]) == ("RUNNING", "INITIALIZING")
@@ -259,11 +260,11 @@ def test_execute_release_plan__batches_are_released_one_after_another(
 
 
 def test_execute_release_plan__a_batch_starts_when_the_previous_one_ended_however_late_seen(
-    client: httpx.Client, two_batches: dict[str, Any], clock: FakeClock
+    client: httpx.Client, two_batches: dict[str, Any], clock: VirtualClock
 ) -> None:
     plan = create_plan(client, two_batches)
     execute(client, plan["id"])
-    started = int(clock.now * 1000)
+    started = int(clock.wall() * 1000)
 
     clock.advance(10 * JOB_SECONDS)
 
@@ -284,7 +285,7 @@ def test_execute_release_plan__failed_second_batch(
     three_batches: dict[str, Any],
     backend: ServiceStageBackend,
     application: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
     fail_strategy: str,
     worker_released: bool,
 ) -> None:
@@ -310,7 +311,7 @@ def test_execute_release_plan__nothing_released_is_failed(
     emulator: Emulator,
     environment: dict[str, Any],
     application: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     emulator.jobs.plan("FAILED", component_name="web")
     plan = create_plan(
@@ -329,7 +330,7 @@ def test_execute_release_plan__upgrades_the_named_component(
     application: dict[str, Any],
     running_component: dict[str, Any],
     backend: ServiceStageBackend,
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     component_id = running_component["component_id"]
     web = entry(environment, application, "web", 1, component_id=component_id, version="2.0.0")
@@ -390,7 +391,7 @@ def test_execute_release_plan__busy_task_and_components_in_release_are_refused(
 
 
 def test_delete_release_plan__refused_while_running(
-    client: httpx.Client, two_batches: dict[str, Any], clock: FakeClock
+    client: httpx.Client, two_batches: dict[str, Any], clock: VirtualClock
 ) -> None:
     plan = create_plan(client, two_batches)
     execute(client, plan["id"])
@@ -412,7 +413,7 @@ def test_modify_release_plan(
     two_batches: dict[str, Any],
     backend: ServiceStageBackend,
     application: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     plan = create_plan(client, two_batches)
     execute(client, plan["id"])
@@ -423,7 +424,7 @@ def test_modify_release_plan(
     # Sent back as shown, with a new version: the task now upgrades what it created.
     upgraded = [{**component, "version": "2.0.0"} for component in released]
     clock.advance(1)
-    edited_at = int(clock.now * 1000)
+    edited_at = int(clock.wall() * 1000)
     edited = ok(
         client.put(f"{PLANS}/{plan['id']}", json={"name": "release-1b", "components": upgraded})
     )
@@ -447,7 +448,7 @@ def test_abort_release_plan(
     two_batches: dict[str, Any],
     backend: ServiceStageBackend,
     application: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     plan = create_plan(client, two_batches)
     not_running = error_of(client.post(f"{PLANS}/{plan['id']}/abort"), 409)
@@ -472,7 +473,7 @@ def test_rollback_release_plan(
     application: dict[str, Any],
     running_component: dict[str, Any],
     backend: ServiceStageBackend,
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     web_id = running_component["component_id"]
     web = entry(environment, application, "web", 1, component_id=web_id, version="2.0.0")
@@ -510,7 +511,7 @@ def test_rollback_release_plan__failed_component_rollback_can_be_retried(
     two_batches: dict[str, Any],
     backend: ServiceStageBackend,
     application: dict[str, Any],
-    clock: FakeClock,
+    clock: VirtualClock,
 ) -> None:
     plan = create_plan(client, two_batches)
     execute(client, plan["id"])

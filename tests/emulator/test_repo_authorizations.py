@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from conftest import error_of, ok
+from emulator_support import error_of, ok
 
 from pulumi_servicestage.emulator import DEFAULT_PROJECT_ID, Emulator
 from pulumi_servicestage.emulator.servicestage.repo_authorizations.backend import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from conftest import CAS, CreateComponent, ok
+from emulator_support import CAS, CreateComponent, ok
 
 from pulumi_servicestage.emulator import DEFAULT_PROJECT_ID
 

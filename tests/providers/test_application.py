@@ -19,6 +19,7 @@ def test_check__reports_failures_by_property_path(host):
     assert {path for path, _ in checked.failures} == {"name", "description"}
 
 
+@pytest.mark.real_time  # one lifecycle through the real host, on real time
 def test_lifecycle__create_update_refresh_delete(host, live):
     created = create(host)
     assert created.outs["application_id"] == created.id

@@ -48,6 +48,7 @@ def test_check__component_rules_reported_by_property_path(host, inputs):
     assert "kind is 'package'" in failures["source.url"]
 
 
+@pytest.mark.real_time  # one lifecycle through the real host, on real time
 def test_lifecycle__create_and_modify_wait_for_their_jobs_delete_waits_until_gone(
     host, live, inputs, job_seconds
 ):

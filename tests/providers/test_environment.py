@@ -31,6 +31,7 @@ def test_check__reports_each_failure_by_property_path(host):
     assert "virtualmachine" in reasons["deploy_mode"]
 
 
+@pytest.mark.real_time  # one lifecycle through the real host, on real time
 def test_lifecycle__create_update_replace_delete(host, live):
     created = create(host)
     environment = live.backend.show_environment(created.id)

@@ -112,6 +112,7 @@ def test_check__a_release_needs_a_grayscale_workload(host: Any, inputs: dict[str
     }
 
 
+@pytest.mark.real_time  # one lifecycle through the real host, on real time
 def test_lifecycle__create_change_version_and_cancel(
     host: Any, live: Any, asm: AsmBackend, inputs: dict[str, Any], job_seconds: float
 ) -> None:

@@ -111,6 +111,7 @@ def test_check__release_rules_reported_by_property_path(host, inputs, component)
     assert list(empty) == ["components"]
 
 
+@pytest.mark.real_time  # one lifecycle through the real host, on real time
 def test_create__two_batch_release_succeeds(host, live, place, inputs, job_seconds):
     started = live.now()
     created = create(host, inputs)
