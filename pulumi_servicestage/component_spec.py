@@ -155,8 +155,10 @@ class ComponentFields(_Input):
     request_memory: Quantity | None = None
     version: ComponentVersion
     envs: list[EnvVar] | None = None
-    # The tables give no bound; a component runs at least one instance.
-    replica: Annotated[int, _within(1)]
+    # The tables give no bound; a component runs at least one instance. Mandatory in the
+    # tables, yet a yaml-mode component (workload_content) may leave the count to its workload,
+    # as Huawei's Terraform provider's acceptance test does.
+    replica: Annotated[int, _within(1)] | None = None
     storages: list[Storage] | None = None
     deploy_strategy: DeployStrategy | None = None
     command: Command | None = None
@@ -204,6 +206,8 @@ class ComponentFields(_Input):
         raise NotImplementedError
 
     def _violations(self) -> Iterator[_Violation]:
+        if self.replica is None and self.workload_content is None:
+            yield "replica", "replica is required unless workload_content gives the workload"
         if self.runtime_stack.type == "Nodejs" and "cse" in self.bound_resource_types():
             yield from _required_when(
                 self, ["mesher"], "runtime_stack.type is 'Nodejs' and a cse engine is bound"
@@ -526,7 +530,9 @@ class MatchExpression(_Input):
 
     key: NonEmpty
     operation: NonEmpty
-    value: str
+    # Mandatory in Table 24, though the Exists and DoesNotExist operations take no value: left
+    # out, it is sent empty, as Huawei's Terraform provider sends it.
+    value: str = ""
 
 
 class Probe(_Input):
@@ -554,9 +560,11 @@ ResourceType = Literal[
     "vpc", "eip", "elb", "cce", "ecs", "as", "cse", "nacos", "dcs", "rds", "gaussdb",
     "dms_rocketmq", "css_es",
 ]  # fmt: skip
-# 000 Table 27 adds customServer and pvc and leaves out as; as (Table 26, table 4-146) is kept,
-# a release task creating the same components as the component API does.
-ReleaseResourceType = Literal[ResourceType, "customServer", "pvc"]
+# 000 Table 27, the release task's own table: Table 26's types but as, plus customServer and pvc.
+ReleaseResourceType = Literal[
+    "vpc", "eip", "elb", "cce", "ecs", "cse", "nacos", "dcs", "rds", "gaussdb", "dms_rocketmq",
+    "css_es", "customServer", "pvc",
+]  # fmt: skip
 
 
 class ReferResource(_Input):

@@ -44,6 +44,7 @@ BREAKING: dict[Rule, dict[str, Any]] = {
     schemas.DESCRIPTION: {"description": "d" * 129},
     schemas.VERSION: {"version": "1.0"},
     schemas.REFER_RESOURCES_TO_CREATE: {"refer_resources": None},
+    schemas.REPLICA: {"replica": None},
     schemas.LABEL_KEY: {"labels": [{"key": "casid", "value": "x"}]},
     schemas.LABEL_VALUE: {"labels": [{"key": "k", "value": "a b"}]},
     schemas.VM_STACK_TYPES: {"runtime_stack": {**VM_STACK, "type": "Php"}},

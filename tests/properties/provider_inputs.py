@@ -423,6 +423,11 @@ def plausible(annotation: Any, path: str, hints: Hints) -> st.SearchStrategy[Any
     raise TypeError(f"no plausible values for {annotation!r} at {path}")
 
 
+#: Optional fields plausible inputs always carry, by path: a component needs its replica unless
+#: workload_content gives the workload, which these inputs never do.
+ALWAYS_CARRIED = frozenset({"replica", "components.*.replica"})
+
+
 def plausible_model(
     model: type[BaseModel], path: str, hints: Hints, *, max_optional: int = 3
 ) -> st.SearchStrategy[dict[str, Any]]:
@@ -437,7 +442,8 @@ def plausible_model(
         strategy = plausible(annotations[name], child, hints)
         if strategy is OMIT:
             continue
-        (required if field.is_required() else optional)[key] = strategy
+        carried = field.is_required() or child in ALWAYS_CARRIED
+        (required if carried else optional)[key] = strategy
 
     @st.composite
     def objects(draw: st.DrawFn) -> dict[str, Any]:

@@ -818,7 +818,7 @@ class ServiceStageBackend:
             component.available_replica = 0
         else:
             component.status = ComponentStatus.RUNNING
-            component.available_replica = component.spec.replica
+            component.available_replica = component.spec.instances
 
     def _open_record(self, component: Component, *, deploy_type: str | None = None) -> None:
         """Record the release that the component's newly started job carries out."""

@@ -390,9 +390,9 @@ def _release_plan(spec: ComponentSpec, deploy_type: str) -> dict[str, Any]:
     plan: dict[str, Any] = {
         "deploy_type": deploy_type,
         "source_url": source.get("url") or source.get("repo_url"),
-        "replica": spec.replica,
+        "replica": spec.instances,
         "first_batch_weight": None,
-        "first_batch_replica": spec.replica,
+        "first_batch_replica": spec.instances,
         "remaining_batch": 0,
     }
     strategy = spec.deploy_strategy
@@ -403,7 +403,7 @@ def _release_plan(spec: ComponentSpec, deploy_type: str) -> dict[str, Any]:
         plan["remaining_batch"] = gray.remaining_batch
     elif deploy_type == "RollingRelease" and strategy and strategy.rolling_release:
         batches = strategy.rolling_release.batches
-        plan["first_batch_replica"] = -(-spec.replica // batches)
+        plan["first_batch_replica"] = -(-spec.instances // batches)
         plan["remaining_batch"] = batches - 1
     return plan
 
