@@ -72,16 +72,83 @@ _EXPORTS = {
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__all__ = sorted(_MODULE_OF)
+# Written out, not computed, so that type checkers see what the package exports.
+__all__ = [
+    "APIStatusError",
+    "Application",
+    "ApplicationArgs",
+    "ApplicationConfiguration",
+    "ApplicationConfigurationArgs",
+    "Component",
+    "ComponentAction",
+    "ComponentActionArgs",
+    "ComponentArgs",
+    "Configuration",
+    "ConfigurationArgs",
+    "ConfigurationError",
+    "ConfigurationGroup",
+    "ConfigurationGroupArgs",
+    "ConfigurationImport",
+    "ConfigurationImportArgs",
+    "Environment",
+    "EnvironmentArgs",
+    "EnvironmentResources",
+    "EnvironmentResourcesArgs",
+    "GrayscaleRelease",
+    "GrayscaleReleaseArgs",
+    "ImportedComponent",
+    "ImportedComponentArgs",
+    "JobFailedError",
+    "JobTimeoutError",
+    "NotFoundError",
+    "Plugin",
+    "PluginArgs",
+    "ReleaseError",
+    "ReleaseFailedError",
+    "ReleasePlan",
+    "ReleasePlanArgs",
+    "ReleaseTimeoutError",
+    "RepoAuthorization",
+    "RepoAuthorizationArgs",
+    "RuntimeStack",
+    "RuntimeStackArgs",
+    "ServiceStageError",
+    "Timeouts",
+    "__version__",
+    "get_applications",
+    "get_component_records",
+    "get_components",
+    "get_configuration_groups",
+    "get_configuration_histories",
+    "get_configuration_history",
+    "get_configurations",
+    "get_deploy_job",
+    "get_environment_resources",
+    "get_environments",
+    "get_grayscale_releases",
+    "get_inner_images",
+    "get_plugin_metadata",
+    "get_plugins",
+    "get_release_plans",
+    "get_repo_authorizations",
+    "get_runtime_stacks",
+]
+
+# The one place the version is written: pyproject.toml reads it from here.
+__version__ = "0.1.0"
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:
+    # Hidden from type checkers: a module `__getattr__` would make them take any name as an
+    # export, misspelled ones included. They see the imports below instead.
+
+    def __getattr__(name: str) -> Any:
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(module, __name__), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

@@ -35,8 +35,12 @@ class LookupResult(BaseModel):
 
 def program_clients() -> _runtime.Clients:
     """The API clients for the running program's stack config and environment."""
-    config = pulumi.Config("servicestage")
-    stack_config = stack_config_from(lambda key: config.get(key.removeprefix("servicestage:")))
+
+    def config_get(key: str) -> str | None:
+        namespace, _, name = key.partition(":")
+        return pulumi.Config(namespace).get(name)
+
+    stack_config = stack_config_from(config_get)
     return _runtime.clients_for(Settings.resolve(stack_config, os.environ))
 
 

@@ -18,41 +18,73 @@ import httpx
 from .client.errors import ConfigurationError
 
 NAMESPACE = "servicestage"
+#: The namespace of the bridged Huawei Cloud provider, whose settings a stack may already have.
+PEER_NAMESPACE = "huaweicloud"
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One configurable value: its stack config key and the environment variables behind it."""
+    """One configurable value: its stack config key, the bridged provider's names for it (read
+    when ours is not set), and the environment variables behind them."""
 
     key: str
     env_vars: tuple[str, ...] = ()
     secret: bool = False
+    #: Names under `PEER_NAMESPACE`: the Terraform provider's argument, as its Pulumi bridge
+    #: documents it, and in the camelCase of Pulumi's other bridged providers.
+    peer_names: tuple[str, ...] = ()
 
     @property
     def config_key(self) -> str:
         return f"{NAMESPACE}:{self.key}"
 
+    @property
+    def config_keys(self) -> tuple[str, ...]:
+        """Every stack config key of the setting, in the order they are read."""
+        return (self.config_key, *(f"{PEER_NAMESPACE}:{name}" for name in self.peer_names))
+
     def describe(self) -> str:
-        sources = [f"stack config `{self.config_key}`"] + [f"`{name}`" for name in self.env_vars]
+        sources = [f"stack config `{self.config_key}`"]
+        sources += [f"`{key}`" for key in self.config_keys[1:]]
+        sources += [f"`{name}`" for name in self.env_vars]
         return " or ".join(sources)
 
 
-REGION = Setting("region", ("HW_REGION_NAME", "HUAWEICLOUD_SDK_REGION"))
+def _peer(snake_case: str) -> tuple[str, ...]:
+    head, *rest = snake_case.split("_")
+    camel_case = head + "".join(word.capitalize() for word in rest)
+    return (snake_case,) if camel_case == snake_case else (snake_case, camel_case)
+
+
+REGION = Setting("region", ("HW_REGION_NAME", "HUAWEICLOUD_SDK_REGION"), peer_names=_peer("region"))
 PROJECT_ID = Setting("projectId", ("HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"))
-ACCESS_KEY = Setting("accessKey", ("HW_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"), secret=True)
-SECRET_KEY = Setting("secretKey", ("HW_SECRET_KEY", "HUAWEICLOUD_SDK_SK"), secret=True)
+ACCESS_KEY = Setting(
+    "accessKey",
+    ("HW_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"),
+    secret=True,
+    peer_names=_peer("access_key"),
+)
+SECRET_KEY = Setting(
+    "secretKey",
+    ("HW_SECRET_KEY", "HUAWEICLOUD_SDK_SK"),
+    secret=True,
+    peer_names=_peer("secret_key"),
+)
 SECURITY_TOKEN = Setting(
-    "securityToken", ("HW_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"), secret=True
+    "securityToken",
+    ("HW_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+    secret=True,
+    peer_names=_peer("security_token"),
 )
 AUTH_TOKEN = Setting("authToken", ("HW_AUTH_TOKEN",), secret=True)
-USER_NAME = Setting("userName", ("HW_USER_NAME",))
-PASSWORD = Setting("password", ("HW_USER_PASSWORD",), secret=True)
-DOMAIN_NAME = Setting("domainName", ("HW_DOMAIN_NAME",))
+USER_NAME = Setting("userName", ("HW_USER_NAME",), peer_names=_peer("user_name"))
+PASSWORD = Setting("password", ("HW_USER_PASSWORD",), secret=True, peer_names=_peer("password"))
+DOMAIN_NAME = Setting("domainName", ("HW_DOMAIN_NAME",), peer_names=_peer("domain_name"))
 ENDPOINT = Setting("endpoint", ("HW_SERVICESTAGE_ENDPOINT",))
 IAM_ENDPOINT = Setting("iamEndpoint", ("HW_IAM_ENDPOINT",))
 CSE_ENDPOINT = Setting("cseEndpoint", ("HW_CSE_ENDPOINT",))
 ASM_ENDPOINT = Setting("asmEndpoint", ("HW_ASM_ENDPOINT",))
-MAX_RETRIES = Setting("maxRetries", ("HW_MAX_RETRIES",))
+MAX_RETRIES = Setting("maxRetries", ("HW_MAX_RETRIES",), peer_names=_peer("max_retries"))
 # How many provider calls the Python provider host may run at once (see `_host`); 0 leaves it at
 # its own four.
 HOST_WORKERS = Setting("hostWorkers", ("PULUMI_SERVICESTAGE_HOST_WORKERS",))
@@ -194,9 +226,10 @@ class _Lookup:
         self._environ = environ
 
     def optional(self, setting: Setting) -> str | None:
-        value = self._stack_config.get(setting.config_key)
-        if value not in (None, ""):
-            return str(value)
+        for key in setting.config_keys:
+            value = self._stack_config.get(key)
+            if value not in (None, ""):
+                return str(value)
         for name in setting.env_vars:
             if self._environ.get(name):
                 return self._environ[name]
@@ -229,9 +262,11 @@ class _Lookup:
 
 
 def stack_config_from(config_get: Callable[[str], Any]) -> dict[str, Any]:
-    """Collect our keys from a `pulumi.dynamic.Config`-like getter into a plain dict."""
+    """Collect our keys, and the bridged provider's we read, from a `pulumi.dynamic.Config`-like
+    getter (full keys, ``namespace:name``) into a plain dict."""
     return {
-        setting.config_key: value
+        key: value
         for setting in ALL_SETTINGS
-        if (value := config_get(setting.config_key)) is not None
+        for key in setting.config_keys
+        if (value := config_get(key)) is not None
     }

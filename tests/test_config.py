@@ -1,7 +1,7 @@
 import pytest
 
 from pulumi_servicestage.client.errors import ConfigurationError
-from pulumi_servicestage.config import Settings
+from pulumi_servicestage.config import Settings, stack_config_from
 
 P1 = "0b1e5c3a9d7f4e2a8c6b4d2f0a9e8c71"
 P2 = "9c8b7a6d5e4f30211f2e3d4c5b6a7988"
@@ -140,3 +140,63 @@ def test_resolve__malformed_setting_names_key_variable_and_rule(key, value, name
     assert "\n" not in message
     for name in [key, *names, rule]:
         assert name in message
+
+
+@pytest.mark.parametrize("spelling", ["snake_case", "camelCase"])
+def test_resolve__reads_the_bridged_provider_s_settings_after_ours(spelling):
+    def key(snake: str) -> str:
+        head, *rest = snake.split("_")
+        name = snake if spelling == "snake_case" else head + "".join(w.title() for w in rest)
+        return f"huaweicloud:{name}"
+
+    settings = Settings.resolve(
+        {
+            "servicestage:projectId": P1,
+            key("region"): "ap-southeast-1",
+            key("access_key"): "peer-ak",
+            key("secret_key"): "peer-sk",
+            key("security_token"): "peer-token",
+            key("max_retries"): "7",
+        },
+        {"HW_REGION_NAME": "cn-north-4", "HW_ACCESS_KEY": "env-ak", "HW_SECRET_KEY": "env-sk"},
+    )
+    assert (settings.region, settings.max_retries) == ("ap-southeast-1", 7)
+    credentials = settings.credentials
+    assert (credentials.access_key, credentials.secret_key) == ("peer-ak", "peer-sk")
+    assert credentials.security_token == "peer-token"
+
+
+def test_resolve__our_settings_win_over_the_bridged_provider_s():
+    settings = Settings.resolve(
+        {**BASE, "huaweicloud:region": "ap-southeast-1", "huaweicloud:access_key": "peer-ak"}, {}
+    )
+    assert (settings.region, settings.credentials.access_key) == ("cn-north-4", "AK")
+
+
+def test_resolve__iam_user_from_the_bridged_provider_s_settings():
+    settings = Settings.resolve(
+        {
+            "huaweicloud:region": "cn-north-4",
+            "servicestage:projectId": P1,
+            "huaweicloud:user_name": "deployer",
+            "huaweicloud:password": "pw",
+            "huaweicloud:domain_name": "acme",
+        },
+        {},
+    )
+    credentials = settings.credentials
+    assert (credentials.user_name, credentials.domain_name) == ("deployer", "acme")
+
+
+def test_missing_setting_names_the_bridged_provider_s_keys_too():
+    with pytest.raises(ConfigurationError) as missing:
+        Settings.resolve({"servicestage:projectId": P1, **AKSK}, {})
+    assert "`huaweicloud:region`" in str(missing.value)
+
+
+def test_stack_config_from_collects_ours_and_the_bridged_provider_s_keys():
+    given = {"servicestage:region": "cn-north-4", "huaweicloud:access_key": "ak", "other:x": "y"}
+    assert stack_config_from(given.get) == {
+        "servicestage:region": "cn-north-4",
+        "huaweicloud:access_key": "ak",
+    }

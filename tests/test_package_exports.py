@@ -3,6 +3,7 @@
 import ast
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pulumi_servicestage
@@ -15,16 +16,31 @@ def test_every_exported_name_resolves():
         assert getattr(pulumi_servicestage, name) is not None, name
 
 
+def test_the_written_out_exports_are_the_lazy_ones():
+    exported = pulumi_servicestage.__all__
+    assert sorted(exported) == sorted({"__version__", *pulumi_servicestage._MODULE_OF})
+
+
+def test_version_is_the_distribution_s():
+    assert pulumi_servicestage.__version__ == version("pulumi-servicestage")
+
+
 def test_type_checking_imports_match_the_exports():
     tree = ast.parse(INIT.read_text())
-    guarded = next(node for node in tree.body if isinstance(node, ast.If))
+    guarded = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+    )
     imported = {
         alias.name
         for node in guarded.body
         if isinstance(node, ast.ImportFrom)
         for alias in node.names
     }
-    assert imported == set(pulumi_servicestage.__all__)
+    assert imported == set(pulumi_servicestage.__all__) - {"__version__"}
 
 
 def test_importing_one_resource_module_leaves_the_others_unloaded():

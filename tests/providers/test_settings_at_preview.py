@@ -77,3 +77,22 @@ def test_a_wrong_iam_password_quotes_iam_s_message(live):
     assert "401 Unauthorized: " in last_line
     assert "no error details" not in last_line
     assert "not-the-password" not in raised.value.details
+
+
+def test_a_stack_with_the_bridged_provider_s_settings_deploys(served_emulator):
+    # Region and credentials as a stack of the bridged huaweicloud provider has them, secret keys
+    # marked as the engine marks them.
+    ours = served_emulator.stack_config()
+    config = {
+        "servicestage:projectId": ours["servicestage:projectId"],
+        "servicestage:endpoint": ours["servicestage:endpoint"],
+        "huaweicloud:region": ours["servicestage:region"],
+        "huaweicloud:access_key": ours["servicestage:accessKey"],
+        "huaweicloud:secret_key": ours["servicestage:secretKey"],
+    }
+    with ProviderHost(env=environment_without_settings()) as host:
+        host.configure(config, secret_keys=["huaweicloud:access_key", "huaweicloud:secret_key"])
+        checked = host.check(PROVIDER, None, {"name": "shop"})
+        created = host.create(PROVIDER, checked.inputs)
+        assert served_emulator.backend.show_application(created.id).name == "shop"
+        host.delete(PROVIDER, created.id, created.outs)
