@@ -11,10 +11,6 @@ import pytest
 
 from pulumi_servicestage.client import clock
 from pulumi_servicestage.emulator import (
-    DEFAULT_ACCESS_KEY,
-    DEFAULT_PROJECT_ID,
-    DEFAULT_REGION,
-    DEFAULT_SECRET_KEY,
     Emulator,
 )
 from pulumi_servicestage.emulator.servicestage.backend import ServiceStageBackend
@@ -38,13 +34,7 @@ class LiveEmulator:
 
     def stack_config(self) -> dict[str, str]:
         """Stack configuration that points the providers at this emulator."""
-        return {
-            "servicestage:region": DEFAULT_REGION,
-            "servicestage:projectId": DEFAULT_PROJECT_ID,
-            "servicestage:accessKey": DEFAULT_ACCESS_KEY,
-            "servicestage:secretKey": DEFAULT_SECRET_KEY,
-            "servicestage:endpoint": self.url,
-        }
+        return Emulator.stack_config(self.url)
 
     def now(self) -> float:
         """Seconds on the clock the emulator's jobs run on."""

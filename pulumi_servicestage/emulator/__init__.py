@@ -95,6 +95,7 @@ __all__ = [
     "DEFAULT_REGION",
     "DEFAULT_SECRET_KEY",
     "DEFAULT_USER_NAME",
+    "SECRET_CONFIG_KEYS",
     "Emulator",
 ]
 
@@ -107,6 +108,8 @@ DEFAULT_PASSWORD = "Emulator@2024"
 DEFAULT_ACCESS_KEY = "EMULATORACCESSKEY001"
 DEFAULT_SECRET_KEY = "EmulatorSecretKey0123456789abcdefghijklm"
 DEFAULT_JOB_SECONDS = 2.0
+#: The keys of `Emulator.stack_config` that a stack keeps secret.
+SECRET_CONFIG_KEYS = ("servicestage:accessKey", "servicestage:secretKey")
 
 _AreaT = TypeVar("_AreaT", bound=AreaBackend)
 
@@ -201,6 +204,18 @@ class Emulator:
         """Serve on `host`:`port` (0: a free port) from a daemon thread; yield the base URL."""
         with serve_in_thread(self.wsgi_app, host=host, port=port) as url:
             yield url
+
+    @staticmethod
+    def stack_config(base_url: str) -> dict[str, str]:
+        """The ``servicestage:*`` stack config that points this package's providers at
+        `base_url` (the keys of `SECRET_CONFIG_KEYS` are secrets)."""
+        return {
+            "servicestage:region": DEFAULT_REGION,
+            "servicestage:projectId": DEFAULT_PROJECT_ID,
+            "servicestage:accessKey": DEFAULT_ACCESS_KEY,
+            "servicestage:secretKey": DEFAULT_SECRET_KEY,
+            "servicestage:endpoint": base_url,
+        }
 
     @staticmethod
     def client_environment(base_url: str) -> dict[str, str]:

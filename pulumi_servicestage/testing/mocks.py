@@ -8,9 +8,9 @@ Outputs flow back into the program, so dependent resources see real values.
 
 What this does not do, because the engine does it after the provider returns: apply
 ``additional_secret_outputs``, ``annotateSecrets`` (re-marking outputs named like secret
-inputs), diff/update/delete lifecycles, ``customTimeouts``, preview unknowns. Nor does it go
-through gRPC to the host process: no pickling across processes, no 4-worker cap. Use
-`pulumi_servicestage.testing.host.ProviderHost` for those.
+inputs), diff/update/delete lifecycles, ``customTimeouts``, preview unknowns. Given a
+`ProviderHost` (``host=``), it sends those calls to the real host over gRPC instead, pickling
+and all; otherwise it calls the providers in this process.
 """
 
 from __future__ import annotations
@@ -41,7 +41,12 @@ from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _ensure_event_loop
 
-from .host import PROVIDER_KEY, _sdk_pickler_patches_reverted, strip_secrets
+from .host import (
+    PROVIDER_KEY,
+    ProviderHost,
+    _sdk_pickler_patches_reverted,
+    strip_secrets,
+)
 
 __all__ = [
     "DYNAMIC_TYPE_PREFIX",
@@ -136,6 +141,8 @@ class ProviderMocks(Mocks):
         through ``pulumi.Config`` (under `run`) and providers through ``configure()``.
     :param secret_keys: keys of ``config`` that are secrets for the program.
     :param project: the project name, also used for un-namespaced ``Config.get`` keys.
+    :param host: a started `ProviderHost`, configured with the same config, to serve the
+        dynamic resources (Check, Create, Read over gRPC) instead of this process.
     """
 
     def __init__(
@@ -144,10 +151,12 @@ class ProviderMocks(Mocks):
         *,
         secret_keys: Iterable[str] = (),
         project: str = "test",
+        host: ProviderHost | None = None,
     ) -> None:
         self.config = dict(config or {})
         self.secret_keys = frozenset(secret_keys)
         self.project = project
+        self.host = host
         self.resources: list[RecordedResource] = []
         self._providers: dict[str, ResourceProvider] = {}
         self._providers_lock = threading.Lock()
@@ -254,21 +263,55 @@ class ProviderMocks(Mocks):
                     f"carries no {PROVIDER_KEY}, so the Python provider host fails "
                     "(pulumi/pulumi#16175)"
                 )
-            read = provider.read(args.resource_id, props)
-            if not read.id:
-                raise ProviderMocksError(f"resource {args.resource_id!r} does not exist")
-            id_, outs = read.id, dict(read.outs or {})
+            id_, outs = self._read(provider, args.resource_id, props)
         else:
-            checked = provider.check({}, props)
-            if checked.failures:
-                failures = [(f.property, f.reason) for f in checked.failures]
+            inputs, failures = self._check(provider, props)
+            if failures:
                 raise CheckFailedError(args.typ, args.name, failures)
-            inputs = dict(checked.inputs)
             inputs[PROVIDER_KEY] = props[PROVIDER_KEY]
-            created = provider.create(inputs)
-            id_, outs = created.id, dict(created.outs or {})
+            id_, outs = self._create(provider, inputs)
         outs[PROVIDER_KEY] = args.inputs[PROVIDER_KEY]
         return id_, outs
+
+    # Each call in this process, or through `host` as the engine makes it (the host adds
+    # `__provider` to the properties itself, from the provider object).
+
+    def _check(
+        self, provider: ResourceProvider, props: dict[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        if self.host is not None:
+            checked = self.host.check(provider, None, _without_provider(props))
+            return dict(checked.inputs), checked.failures
+        result = provider.check({}, props)
+        failures = [(f.property, f.reason) for f in result.failures or []]
+        return dict(result.inputs or {}), failures
+
+    def _create(
+        self, provider: ResourceProvider, inputs: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        if self.host is not None:
+            created = self.host.create(provider, _without_provider(inputs))
+            return created.id, dict(created.outs)
+        result = provider.create(inputs)
+        return result.id, dict(result.outs or {})
+
+    def _read(
+        self, provider: ResourceProvider, id_: str, props: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        found: str | None
+        if self.host is not None:
+            read = self.host.read(provider, id_, None, _without_provider(props))
+            found, outs = read.id, read.outs
+        else:
+            result = provider.read(id_, props)
+            found, outs = result.id, dict(result.outs or {})
+        if not found:
+            raise ProviderMocksError(f"resource {id_!r} does not exist")
+        return found, dict(outs)
+
+
+def _without_provider(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in props.items() if key != PROVIDER_KEY}
 
 
 def run_program(

@@ -92,7 +92,7 @@ def test_a_stack_with_the_bridged_provider_s_settings_deploys(served_emulator):
     }
     with ProviderHost(env=environment_without_settings()) as host:
         host.configure(config, secret_keys=["huaweicloud:access_key", "huaweicloud:secret_key"])
-        checked = host.check(PROVIDER, None, {"name": "shop"})
+        checked = host.check(PROVIDER, None, {"name": "bridged-settings"})
         created = host.create(PROVIDER, checked.inputs)
-        assert served_emulator.backend.show_application(created.id).name == "shop"
+        assert served_emulator.backend.show_application(created.id).name == "bridged-settings"
         host.delete(PROVIDER, created.id, created.outs)
