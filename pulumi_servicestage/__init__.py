@@ -21,20 +21,40 @@ _EXPORTS = {
         "ServiceStageError",
     ),
     ".jobs": ("JobFailedError", "JobTimeoutError"),
-    ".environment": ("Environment", "EnvironmentArgs", "get_environments"),
+    ".environment": (
+        "Environment",
+        "EnvironmentArgs",
+        "get_environment",
+        "get_environment_output",
+        "get_environments",
+        "get_environments_output",
+    ),
     ".environment_resources": (
         "EnvironmentResources",
         "EnvironmentResourcesArgs",
         "get_environment_resources",
+        "get_environment_resources_output",
     ),
-    ".application": ("Application", "ApplicationArgs", "get_applications"),
+    ".application": (
+        "Application",
+        "ApplicationArgs",
+        "get_application",
+        "get_application_output",
+        "get_applications",
+        "get_applications_output",
+    ),
     ".application_configuration": ("ApplicationConfiguration", "ApplicationConfigurationArgs"),
     ".component": (
         "Component",
         "ComponentArgs",
+        "get_component",
+        "get_component_output",
         "get_component_records",
+        "get_component_records_output",
         "get_components",
+        "get_components_output",
         "get_deploy_job",
+        "get_deploy_job_output",
     ),
     ".component_action": ("ComponentAction", "ComponentActionArgs"),
     ".imported_component": ("ImportedComponent", "ImportedComponentArgs"),
@@ -42,7 +62,9 @@ _EXPORTS = {
         "RuntimeStack",
         "RuntimeStackArgs",
         "get_inner_images",
+        "get_inner_images_output",
         "get_runtime_stacks",
+        "get_runtime_stacks_output",
     ),
     ".configuration": (
         "Configuration",
@@ -50,24 +72,43 @@ _EXPORTS = {
         "ConfigurationGroup",
         "ConfigurationGroupArgs",
         "get_configuration_groups",
+        "get_configuration_groups_output",
         "get_configuration_histories",
+        "get_configuration_histories_output",
         "get_configuration_history",
+        "get_configuration_history_output",
         "get_configurations",
+        "get_configurations_output",
     ),
     ".configuration_import": ("ConfigurationImport", "ConfigurationImportArgs"),
-    ".plugin": ("Plugin", "PluginArgs", "get_plugin_metadata", "get_plugins"),
+    ".plugin": (
+        "Plugin",
+        "PluginArgs",
+        "get_plugin_metadata",
+        "get_plugin_metadata_output",
+        "get_plugins",
+        "get_plugins_output",
+    ),
     ".repo_authorization": (
         "RepoAuthorization",
         "RepoAuthorizationArgs",
         "get_repo_authorizations",
+        "get_repo_authorizations_output",
     ),
-    ".release_plan": ("ReleaseError", "ReleasePlan", "ReleasePlanArgs", "get_release_plans"),
+    ".release_plan": (
+        "ReleaseError",
+        "ReleasePlan",
+        "ReleasePlanArgs",
+        "get_release_plans",
+        "get_release_plans_output",
+    ),
     ".grayscale_release": (
         "GrayscaleRelease",
         "GrayscaleReleaseArgs",
         "ReleaseFailedError",
         "ReleaseTimeoutError",
         "get_grayscale_releases",
+        "get_grayscale_releases_output",
     ),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
@@ -115,23 +156,46 @@ __all__ = [
     "ServiceStageError",
     "Timeouts",
     "__version__",
+    "get_application",
+    "get_application_output",
     "get_applications",
+    "get_applications_output",
+    "get_component",
+    "get_component_output",
     "get_component_records",
+    "get_component_records_output",
     "get_components",
+    "get_components_output",
     "get_configuration_groups",
+    "get_configuration_groups_output",
     "get_configuration_histories",
+    "get_configuration_histories_output",
     "get_configuration_history",
+    "get_configuration_history_output",
     "get_configurations",
+    "get_configurations_output",
     "get_deploy_job",
+    "get_deploy_job_output",
+    "get_environment",
+    "get_environment_output",
     "get_environment_resources",
+    "get_environment_resources_output",
     "get_environments",
+    "get_environments_output",
     "get_grayscale_releases",
+    "get_grayscale_releases_output",
     "get_inner_images",
+    "get_inner_images_output",
     "get_plugin_metadata",
+    "get_plugin_metadata_output",
     "get_plugins",
+    "get_plugins_output",
     "get_release_plans",
+    "get_release_plans_output",
     "get_repo_authorizations",
+    "get_repo_authorizations_output",
     "get_runtime_stacks",
+    "get_runtime_stacks_output",
 ]
 
 # The one place the version is written: pyproject.toml reads it from here.
@@ -156,9 +220,21 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from ._lifecycle import Timeouts
-    from .application import Application, ApplicationArgs, get_applications
-    from .application_configuration import ApplicationConfiguration, ApplicationConfigurationArgs
+    from ._lifecycle import (
+        Timeouts,
+    )
+    from .application import (
+        Application,
+        ApplicationArgs,
+        get_application,
+        get_application_output,
+        get_applications,
+        get_applications_output,
+    )
+    from .application_configuration import (
+        ApplicationConfiguration,
+        ApplicationConfigurationArgs,
+    )
     from .client.errors import (
         APIStatusError,
         ConfigurationError,
@@ -168,27 +244,50 @@ if TYPE_CHECKING:
     from .component import (
         Component,
         ComponentArgs,
+        get_component,
+        get_component_output,
         get_component_records,
+        get_component_records_output,
         get_components,
+        get_components_output,
         get_deploy_job,
+        get_deploy_job_output,
     )
-    from .component_action import ComponentAction, ComponentActionArgs
+    from .component_action import (
+        ComponentAction,
+        ComponentActionArgs,
+    )
     from .configuration import (
         Configuration,
         ConfigurationArgs,
         ConfigurationGroup,
         ConfigurationGroupArgs,
         get_configuration_groups,
+        get_configuration_groups_output,
         get_configuration_histories,
+        get_configuration_histories_output,
         get_configuration_history,
+        get_configuration_history_output,
         get_configurations,
+        get_configurations_output,
     )
-    from .configuration_import import ConfigurationImport, ConfigurationImportArgs
-    from .environment import Environment, EnvironmentArgs, get_environments
+    from .configuration_import import (
+        ConfigurationImport,
+        ConfigurationImportArgs,
+    )
+    from .environment import (
+        Environment,
+        EnvironmentArgs,
+        get_environment,
+        get_environment_output,
+        get_environments,
+        get_environments_output,
+    )
     from .environment_resources import (
         EnvironmentResources,
         EnvironmentResourcesArgs,
         get_environment_resources,
+        get_environment_resources_output,
     )
     from .grayscale_release import (
         GrayscaleRelease,
@@ -196,19 +295,42 @@ if TYPE_CHECKING:
         ReleaseFailedError,
         ReleaseTimeoutError,
         get_grayscale_releases,
+        get_grayscale_releases_output,
     )
-    from .imported_component import ImportedComponent, ImportedComponentArgs
-    from .jobs import JobFailedError, JobTimeoutError
-    from .plugin import Plugin, PluginArgs, get_plugin_metadata, get_plugins
-    from .release_plan import ReleaseError, ReleasePlan, ReleasePlanArgs, get_release_plans
+    from .imported_component import (
+        ImportedComponent,
+        ImportedComponentArgs,
+    )
+    from .jobs import (
+        JobFailedError,
+        JobTimeoutError,
+    )
+    from .plugin import (
+        Plugin,
+        PluginArgs,
+        get_plugin_metadata,
+        get_plugin_metadata_output,
+        get_plugins,
+        get_plugins_output,
+    )
+    from .release_plan import (
+        ReleaseError,
+        ReleasePlan,
+        ReleasePlanArgs,
+        get_release_plans,
+        get_release_plans_output,
+    )
     from .repo_authorization import (
         RepoAuthorization,
         RepoAuthorizationArgs,
         get_repo_authorizations,
+        get_repo_authorizations_output,
     )
     from .runtime_stack import (
         RuntimeStack,
         RuntimeStackArgs,
         get_inner_images,
+        get_inner_images_output,
         get_runtime_stacks,
+        get_runtime_stacks_output,
     )

@@ -2,14 +2,15 @@
 
 Lookups run in the user's program, not in the provider host, so their settings come from the
 program's own view of the stack config (`pulumi.Config("servicestage")`) and the environment.
-They answer plain, typed values at once, during preview as well as update; pass them plain
-arguments (inside `Output.apply` when an argument is another resource's output).
+They answer plain, typed values at once, during preview as well as update, and take plain
+arguments. Each has a `..._output` variant (`output_of`) that takes other resources' outputs and
+answers an `Output`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from .client.errors import ServiceStageError
 from .config import Settings, stack_config_from
 
 _Found = TypeVar("_Found", bound="LookupResult")
+_Answer = TypeVar("_Answer")
 
 
 class LookupResult(BaseModel):
@@ -50,8 +52,8 @@ def project_path(template: str, **params: str) -> str:
     if not all(isinstance(value, str) for value in params.values()):
         wrong = ", ".join(name for name, value in params.items() if not isinstance(value, str))
         raise ServiceStageError(
-            f"{wrong}: lookups take plain strings; pass a resource's output inside "
-            "Output.apply, where its value is known"
+            f"{wrong}: lookups take plain strings; for a resource's output, call the "
+            "lookup's _output variant (get_components_output, ...)"
         )
     quoted = {name: quote(value, safe="") for name, value in params.items()}
     return template.format(project_id=program_clients().settings.project_id, **quoted)
@@ -67,3 +69,25 @@ def get_one(path: str, **query: Any) -> dict[str, Any]:
     params = {key: value for key, value in query.items() if value is not None}
     answer = program_clients().servicestage.get(path, params=params)
     return answer if isinstance(answer, dict) else {}
+
+
+def output_of(
+    lookup: Callable[..., _Answer], *args: pulumi.Input[Any], **kwargs: pulumi.Input[Any]
+) -> pulumi.Output[_Answer]:
+    """`lookup(*args, **kwargs)`, run once every argument is known: what each lookup's
+    `..._output` variant answers. While an argument is unknown (a preview before the resource
+    it comes from exists), so is the answer."""
+    known: pulumi.Output[dict[str, Any]] = pulumi.Output.from_input(
+        {"args": list(args), "kwargs": kwargs}
+    )
+    return known.apply(lambda values: lookup(*values["args"], **values["kwargs"]))
+
+
+def the_one(found: Sequence[_Found], what: str) -> _Found:
+    """The single object of `found`, or an error saying there is none, or more than one."""
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ServiceStageError(f"there is no {what}")
+    ids = ", ".join(str(getattr(item, "id", "?")) for item in found)
+    raise ServiceStageError(f"{len(found)} objects are {what}: {ids}; name one by its id")

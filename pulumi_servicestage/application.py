@@ -8,7 +8,7 @@ import pulumi
 
 from ._common import Description, Labels, Name, ResourceId
 from ._lifecycle import ResourceArgs, RestProvider, RestResource
-from ._lookup import LookupResult, get_all, project_path
+from ._lookup import LookupResult, get_all, output_of, project_path, the_one
 
 
 class ApplicationArgs(ResourceArgs):
@@ -62,3 +62,20 @@ def get_applications(*, name: str | None = None) -> list[ApplicationInfo]:
     path = project_path(ApplicationProvider.collection_path)
     found = (ApplicationInfo.from_api(item) for item in get_all(path, "applications"))
     return [application for application in found if name in (None, application.name)]
+
+
+def get_application(*, name: str) -> ApplicationInfo:
+    """The application called `name`; an error when there is none."""
+    return the_one(get_applications(name=name), f"application named {name!r}")
+
+
+def get_application_output(*, name: pulumi.Input[str]) -> pulumi.Output[ApplicationInfo]:
+    """`get_application`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_application, name=name)
+
+
+def get_applications_output(
+    *, name: pulumi.Input[str] | None = None
+) -> pulumi.Output[list[ApplicationInfo]]:
+    """`get_applications`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_applications, name=name)

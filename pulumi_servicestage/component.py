@@ -32,7 +32,7 @@ from ._lifecycle import (
     is_unknown,
     without_owner_label,
 )
-from ._lookup import LookupResult, get_all, get_one, project_path
+from ._lookup import LookupResult, get_all, get_one, output_of, project_path, the_one
 from .client.errors import ServiceStageError
 from .component_action import run_component_action
 from .component_spec import (
@@ -412,6 +412,26 @@ def get_components(application_id: str, *, name: str | None = None) -> list[Comp
     return [component for component in found if name in (None, component.name)]
 
 
+def get_component(application_id: str, *, name: str) -> ComponentInfo:
+    """The component called `name` in an application; an error when there is none."""
+    found = get_components(application_id, name=name)
+    return the_one(found, f"component named {name!r} in application {application_id}")
+
+
+def get_component_output(
+    application_id: pulumi.Input[str], *, name: pulumi.Input[str]
+) -> pulumi.Output[ComponentInfo]:
+    """`get_component`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_component, application_id, name=name)
+
+
+def get_components_output(
+    application_id: pulumi.Input[str], *, name: pulumi.Input[str] | None = None
+) -> pulumi.Output[list[ComponentInfo]]:
+    """`get_components`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_components, application_id, name=name)
+
+
 class ReleaseBatches(LookupResult):
     """How a release spreads over batches (§4.3.9, table 4-270 job_info)."""
 
@@ -466,6 +486,19 @@ def get_component_records(
     return [ComponentRecord.from_api(record) for record in found]
 
 
+def get_component_records_output(
+    application_id: pulumi.Input[str],
+    component_id: pulumi.Input[str],
+    *,
+    order_by: pulumi.Input[str] | None = None,
+    order: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[ComponentRecord]]:
+    """`get_component_records`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(
+        get_component_records, application_id, component_id, order_by=order_by, order=order
+    )
+
+
 class DeployJobSummary(LookupResult):
     """The `job` part of a deploy job (§4.6.1, table 4-368)."""
 
@@ -500,3 +533,8 @@ def get_deploy_job(job_id: str) -> DeployJob:
     `ComponentAction`'s ``job_id`` or a component's ``status["last_job_id"]``."""
     path = project_path("/v3/{project_id}/cas/jobs/{job_id}", job_id=job_id)
     return DeployJob.from_api(get_one(path))
+
+
+def get_deploy_job_output(job_id: pulumi.Input[str]) -> pulumi.Output[DeployJob]:
+    """`get_deploy_job`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_deploy_job, job_id)

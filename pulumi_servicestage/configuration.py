@@ -20,7 +20,7 @@ from pydantic import Field, SecretStr
 
 from ._common import Description, Name, ResourceId
 from ._lifecycle import LOCAL_FIELDS, ObjectRef, ResourceArgs, RestProvider, RestResource
-from ._lookup import LookupResult, get_all, get_one, project_path
+from ._lookup import LookupResult, get_all, get_one, output_of, project_path
 
 ConfigurationType = Literal["yaml", "properties"]
 
@@ -191,6 +191,13 @@ def get_configuration_groups(*, name: str | None = None) -> list[ConfigurationGr
     ]
 
 
+def get_configuration_groups_output(
+    *, name: pulumi.Input[str] | None = None
+) -> pulumi.Output[list[ConfigurationGroupInfo]]:
+    """`get_configuration_groups`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_configuration_groups, name=name)
+
+
 def get_configurations(
     *,
     config_group_id: str | None = None,
@@ -206,10 +213,29 @@ def get_configurations(
     return [ConfigurationInfo.from_api(item) for item in found]
 
 
+def get_configurations_output(
+    *,
+    config_group_id: pulumi.Input[str] | None = None,
+    name: pulumi.Input[str] | None = None,
+    component_id: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[ConfigurationInfo]]:
+    """`get_configurations`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(
+        get_configurations, config_group_id=config_group_id, name=name, component_id=component_id
+    )
+
+
 def get_configuration_histories(config_id: str) -> list[ConfigurationHistoryInfo]:
     """Every version of a configuration file, the current one included, newest first (§4.5.9)."""
     path = project_path(f"{CONFIGS_PATH}/{{config_id}}/histories", config_id=config_id)
     return [ConfigurationHistoryInfo.from_api(item) for item in get_all(path, "histories")]
+
+
+def get_configuration_histories_output(
+    config_id: pulumi.Input[str],
+) -> pulumi.Output[list[ConfigurationHistoryInfo]]:
+    """`get_configuration_histories`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_configuration_histories, config_id)
 
 
 def get_configuration_history(config_id: str, config_history_id: str) -> ConfigurationHistoryInfo:
@@ -220,3 +246,10 @@ def get_configuration_history(config_id: str, config_history_id: str) -> Configu
         config_history_id=config_history_id,
     )
     return ConfigurationHistoryInfo.from_api(get_one(path))
+
+
+def get_configuration_history_output(
+    config_id: pulumi.Input[str], config_history_id: pulumi.Input[str]
+) -> pulumi.Output[ConfigurationHistoryInfo]:
+    """`get_configuration_history`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_configuration_history, config_id, config_history_id)

@@ -8,7 +8,7 @@ import pulumi
 
 from ._common import Description, Labels, Name, ResourceId
 from ._lifecycle import ResourceArgs, RestProvider, RestResource
-from ._lookup import LookupResult, get_all, project_path
+from ._lookup import LookupResult, get_all, output_of, project_path, the_one
 
 
 class EnvironmentArgs(ResourceArgs):
@@ -68,3 +68,20 @@ def get_environments(*, name: str | None = None) -> list[EnvironmentInfo]:
     """The project's environments, optionally only the one called `name` (§4.1.2)."""
     path = project_path(EnvironmentProvider.collection_path)
     return [EnvironmentInfo.from_api(item) for item in get_all(path, "environments", name=name)]
+
+
+def get_environment(*, name: str) -> EnvironmentInfo:
+    """The environment called `name`; an error when there is none."""
+    return the_one(get_environments(name=name), f"environment named {name!r}")
+
+
+def get_environment_output(*, name: pulumi.Input[str]) -> pulumi.Output[EnvironmentInfo]:
+    """`get_environment`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_environment, name=name)
+
+
+def get_environments_output(
+    *, name: pulumi.Input[str] | None = None
+) -> pulumi.Output[list[EnvironmentInfo]]:
+    """`get_environments`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_environments, name=name)

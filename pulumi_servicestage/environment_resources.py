@@ -32,7 +32,7 @@ from ._lifecycle import (
     may_differ,
     parse_arguments,
 )
-from ._lookup import LookupResult, get_one, project_path
+from ._lookup import LookupResult, get_one, output_of, project_path
 from .client.errors import AmbiguousWriteError, NotFoundError, ServiceStageError
 
 # Tables 4-30 (what the modify operation takes) and 4-41 (what the query may show), together:
@@ -322,3 +322,10 @@ def get_environment_resources(environment_id: str) -> list[EnvironmentResourceIn
     )
     answer = get_one(path)
     return [EnvironmentResourceInfo.from_api(item) for item in answer.get("resources") or []]
+
+
+def get_environment_resources_output(
+    environment_id: pulumi.Input[str],
+) -> pulumi.Output[list[EnvironmentResourceInfo]]:
+    """`get_environment_resources`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_environment_resources, environment_id)

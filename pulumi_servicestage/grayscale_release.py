@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from ._common import ResourceId, matching
 from ._lifecycle import Created, ObjectRef, ResourceArgs, RestProvider, RestResource
-from ._lookup import LookupResult, program_clients
+from ._lookup import LookupResult, output_of, program_clients
 from .client.errors import APIConnectionError, APIStatusError, NotFoundError, ServiceStageError
 from .jobs import polls, transient
 
@@ -470,3 +470,13 @@ def get_grayscale_releases(
         for release in found
         if namespace in (None, release.namespace) and name in (None, release.name)
     ]
+
+
+def get_grayscale_releases_output(
+    mesh_id: pulumi.Input[str],
+    *,
+    namespace: pulumi.Input[str] | None = None,
+    name: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[GrayscaleReleaseInfo]]:
+    """`get_grayscale_releases`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_grayscale_releases, mesh_id, namespace=namespace, name=name)

@@ -19,7 +19,7 @@ from typing_extensions import Self
 
 from ._common import ResourceId, raise_broken_rules
 from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource, post_once
-from ._lookup import LookupResult, get_one, project_path
+from ._lookup import LookupResult, get_one, output_of, project_path
 
 # The plugin the reference documents, and what it needs: it mounts Sermant agents that connect
 # to a ServiceComb engine, so it must know which one.
@@ -181,6 +181,13 @@ def get_plugins(environment_id: str, *, name: str | None = None) -> list[PluginI
     return [plugin for plugin in found if name in (None, plugin.name)]
 
 
+def get_plugins_output(
+    environment_id: pulumi.Input[str], *, name: pulumi.Input[str] | None = None
+) -> pulumi.Output[list[PluginInfo]]:
+    """`get_plugins`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_plugins, environment_id, name=name)
+
+
 def get_plugin_metadata(environment_id: str) -> list[PluginMetadata]:
     """The plugins an environment offers and their latest versions (§4.7.3)."""
     path = project_path(
@@ -188,3 +195,10 @@ def get_plugin_metadata(environment_id: str) -> list[PluginMetadata]:
         environment_id=environment_id,
     )
     return [PluginMetadata.from_api(item) for item in get_one(path).get("addons") or []]
+
+
+def get_plugin_metadata_output(
+    environment_id: pulumi.Input[str],
+) -> pulumi.Output[list[PluginMetadata]]:
+    """`get_plugin_metadata`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_plugin_metadata, environment_id)

@@ -58,7 +58,7 @@ from ._lifecycle import (
     equivalent,
     post_once,
 )
-from ._lookup import LookupResult, get_one, project_path
+from ._lookup import LookupResult, get_one, output_of, project_path
 from .client.errors import APIStatusError, ServiceStageError
 from .component import shown_as_declared
 from .component_spec import CREDENTIAL_PATHS, SECRET_PATHS, ReleaseComponentSpec
@@ -684,3 +684,10 @@ def get_release_plans(*, name: str | None = None) -> list[ReleasePlanInfo]:
     answer = get_one(project_path(ReleasePlanProvider.collection_path))
     found = (ReleasePlanInfo.from_api(item) for item in answer.get("release_plans") or [])
     return [plan for plan in found if name in (None, plan.name)]
+
+
+def get_release_plans_output(
+    *, name: pulumi.Input[str] | None = None
+) -> pulumi.Output[list[ReleasePlanInfo]]:
+    """`get_release_plans`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_release_plans, name=name)

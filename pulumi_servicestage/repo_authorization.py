@@ -27,7 +27,7 @@ from typing_extensions import Self
 
 from ._common import matching, raise_broken_rules
 from ._lifecycle import Created, ObjectRef, ResourceArgs, RestProvider, RestResource
-from ._lookup import LookupResult, get_one, project_path
+from ._lookup import LookupResult, get_one, output_of, project_path
 from .client.errors import NotFoundError
 
 RepoType = Literal["github", "gitlab", "gitee", "bitbucket", "devcloud"]
@@ -282,3 +282,10 @@ def get_repo_authorizations(
         for authorization in found
         if name in (None, authorization.name) and repo_type in (None, authorization.repo_type)
     ]
+
+
+def get_repo_authorizations_output(
+    *, name: pulumi.Input[str] | None = None, repo_type: pulumi.Input[str] | None = None
+) -> pulumi.Output[list[RepoAuthorizationInfo]]:
+    """`get_repo_authorizations`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_repo_authorizations, name=name, repo_type=repo_type)

@@ -28,7 +28,7 @@ from ._lifecycle import (
     equivalent,
     post_once,
 )
-from ._lookup import LookupResult, get_one, project_path
+from ._lookup import LookupResult, get_one, output_of, project_path
 
 # Stack statuses (§4.4.1, table 4-283); the release action (§4.4.7) is named after the status it
 # sets.
@@ -232,6 +232,25 @@ def get_runtime_stacks(
     ]
 
 
+def get_runtime_stacks_output(
+    *,
+    name: pulumi.Input[str] | None = None,
+    type: pulumi.Input[str] | None = None,
+    version: pulumi.Input[str] | None = None,
+    deploy_mode: pulumi.Input[str] | None = None,
+    status: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[RuntimeStackInfo]]:
+    """`get_runtime_stacks`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(
+        get_runtime_stacks,
+        name=name,
+        type=type,
+        version=version,
+        deploy_mode=deploy_mode,
+        status=status,
+    )
+
+
 class InnerImageInfo(LookupResult):
     """A base image that builds of one stack type use (§4.4.2)."""
 
@@ -246,3 +265,10 @@ def get_inner_images(*, type: str | None = None) -> list[InnerImageInfo]:
     listed = answer.get("runtime_stacks") or answer.get("runtimestacks") or []
     images = (InnerImageInfo.from_api(item) for item in listed)
     return [image for image in images if type in (None, image.type)]
+
+
+def get_inner_images_output(
+    *, type: pulumi.Input[str] | None = None
+) -> pulumi.Output[list[InnerImageInfo]]:
+    """`get_inner_images`, taking other resources' outputs: an `Output` of its answer."""
+    return output_of(get_inner_images, type=type)
