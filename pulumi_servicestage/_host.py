@@ -1,4 +1,5 @@
-"""Lets Pulumi's Python dynamic provider host run more than four provider calls at once.
+"""Adapts Pulumi's Python dynamic provider host: more than four provider calls at once, waits
+that stop with the host, and errors a person can read (`readable_errors_in_host`).
 
 The host (``python -m pulumi.dynamic``, the SDK's ``pulumi/dynamic/__main__.py``) serves every
 call on a gRPC server built over ``futures.ThreadPoolExecutor(max_workers=4)`` and has no setting
@@ -29,6 +30,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import traceback
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -36,7 +38,7 @@ from types import FrameType, ModuleType
 from typing import Any
 
 from .client import clock
-from .client.errors import ConfigurationError
+from .client.errors import ConfigurationError, ServiceStageError
 from .config import HOST_WORKERS, _Lookup
 
 logger = logging.getLogger(__name__)
@@ -133,6 +135,50 @@ def stop_waits_with_host() -> None:
     wait_for_termination = getattr(server, "wait_for_termination", None)
     if callable(wait_for_termination):
         clock.stop_after(wait_for_termination)
+
+
+class ReadableTracebacks:
+    """The `traceback` module as the host's error handler sees it, but for this package's errors.
+
+    The host answers every exception of a provider with ``traceback.format_exc()`` (its
+    ``_abort_with_traceback``), and the CLI shows that text: 19 to 28 lines, the message on the
+    last, behind the frames and any chained transport error. An error this package raises on
+    purpose (`ServiceStageError`) says what failed and what to do on its own, so it is shown as
+    its message alone. Any other exception is a bug, and keeps its full traceback.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(traceback, name)
+
+    def format_exc(self, limit: int | None = None, chain: bool = True) -> str:
+        error = sys.exc_info()[1]
+        if isinstance(error, ServiceStageError):
+            return str(error)
+        return traceback.format_exc(limit, chain)
+
+
+def readable_errors_in_host() -> None:
+    """In the provider host, show this package's errors as their messages (`ReadableTracebacks`).
+
+    Outside the host nothing happens; in a host whose error handler is not the one expected
+    (module global `traceback` used by `_abort_with_traceback`), nothing changes and a warning
+    says so, once.
+    """
+    host = sys.modules.get("__main__")
+    if host is None or _module_name(host) != HOST_MODULE:
+        return
+    with _lock:
+        current = getattr(host, "traceback", None)
+        if isinstance(current, ReadableTracebacks):
+            return
+        expected = current is traceback and callable(getattr(host, "_abort_with_traceback", None))
+        if expected:
+            host.traceback = ReadableTracebacks()  # type: ignore[attr-defined]
+    if not expected:
+        _warn_once(
+            "pulumi-servicestage: provider errors keep the host's full tracebacks, because its "
+            "error handler is not the one expected"
+        )
 
 
 def _enlarge(workers: int) -> tuple[ExecutorOutcome, bool]:

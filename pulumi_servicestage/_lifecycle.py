@@ -54,10 +54,12 @@ harmless here because the models coerce and comparisons strip None.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import logging
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
@@ -258,7 +260,7 @@ class ServiceStageProvider(ResourceProvider):
         inputs = {key: value for key, value in news.items() if key in self.args_model.model_fields}
         unknown = sorted(key for key in news if key not in self.args_model.model_fields)
         failures = [
-            (key, "unknown argument; check its spelling against the resource's arguments")
+            (key, unknown_argument(key, self.args_model.model_fields))
             for key in unknown
             if key not in _HIDDEN_INPUTS and key not in self.derived_inputs()
         ]
@@ -1059,7 +1061,9 @@ def parse_arguments(model: type[ModelT], props: Mapping[str, Any], noun: str) ->
     try:
         return model.model_validate(inputs)
     except ValidationError as error:
-        failures = "; ".join(f"{path}: {reason}" for path, reason in validation_errors(error))
+        failures = "; ".join(
+            f"{path}: {reason}" for path, reason in validation_errors(error, model)
+        )
         raise ServiceStageError(f"invalid {noun} arguments: {failures}") from None
 
 
@@ -1144,24 +1148,63 @@ def validation_failures(model: type[BaseModel], inputs: Mapping[str, Any]) -> li
     except ValidationError as error:
         return [
             (path, reason)
-            for (path, reason), loc in zip(validation_errors(error), _locs(error), strict=True)
+            for (path, reason), loc in zip(
+                validation_errors(error, model), _locs(error), strict=True
+            )
             if not any(_related(loc, unknown) for unknown in unknown_paths)
         ]
     return []
 
 
-def validation_errors(error: ValidationError) -> list[tuple[str, str]]:
-    return [(_property_path(e["loc"]), _reason(e)) for e in error.errors()]
+def validation_errors(error: ValidationError, model: type[BaseModel]) -> list[tuple[str, str]]:
+    return [(_property_path(e["loc"]), _reason(e, model)) for e in error.errors()]
+
+
+def unknown_argument(name: str, known: Iterable[str]) -> str:
+    """Why `name` is refused, with the nearest of the `known` names when one is close."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else "check its spelling"
+    return f"unknown argument; {hint}"
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+    """The argument names (wire names) of the object at `loc` in `model`; [] where that is not
+    an object of a model."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = next((f for n, f in current.model_fields.items() if part in (n, f.alias)), None)
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model an annotation holds, through Optional, lists, dicts and Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def _locs(error: ValidationError) -> list[tuple[Any, ...]]:
     return [tuple(e["loc"]) for e in error.errors()]
 
 
-def _reason(error: Any) -> str:
+def _reason(error: Any, model: type[BaseModel]) -> str:
     message = str(error["msg"])
     if error["type"] == "extra_forbidden":
-        return "unknown argument; check its spelling against the resource's arguments"
+        *parent, name = error["loc"]
+        return unknown_argument(str(name), _fields_at(model, parent))
     if error["type"] == "finite_number":
         return "must be a finite number, not NaN or infinity"
     return message.removeprefix("Value error, ")
@@ -1360,10 +1403,11 @@ def resource_props(
     """
     unknown = sorted(set(inputs) - set(args_model.model_fields))
     if unknown:
-        raise TypeError(
-            f"unknown argument(s) {', '.join(unknown)}; expected some of: "
-            f"{', '.join(args_model.model_fields)}"
+        resource = args_model.__name__.removesuffix("Args")
+        reasons = "; ".join(
+            f"{name!r}: {unknown_argument(name, args_model.model_fields)}" for name in unknown
         )
+        raise TypeError(f"{resource}: {reasons} (its arguments: help({resource}))")
     props: dict[str, Any] = {name: inputs.get(name) for name in args_model.model_fields}
     for path in secret_paths:
         top, *rest = path.split(".")

@@ -41,14 +41,15 @@ _clients_by_settings: dict[Settings, Clients] = {}
 def configure(stack_config: Mapping[str, Any]) -> None:
     """Remember the stack config the engine sent; called from every provider's `configure()`.
 
-    Also lets the provider host, when this process is one, run more calls at once, and stop
-    every wait when it is interrupted (`_host`).
+    Also lets the provider host, when this process is one, run more calls at once, stop every
+    wait when it is interrupted, and show this package's errors as their messages (`_host`).
     """
     global _stack_config
     with _lock:
         _stack_config = dict(stack_config)
     _host.enlarge_as_configured(stack_config, os.environ)
     _host.stop_waits_with_host()
+    _host.readable_errors_in_host()
 
 
 def validate_settings() -> None:

@@ -141,9 +141,34 @@ def test_check__ids_that_would_change_the_request_path_are_refused(provider, inp
 
 def test_check__a_typo_is_named_with_its_rule():
     failures = failures_of(ApplicationProvider(), {"name": "shop", "descripton": "x"})
-    assert failures == {
-        "descripton": "unknown argument; check its spelling against the resource's arguments"
+    assert failures == {"descripton": "unknown argument; did you mean 'description'?"}
+
+
+def test_check__a_nested_typo_suggests_the_nearest_name_of_its_own_object():
+    inputs = {
+        "application_id": "3f2b8c1e-5d4a-4e6b-9a7c-1d2e3f4a5b6c",
+        "name": "web",
+        "version": "1.0.0",
+        "replica": 1,
+        "runtime_stack": {
+            "name": "Docker",
+            "type": "Docker",
+            "version": "1.0.0",
+            "deploy_mode": "container",
+        },
+        "source": {"kind": "image", "storage": "swr", "urll": "swr.example.com/org/web:1"},
+        "refer_resources": [{"id": "cce-1", "type": "cce", "parametres": {}}],
     }
+    failures = failures_of(ComponentProvider(), inputs)
+    assert failures["source.urll"] == "unknown argument; did you mean 'url'?"
+    assert failures["refer_resources[0].parametres"] == (
+        "unknown argument; did you mean 'parameters'?"
+    )
+
+
+def test_check__a_name_close_to_none_is_only_refused():
+    failures = failures_of(ApplicationProvider(), {"name": "shop", "zzz": "x"})
+    assert failures == {"zzz": "unknown argument; check its spelling"}
 
 
 # -- configuration packages -----------------------------------------------------------------------

@@ -155,8 +155,11 @@ def test_project__lists_of_objects_projected_item_by_item():
 
 
 def test_resource_props__rejects_unknown_argument_names_at_once():
-    with pytest.raises(TypeError, match=r"unknown argument.*colour"):
-        resource_props(ThingArgs, {"colour": "red"}, computed=())
+    with pytest.raises(TypeError) as refused:
+        resource_props(ThingArgs, {"nmae": "red"}, computed=())
+    assert str(refused.value) == (
+        "Thing: 'nmae': unknown argument; did you mean 'name'? (its arguments: help(Thing))"
+    )
 
 
 def test_resource_props__adds_outputs_and_marks_credentials_secret():

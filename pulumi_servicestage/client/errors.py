@@ -63,7 +63,8 @@ class APIStatusError(ServiceStageError):
         self.body = body
         where = f"{method} {path}" + (f", request {request_id}" if request_id else "")
         what = " ".join(part for part in (error_code, error_msg) if part) or "no error details"
-        super().__init__(f"{status_code} {what} ({where})")
+        hint = _HINTS.get(status_code, "") if type(self) is APIStatusError else ""
+        super().__init__(f"{status_code} {what} ({where}){hint}")
 
 
 class NotFoundError(APIStatusError):
@@ -87,6 +88,13 @@ class AmbiguousWriteError(ServiceStageError):
             f"{method} {path}: the service may or may not have carried this out ({cause})"
         )
 
+
+# What to do about the refusals whose cause is the deployment's own settings.
+_HINTS = {
+    401: "; check the credentials: servicestage:accessKey and servicestage:secretKey (or a token, "
+    "or an IAM user; README, Configuration) and servicestage:projectId",
+    403: "; the credentials lack the IAM permission for this operation",
+}
 
 # ServiceStage answers 401 with this code when a component or application was deleted behind our
 # back; users of the Terraform provider observed it (it is documented as "application not empty"
