@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi
 
 from ._common import Description, Labels, Name, ResourceId
 from ._lifecycle import ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_all, output_of, project_path, the_one
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import ApplicationInputs
 
 
 class ApplicationArgs(ResourceArgs):
@@ -43,6 +48,15 @@ class Application(RestResource, module="servicestage", name="Application"):
     create_time: pulumi.Output[int]
     update_time: pulumi.Output[int]
     component_count: pulumi.Output[int]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[ApplicationInputs],
+        ) -> None: ...
 
 
 class ApplicationInfo(LookupResult):

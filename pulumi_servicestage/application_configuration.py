@@ -16,7 +16,7 @@ fails, naming the ``adopt_id`` that takes them over instead of overwriting them 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import pulumi
 from pydantic import ValidationInfo, field_validator
@@ -24,6 +24,11 @@ from pydantic import ValidationInfo, field_validator
 from ._common import ResourceId, matching
 from ._lifecycle import Created, ObjectRef, ResourceArgs, RestProvider, RestResource
 from .client.errors import NotFoundError, ServiceStageError
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import ApplicationConfigurationInputs
 
 # Table 4-114: unique within the application's environment, 1 to 64 characters.
 VariableName = Annotated[
@@ -181,3 +186,12 @@ class ApplicationConfiguration(
     environment_id: pulumi.Output[str]
     env: pulumi.Output[dict[str, str] | None]
     secret_env: pulumi.Output[dict[str, str] | None]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[ApplicationConfigurationInputs],
+        ) -> None: ...

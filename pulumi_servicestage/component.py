@@ -15,7 +15,7 @@ The lookups at the end read a component's release records (§4.3.9) and deploy j
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi
 from pydantic import Field
@@ -42,6 +42,11 @@ from .component_spec import (
     WRITE_ONLY_PATHS,
     ComponentSpec,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import ComponentInputs
 
 # Statuses of a component while a job works on it (§4.3.7 `component_status`): its
 # `status.last_job_id` is then the job to wait for before anything else can change it.
@@ -391,6 +396,15 @@ class Component(RestResource, module="servicestage", name="Component"):
     runtime_stack: pulumi.Output[dict[str, Any]]
     source: pulumi.Output[dict[str, Any]]
     status: pulumi.Output[dict[str, Any]]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[ComponentInputs],
+        ) -> None: ...
 
 
 class ComponentInfo(LookupResult):

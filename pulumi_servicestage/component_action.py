@@ -10,7 +10,7 @@ its arguments changes, and deleting it leaves the component as it is.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 import pulumi
@@ -39,6 +39,11 @@ from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient
 from .component_spec import ComponentVersion
 from .jobs import Job, JobWaiter
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import ComponentActionInputs
 
 COMPONENT_PATH = "/v3/{project_id}/cas/applications/{application_id}/components/{component_id}"
 
@@ -279,7 +284,10 @@ class ComponentAction(pulumi.dynamic.Resource, module="servicestage", name="Comp
     job_status: pulumi.Output[str]
 
     def __init__(
-        self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **args: Any
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        **args: Unpack[ComponentActionInputs],
     ) -> None:
         props = resource_props(ComponentActionArgs, args, computed=_COMPUTED)
         super().__init__(ComponentActionProvider(), resource_name, props, opts)

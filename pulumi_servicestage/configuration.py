@@ -13,7 +13,7 @@ description creates a new group. A file can be modified except for its name and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import pulumi
 from pydantic import Field, SecretStr
@@ -21,6 +21,11 @@ from pydantic import Field, SecretStr
 from ._common import Description, Name, ResourceId
 from ._lifecycle import LOCAL_FIELDS, ObjectRef, ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_all, get_one, output_of, project_path
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import ConfigurationGroupInputs, ConfigurationInputs
 
 ConfigurationType = Literal["yaml", "properties"]
 
@@ -81,6 +86,15 @@ class ConfigurationGroup(RestResource, module="servicestage", name="Configuratio
     creator: pulumi.Output[str]
     create_time: pulumi.Output[int]
 
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[ConfigurationGroupInputs],
+        ) -> None: ...
+
 
 # -- configuration files (§4.5.3, §4.5.6, §4.5.7, §4.5.8) ------------------------------------------
 
@@ -135,6 +149,15 @@ class Configuration(RestResource, module="servicestage", name="Configuration"):
     create_time: pulumi.Output[int]
     update_time: pulumi.Output[int]
     components: pulumi.Output[list[dict[str, str]]]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[ConfigurationInputs],
+        ) -> None: ...
 
 
 # -- lookups (§4.5.2, §4.5.5, §4.5.9, §4.5.10) -----------------------------------------------------

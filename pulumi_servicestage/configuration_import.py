@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 import pulumi
@@ -42,6 +42,11 @@ from ._lifecycle import (
 from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient, Multipart
 from .configuration import CONFIGS_PATH, GROUPS_PATH, ConfigurationType
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import ConfigurationImportInputs
 
 RepetitionPolicy = Literal["covered", "skip"]
 
@@ -379,7 +384,10 @@ class ConfigurationImport(
     created_config_group_ids: pulumi.Output[list[str]]
 
     def __init__(
-        self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **args: Any
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        **args: Unpack[ConfigurationImportInputs],
     ) -> None:
         props = resource_props(ConfigurationImportArgs, args, computed=_IMPORT_OUTPUTS)
         super().__init__(ConfigurationImportProvider(), resource_name, props, opts)

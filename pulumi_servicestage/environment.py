@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pulumi
 
 from ._common import Description, Labels, Name, ResourceId
 from ._lifecycle import ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_all, output_of, project_path, the_one
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import EnvironmentInputs
 
 
 class EnvironmentArgs(ResourceArgs):
@@ -49,6 +54,15 @@ class Environment(RestResource, module="servicestage", name="Environment"):
     creator: pulumi.Output[str]
     create_time: pulumi.Output[int]
     update_time: pulumi.Output[int]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[EnvironmentInputs],
+        ) -> None: ...
 
 
 class EnvironmentInfo(LookupResult):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote
 
 import pulumi
@@ -34,6 +34,11 @@ from ._lifecycle import (
 )
 from ._lookup import LookupResult, get_one, output_of, project_path
 from .client.errors import AmbiguousWriteError, NotFoundError, ServiceStageError
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import EnvironmentResourcesInputs
 
 # Tables 4-30 (what the modify operation takes) and 4-41 (what the query may show), together:
 # a list read back must be writable again.
@@ -306,6 +311,15 @@ class EnvironmentResources(RestResource, module="servicestage", name="Environmen
     environment_id: pulumi.Output[str]
     resources: pulumi.Output[list[dict[str, str]]]
     owned_resources: pulumi.Output[list[dict[str, str]]]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[EnvironmentResourcesInputs],
+        ) -> None: ...
 
 
 class EnvironmentResourceInfo(LookupResult):

@@ -16,7 +16,7 @@ as ``errorCode``/``errorMsg``, which the client reads like ServiceStage's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from urllib.parse import quote
 
 import pulumi
@@ -28,6 +28,11 @@ from ._lifecycle import Created, ObjectRef, ResourceArgs, RestProvider, RestReso
 from ._lookup import LookupResult, output_of, program_clients
 from .client.errors import APIConnectionError, APIStatusError, NotFoundError, ServiceStageError
 from .jobs import polls, transient
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import GrayscaleReleaseInputs
 
 KIND = "Release"
 API_VERSION = "asm/v2"
@@ -432,6 +437,15 @@ class GrayscaleRelease(RestResource, module="servicestage", name="GrayscaleRelea
     phase: pulumi.Output[str]
     start_time: pulumi.Output[str]
     update_time: pulumi.Output[str]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[GrayscaleReleaseInputs],
+        ) -> None: ...
 
 
 class GrayscaleReleaseInfo(LookupResult):

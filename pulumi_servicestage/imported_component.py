@@ -13,7 +13,7 @@ arguments applied.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pulumi
 from pydantic import Field, field_validator
@@ -47,6 +47,11 @@ from .component_spec import (
     Label,
     ReferResource,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import ImportedComponentInputs
 
 # "Runtime: fixed to Docker" (table 4-158), spelt as in the reference's example request.
 IMPORT_RUNTIME_STACK = {
@@ -286,3 +291,12 @@ class ImportedComponent(RestResource, module="servicestage", name="ImportedCompo
     version: pulumi.Output[str]
     replica: pulumi.Output[int | None]
     status: pulumi.Output[dict[str, Any]]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[ImportedComponentInputs],
+        ) -> None: ...

@@ -11,7 +11,7 @@ new value runs that task and waits for its job, the way Terraform's `triggers` w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi
 from pydantic import Field, model_validator
@@ -20,6 +20,11 @@ from typing_extensions import Self
 from ._common import ResourceId, raise_broken_rules
 from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource, post_once
 from ._lookup import LookupResult, get_one, output_of, project_path
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import PluginInputs
 
 # The plugin the reference documents, and what it needs: it mounts Sermant agents that connect
 # to a ServiceComb engine, so it must know which one.
@@ -155,6 +160,15 @@ class Plugin(RestResource, module="servicestage", name="Plugin"):
     redeploy_trigger: pulumi.Output[str | None]
     version: pulumi.Output[str]
     status: pulumi.Output[str]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[PluginInputs],
+        ) -> None: ...
 
 
 class PluginInfo(LookupResult):

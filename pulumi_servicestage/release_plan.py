@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import pulumi
 from pydantic import Field, ValidationError, model_validator
@@ -63,6 +63,11 @@ from .client.errors import APIStatusError, ServiceStageError
 from .component import shown_as_declared
 from .component_spec import CREDENTIAL_PATHS, SECRET_PATHS, ReleaseComponentSpec
 from .jobs import FAILED_STATES, SUCCEEDED, polls
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import ReleasePlanInputs
 
 #: Task statuses after a release (list page enum); CREATED is a task not executed since its edit.
 RELEASE_ENDED = frozenset(
@@ -663,6 +668,15 @@ class ReleasePlan(RestResource, module="servicestage", name="ReleasePlan"):
     #: Per component: name, seq, application_id, component_id, version, job_id, job_status,
     #: status, fail_message, start and end times, and the rollback job's id, status and message.
     deploy_info: pulumi.Output[list[dict[str, Any]]]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[ReleasePlanInputs],
+        ) -> None: ...
 
 
 class ReleasePlanInfo(LookupResult):

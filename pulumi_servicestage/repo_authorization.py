@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
 import pulumi
@@ -29,6 +29,11 @@ from ._common import matching, raise_broken_rules
 from ._lifecycle import Created, ObjectRef, ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_one, output_of, project_path
 from .client.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import RepoAuthorizationInputs
 
 RepoType = Literal["github", "gitlab", "gitee", "bitbucket", "devcloud"]
 
@@ -253,6 +258,15 @@ class RepoAuthorization(RestResource, module="servicestage", name="RepoAuthoriza
     status: pulumi.Output[int]
     create_time: pulumi.Output[int]
     update_time: pulumi.Output[int]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[RepoAuthorizationInputs],
+        ) -> None: ...
 
 
 class RepoAuthorizationInfo(LookupResult):

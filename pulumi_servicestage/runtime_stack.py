@@ -12,7 +12,7 @@ The lookups `get_runtime_stacks()` (§4.4.1, built-in and custom stacks) and `ge
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,6 +29,11 @@ from ._lifecycle import (
     post_once,
 )
 from ._lookup import LookupResult, get_one, output_of, project_path
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._inputs import RuntimeStackInputs
 
 # Stack statuses (§4.4.1, table 4-283); the release action (§4.4.7) is named after the status it
 # sets.
@@ -174,6 +179,15 @@ class RuntimeStack(RestResource, module="servicestage", name="RuntimeStack"):
     component_count: pulumi.Output[int]
     create_time: pulumi.Output[int]
     update_time: pulumi.Output[int]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            resource_name: str,
+            opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[RuntimeStackInputs],
+        ) -> None: ...
 
 
 class RuntimeStackInfo(LookupResult):

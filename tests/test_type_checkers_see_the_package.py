@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import pulumi_servicestage
 
 PROGRAM = """\
@@ -38,3 +40,45 @@ def test_mypy_strict_names_a_misspelled_import(tmp_path: Path) -> None:
     checked = mypy_strict(PROGRAM.replace("Component,", "Componnet,"), tmp_path)
     assert checked.returncode == 1
     assert 'Module "pulumi_servicestage" has no attribute "Componnet"' in checked.stdout
+
+
+TYPED_PROGRAM = """\
+from pulumi_servicestage import Application, Component
+
+app = Application("shop", name="shop")
+Component(
+    "web",
+    application_id=app.id,
+    name="web",
+    version="1.0.0",
+    replica=2,
+    runtime_stack={
+        "name": "Docker", "type": "Docker", "version": "1.0.0", "deploy_mode": "container"
+    },
+    source={"kind": "image", "storage": "swr", "url": "swr.example.com/org/web:1"},
+    refer_resources=[{"id": "cce-1", "type": "cce"}],
+)
+"""
+
+
+def test_mypy_strict_accepts_well_typed_arguments_and_outputs_as_inputs(tmp_path: Path) -> None:
+    checked = mypy_strict(TYPED_PROGRAM, tmp_path)
+    assert checked.returncode == 0, checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right", "reported"),
+    [
+        ("replica=2", "replicas=2", 'Unexpected keyword argument "replicas" for "Component"'),
+        ('version="1.0.0"', "version=1", 'Argument "version" to "Component" has incompatible'),
+        ('"kind": "image"', '"kindd": "image"', 'Argument "source" to "Component"'),
+        ('"type": "cce"', '"type": "kubernetes"', 'expected "ReferResourceDict'),
+    ],
+    ids=["misspelled", "mistyped", "nested-misspelled", "nested-mistyped"],
+)
+def test_mypy_strict_names_a_wrong_argument(
+    tmp_path: Path, wrong: str, right: str, reported: str
+) -> None:
+    checked = mypy_strict(TYPED_PROGRAM.replace(wrong, right), tmp_path)
+    assert checked.returncode == 1, checked.stdout
+    assert reported in checked.stdout
