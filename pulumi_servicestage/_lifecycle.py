@@ -1389,6 +1389,30 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 # -- the program side ------------------------------------------------------------------------------
 
 
+def keyword_arguments(
+    args_model: type[BaseModel],
+    args_or_opts: BaseModel | pulumi.ResourceOptions | None,
+    opts: pulumi.ResourceOptions | None,
+    keywords: Mapping[str, Any],
+) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
+    """A resource's arguments as keywords, and its options, however the program gave them: an
+    `XxxArgs` object second and the options third, or keywords with the options second."""
+    if isinstance(args_or_opts, pulumi.ResourceOptions) or args_or_opts is None:
+        return dict(keywords), args_or_opts if args_or_opts is not None else opts
+    resource = args_model.__name__.removesuffix("Args")
+    if not isinstance(args_or_opts, args_model):
+        raise TypeError(
+            f"{resource}: the second argument is a {type(args_or_opts).__name__}; give a "
+            f"{args_model.__name__}, keyword arguments, or pulumi.ResourceOptions"
+        )
+    if keywords:
+        raise TypeError(
+            f"{resource}: give the arguments as one {args_model.__name__} or as keywords, not both"
+        )
+    given = args_or_opts.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return given, opts
+
+
 def resource_props(
     args_model: type[BaseModel],
     inputs: Mapping[str, Any],
@@ -1449,9 +1473,14 @@ class RestResource(pulumi.dynamic.Resource):
     provider_class: ClassVar[type[ServiceStageProvider]]
 
     def __init__(
-        self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **args: Any
+        self,
+        resource_name: str,
+        args_or_opts: BaseModel | pulumi.ResourceOptions | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **args: Any,
     ) -> None:
         provider = self.provider_class()
+        args, opts = keyword_arguments(provider.args_model, args_or_opts, opts, args)
         props = resource_props(
             provider.args_model,
             args,

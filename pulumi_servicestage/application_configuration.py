@@ -16,7 +16,7 @@ fails, naming the ``adopt_id`` that takes them over instead of overwriting them 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, overload
 
 import pulumi
 from pydantic import ValidationInfo, field_validator
@@ -189,9 +189,20 @@ class ApplicationConfiguration(
 
     if TYPE_CHECKING:
 
+        @overload
         def __init__(
             self,
             resource_name: str,
+            args_or_opts: ApplicationConfigurationArgs,
             opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
             **args: Unpack[ApplicationConfigurationInputs],
         ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...

@@ -10,7 +10,7 @@ its arguments changes, and deleting it leaves the component as it is.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import quote
 
 import pulumi
@@ -30,6 +30,7 @@ from ._lifecycle import (
     DEFAULT_TIMEOUTS,
     ServiceStageProvider,
     Timeouts,
+    keyword_arguments,
     may_differ,
     parse_arguments,
     post_once,
@@ -283,11 +284,29 @@ class ComponentAction(pulumi.dynamic.Resource, module="servicestage", name="Comp
     job_id: pulumi.Output[str]
     job_status: pulumi.Output[str]
 
+    @overload
     def __init__(
         self,
         resource_name: str,
+        args_or_opts: ComponentActionArgs,
         opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args_or_opts: pulumi.ResourceOptions | None = None,
         **args: Unpack[ComponentActionInputs],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        resource_name: str,
+        args_or_opts: ComponentActionArgs | pulumi.ResourceOptions | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **args: Any,
     ) -> None:
+        args, opts = keyword_arguments(ComponentActionArgs, args_or_opts, opts, args)
         props = resource_props(ComponentActionArgs, args, computed=_COMPUTED)
         super().__init__(ComponentActionProvider(), resource_name, props, opts)

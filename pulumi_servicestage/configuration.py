@@ -13,7 +13,7 @@ description creates a new group. A file can be modified except for its name and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, overload
 
 import pulumi
 from pydantic import Field, SecretStr
@@ -88,12 +88,23 @@ class ConfigurationGroup(RestResource, module="servicestage", name="Configuratio
 
     if TYPE_CHECKING:
 
+        @overload
         def __init__(
             self,
             resource_name: str,
+            args_or_opts: ConfigurationGroupArgs,
             opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
             **args: Unpack[ConfigurationGroupInputs],
         ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
 
 
 # -- configuration files (§4.5.3, §4.5.6, §4.5.7, §4.5.8) ------------------------------------------
@@ -152,12 +163,23 @@ class Configuration(RestResource, module="servicestage", name="Configuration"):
 
     if TYPE_CHECKING:
 
+        @overload
         def __init__(
             self,
             resource_name: str,
+            args_or_opts: ConfigurationArgs,
             opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
             **args: Unpack[ConfigurationInputs],
         ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
 
 
 # -- lookups (§4.5.2, §4.5.5, §4.5.9, §4.5.10) -----------------------------------------------------

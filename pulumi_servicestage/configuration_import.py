@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import quote
 
 import pulumi
@@ -35,6 +35,7 @@ from ._lifecycle import (
     PROVIDER_KEY,
     ResourceArgs,
     ServiceStageProvider,
+    keyword_arguments,
     parse_arguments,
     post_once,
     resource_props,
@@ -383,12 +384,30 @@ class ConfigurationImport(
     created_configuration_ids: pulumi.Output[list[str]]
     created_config_group_ids: pulumi.Output[list[str]]
 
+    @overload
     def __init__(
         self,
         resource_name: str,
+        args_or_opts: ConfigurationImportArgs,
         opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args_or_opts: pulumi.ResourceOptions | None = None,
         **args: Unpack[ConfigurationImportInputs],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        resource_name: str,
+        args_or_opts: ConfigurationImportArgs | pulumi.ResourceOptions | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **args: Any,
     ) -> None:
+        args, opts = keyword_arguments(ConfigurationImportArgs, args_or_opts, opts, args)
         props = resource_props(ConfigurationImportArgs, args, computed=_IMPORT_OUTPUTS)
         super().__init__(ConfigurationImportProvider(), resource_name, props, opts)
 

@@ -16,7 +16,7 @@ as ``errorCode``/``errorMsg``, which the client reads like ServiceStage's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, overload
 from urllib.parse import quote
 
 import pulumi
@@ -440,12 +440,23 @@ class GrayscaleRelease(RestResource, module="servicestage", name="GrayscaleRelea
 
     if TYPE_CHECKING:
 
+        @overload
         def __init__(
             self,
             resource_name: str,
+            args_or_opts: GrayscaleReleaseArgs,
             opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
             **args: Unpack[GrayscaleReleaseInputs],
         ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
 
 
 class GrayscaleReleaseInfo(LookupResult):

@@ -13,7 +13,7 @@ arguments applied.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import pulumi
 from pydantic import Field, field_validator
@@ -294,9 +294,20 @@ class ImportedComponent(RestResource, module="servicestage", name="ImportedCompo
 
     if TYPE_CHECKING:
 
+        @overload
         def __init__(
             self,
             resource_name: str,
+            args_or_opts: ImportedComponentArgs,
             opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
             **args: Unpack[ImportedComponentInputs],
         ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...

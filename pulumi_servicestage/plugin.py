@@ -11,7 +11,7 @@ new value runs that task and waits for its job, the way Terraform's `triggers` w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 import pulumi
 from pydantic import Field, model_validator
@@ -163,12 +163,23 @@ class Plugin(RestResource, module="servicestage", name="Plugin"):
 
     if TYPE_CHECKING:
 
+        @overload
         def __init__(
             self,
             resource_name: str,
+            args_or_opts: PluginArgs,
             opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
             **args: Unpack[PluginInputs],
         ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
 
 
 class PluginInfo(LookupResult):

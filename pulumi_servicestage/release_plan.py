@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import pulumi
 from pydantic import Field, ValidationError, model_validator
@@ -671,12 +671,23 @@ class ReleasePlan(RestResource, module="servicestage", name="ReleasePlan"):
 
     if TYPE_CHECKING:
 
+        @overload
         def __init__(
             self,
             resource_name: str,
+            args_or_opts: ReleasePlanArgs,
             opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
             **args: Unpack[ReleasePlanInputs],
         ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
 
 
 class ReleasePlanInfo(LookupResult):

@@ -12,7 +12,7 @@ The lookups `get_runtime_stacks()` (§4.4.1, built-in and custom stacks) and `ge
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, overload
 
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field
@@ -182,12 +182,23 @@ class RuntimeStack(RestResource, module="servicestage", name="RuntimeStack"):
 
     if TYPE_CHECKING:
 
+        @overload
         def __init__(
             self,
             resource_name: str,
+            args_or_opts: RuntimeStackArgs,
             opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
             **args: Unpack[RuntimeStackInputs],
         ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
 
 
 class RuntimeStackInfo(LookupResult):

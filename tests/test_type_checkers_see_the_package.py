@@ -66,13 +66,18 @@ def test_mypy_strict_accepts_well_typed_arguments_and_outputs_as_inputs(tmp_path
     assert checked.returncode == 0, checked.stdout
 
 
+# With two ways to call a resource (keywords, or an args object), mypy reports a wrong argument as
+# no overload matching, listing the types given; a misspelled name it still names.
+NO_OVERLOAD = 'No overload variant of "Component" matches argument types'
+
+
 @pytest.mark.parametrize(
     ("wrong", "right", "reported"),
     [
-        ("replica=2", "replicas=2", 'Unexpected keyword argument "replicas" for "Component"'),
-        ('version="1.0.0"', "version=1", 'Argument "version" to "Component" has incompatible'),
-        ('"kind": "image"', '"kindd": "image"', 'Argument "source" to "Component"'),
-        ('"type": "cce"', '"type": "kubernetes"', 'expected "ReferResourceDict'),
+        ("replica=2", "replicas=2", 'Unexpected keyword argument "replicas"'),
+        ('version="1.0.0"', "version=1", NO_OVERLOAD),
+        ('"kind": "image"', '"kindd": "image"', NO_OVERLOAD),
+        ('"type": "cce"', '"type": "kubernetes"', NO_OVERLOAD),
     ],
     ids=["misspelled", "mistyped", "nested-misspelled", "nested-mistyped"],
 )
@@ -82,3 +87,21 @@ def test_mypy_strict_names_a_wrong_argument(
     checked = mypy_strict(TYPED_PROGRAM.replace(wrong, right), tmp_path)
     assert checked.returncode == 1, checked.stdout
     assert reported in checked.stdout
+
+
+ARGS_OBJECT_PROGRAM = """\
+import pulumi
+from pulumi_servicestage import Application, ApplicationArgs, EnvironmentArgs
+
+Application("shop", ApplicationArgs(name="shop"), pulumi.ResourceOptions(protect=True))
+"""
+
+
+def test_mypy_strict_takes_an_args_object_and_refuses_another_resource_s(tmp_path: Path) -> None:
+    assert mypy_strict(ARGS_OBJECT_PROGRAM, tmp_path).returncode == 0
+    wrong = ARGS_OBJECT_PROGRAM.replace(
+        'ApplicationArgs(name="shop")', 'EnvironmentArgs(name="d", vpc_id="v")'
+    )
+    checked = mypy_strict(wrong, tmp_path)
+    assert checked.returncode == 1
+    assert 'No overload variant of "Application" matches' in checked.stdout
