@@ -1,48 +1,31 @@
-"""A user's program, type-checked where users keep it (outside this repository), sees the
-installed package and what it exports."""
+"""User programs, type-checked where users keep them (outside this repository) by mypy --strict and
+by pyright in strict mode (what VS Code's Pylance runs): the installed package, its exports and
+every resource's arguments are seen, and a wrong name or type is reported.
+
+Each checker runs once over a folder with one program per case; a test reads its file's lines.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-import pulumi_servicestage
+PYRIGHT_VERSION = "1.1.414"
 
-PROGRAM = """\
+EXPORTS = """\
 import pulumi_servicestage
 from pulumi_servicestage import Component, ServiceStageError, get_components
 
 print(pulumi_servicestage.__version__, Component, ServiceStageError, get_components)
 """
 
-
-def mypy_strict(program: str, where: Path) -> subprocess.CompletedProcess[str]:
-    (where / "program.py").write_text(program)
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(where / ".cache"), "."],
-        cwd=where,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def test_mypy_strict_accepts_the_exported_names_of_the_installed_package(tmp_path: Path) -> None:
-    checked = mypy_strict(PROGRAM, tmp_path)
-    assert checked.returncode == 0, checked.stdout
-    assert Path(pulumi_servicestage.__file__).name == "__init__.py"
-
-
-def test_mypy_strict_names_a_misspelled_import(tmp_path: Path) -> None:
-    checked = mypy_strict(PROGRAM.replace("Component,", "Componnet,"), tmp_path)
-    assert checked.returncode == 1
-    assert 'Module "pulumi_servicestage" has no attribute "Componnet"' in checked.stdout
-
-
-TYPED_PROGRAM = """\
+TYPED = """\
 from pulumi_servicestage import Application, Component
 
 app = Application("shop", name="shop")
@@ -60,48 +43,137 @@ Component(
 )
 """
 
-
-def test_mypy_strict_accepts_well_typed_arguments_and_outputs_as_inputs(tmp_path: Path) -> None:
-    checked = mypy_strict(TYPED_PROGRAM, tmp_path)
-    assert checked.returncode == 0, checked.stdout
-
-
-# With two ways to call a resource (keywords, or an args object), mypy reports a wrong argument as
-# no overload matching, listing the types given; a misspelled name it still names.
-NO_OVERLOAD = 'No overload variant of "Component" matches argument types'
-
-
-@pytest.mark.parametrize(
-    ("wrong", "right", "reported"),
-    [
-        ("replica=2", "replicas=2", 'Unexpected keyword argument "replicas"'),
-        ('version="1.0.0"', "version=1", NO_OVERLOAD),
-        ('"kind": "image"', '"kindd": "image"', NO_OVERLOAD),
-        ('"type": "cce"', '"type": "kubernetes"', NO_OVERLOAD),
-    ],
-    ids=["misspelled", "mistyped", "nested-misspelled", "nested-mistyped"],
-)
-def test_mypy_strict_names_a_wrong_argument(
-    tmp_path: Path, wrong: str, right: str, reported: str
-) -> None:
-    checked = mypy_strict(TYPED_PROGRAM.replace(wrong, right), tmp_path)
-    assert checked.returncode == 1, checked.stdout
-    assert reported in checked.stdout
-
-
-ARGS_OBJECT_PROGRAM = """\
+ARGS_OBJECT = """\
 import pulumi
 from pulumi_servicestage import Application, ApplicationArgs, EnvironmentArgs
 
 Application("shop", ApplicationArgs(name="shop"), pulumi.ResourceOptions(protect=True))
+print(EnvironmentArgs)
 """
 
+#: Programs every checker accepts.
+GOOD = {"exports": EXPORTS, "typed": TYPED, "args_object": ARGS_OBJECT}
 
-def test_mypy_strict_takes_an_args_object_and_refuses_another_resource_s(tmp_path: Path) -> None:
-    assert mypy_strict(ARGS_OBJECT_PROGRAM, tmp_path).returncode == 0
-    wrong = ARGS_OBJECT_PROGRAM.replace(
-        'ApplicationArgs(name="shop")', 'EnvironmentArgs(name="d", vpc_id="v")'
+#: Programs with one mistake, and what mypy and pyright say of it. With two ways to call a
+#: resource (keywords, or an args object), mypy reports a wrong type as no overload matching.
+NO_OVERLOAD = 'No overload variant of "Component" matches argument types'
+BAD = {
+    "misspelled_import": (
+        EXPORTS.replace("Component,", "Componnet,"),
+        'Module "pulumi_servicestage" has no attribute "Componnet"',
+        '"Componnet" is unknown import symbol',
+    ),
+    "misspelled": (
+        TYPED.replace("replica=2", "replicas=2"),
+        'Unexpected keyword argument "replicas"',
+        'No overloads for "__init__" match the provided arguments',
+    ),
+    "mistyped": (
+        TYPED.replace('version="1.0.0"', "version=1"),
+        NO_OVERLOAD,
+        'cannot be assigned to parameter "version"',
+    ),
+    "nested_misspelled": (
+        TYPED.replace('"kind": "image"', '"kindd": "image"'),
+        NO_OVERLOAD,
+        '"SourceDict"',
+    ),
+    "nested_mistyped": (
+        TYPED.replace('"type": "cce"', '"type": "kubernetes"'),
+        NO_OVERLOAD,
+        '"ReferResourceDict"',
+    ),
+    "another_resource_s_args": (
+        ARGS_OBJECT.replace(
+            'ApplicationArgs(name="shop")', 'EnvironmentArgs(name="d", vpc_id="v")'
+        ),
+        'No overload variant of "Application" matches',
+        '"EnvironmentArgs" is not assignable to "ApplicationArgs"',
+    ),
+}
+
+
+def write_programs(where: Path) -> None:
+    for name, program in GOOD.items():
+        (where / f"{name}.py").write_text(program)
+    for name, (program, _, _) in BAD.items():
+        (where / f"{name}.py").write_text(program)
+
+
+def reports_by_file(output: str) -> dict[str, str]:
+    """The checker's output lines, gathered under the program file they start with."""
+    found: dict[str, list[str]] = {}
+    current = None
+    for line in output.splitlines():
+        match = re.search(r"(\w+)\.py(:\d+|$)", line)
+        if match:
+            current = match.group(1)
+        if current:
+            found.setdefault(current, []).append(line)
+    return {name: "\n".join(lines) for name, lines in found.items()}
+
+
+@pytest.fixture(scope="module")
+def mypy_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    where = tmp_path_factory.mktemp("mypy")
+    write_programs(where)
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(where / ".cache"), "."],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    checked = mypy_strict(wrong, tmp_path)
-    assert checked.returncode == 1
-    assert 'No overload variant of "Application" matches' in checked.stdout
+    return reports_by_file(checked.stdout)
+
+
+@pytest.fixture(scope="module")
+def pyright_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """pyright from npm, installed for this run (node is on these machines; CI's too)."""
+    prefix = tmp_path_factory.mktemp("pyright")
+    subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(prefix),
+         f"pyright@{PYRIGHT_VERSION}"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )  # fmt: skip
+    where = tmp_path_factory.mktemp("programs")
+    write_programs(where)
+    venv = Path(sys.prefix)
+    config = {"typeCheckingMode": "strict", "venvPath": str(venv.parent), "venv": venv.name}
+    (where / "pyrightconfig.json").write_text(json.dumps(config))
+    checked = subprocess.run(
+        [str(prefix / "node_modules" / ".bin" / "pyright")],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return reports_by_file(checked.stdout)
+
+
+CHECKERS: dict[str, Callable[[pytest.FixtureRequest], dict[str, str]]] = {
+    "mypy": lambda request: request.getfixturevalue("mypy_reports"),
+    "pyright": lambda request: request.getfixturevalue("pyright_reports"),
+}
+
+
+@pytest.mark.parametrize("checker", CHECKERS)
+@pytest.mark.parametrize("program", GOOD)
+def test_a_well_typed_program_passes(
+    request: pytest.FixtureRequest, checker: str, program: str
+) -> None:
+    reports = CHECKERS[checker](request)
+    assert program not in reports, reports[program]
+
+
+@pytest.mark.parametrize("checker", CHECKERS)
+@pytest.mark.parametrize("program", BAD)
+def test_a_wrong_name_or_type_is_reported(
+    request: pytest.FixtureRequest, checker: str, program: str
+) -> None:
+    reports = CHECKERS[checker](request)
+    _, by_mypy, by_pyright = BAD[program]
+    assert program in reports, f"{checker} found nothing wrong in {program}.py"
+    assert (by_mypy if checker == "mypy" else by_pyright) in reports[program]
