@@ -34,11 +34,13 @@ SECRET_KEYS = ["servicestage:accessKey", "servicestage:secretKey"]
 
 
 @contextmanager
-def driven_host(live: Any, endpoint: str) -> Iterator[ProviderHost | ProviderInProcess]:
-    """What drives the providers against `live` through `endpoint` (a fault proxy, say): the
-    real provider host on real time, or the host's handling in this process when `live` runs on
-    a virtual clock."""
-    config = {**live.stack_config(), "servicestage:endpoint": endpoint}
+def driven_host(
+    live: Any, endpoint: str, settings: Mapping[str, str] | None = None
+) -> Iterator[ProviderHost | ProviderInProcess]:
+    """What drives the providers against `live` through `endpoint` (a fault proxy, say), with
+    `settings` added to the stack config: the real provider host on real time, or the host's
+    handling in this process when `live` runs on a virtual clock."""
+    config = {**live.stack_config(), "servicestage:endpoint": endpoint, **(settings or {})}
     if live.clock is not None:
         in_process = ProviderInProcess()
         in_process.configure(config, secret_keys=SECRET_KEYS)
