@@ -56,7 +56,12 @@ _EXPORTS = {
         "get_deploy_job",
         "get_deploy_job_output",
     ),
-    ".component_action": ("ComponentAction", "ComponentActionArgs"),
+    ".component_action": (
+        "ComponentAction",
+        "ComponentActionArgs",
+        "ComponentRefresh",
+        "ComponentRefreshArgs",
+    ),
     ".imported_component": ("ImportedComponent", "ImportedComponentArgs"),
     ".runtime_stack": (
         "RuntimeStack",
@@ -124,6 +129,8 @@ __all__ = [
     "ComponentAction",
     "ComponentActionArgs",
     "ComponentArgs",
+    "ComponentRefresh",
+    "ComponentRefreshArgs",
     "Configuration",
     "ConfigurationArgs",
     "ConfigurationError",
@@ -256,6 +263,8 @@ if TYPE_CHECKING:
     from .component_action import (
         ComponentAction,
         ComponentActionArgs,
+        ComponentRefresh,
+        ComponentRefreshArgs,
     )
     from .configuration import (
         Configuration,

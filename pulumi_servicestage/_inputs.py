@@ -592,6 +592,14 @@ class ComponentActionInputs(TypedDict, total=False):
     timeouts: pulumi.Input[TimeoutsDict | None]
 
 
+class ComponentRefreshInputs(TypedDict, total=False):
+    """The arguments of `ComponentRefreshArgs`."""
+
+    application_id: Required[pulumi.Input[str]]
+    component_id: Required[pulumi.Input[str]]
+    triggers: pulumi.Input[Sequence[pulumi.Input[Any]] | None]
+
+
 class ImportedComponentInputs(TypedDict, total=False):
     """The arguments of `ImportedComponentArgs`."""
 

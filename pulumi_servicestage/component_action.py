@@ -44,7 +44,7 @@ from .jobs import Job, JobWaiter
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from ._inputs import ComponentActionInputs
+    from ._inputs import ComponentActionInputs, ComponentRefreshInputs
 
 COMPONENT_PATH = "/v3/{project_id}/cas/applications/{application_id}/components/{component_id}"
 
@@ -139,6 +139,23 @@ _LOCAL = frozenset({"timeouts"})
 _COMPUTED = ("job_id", "job_status")
 
 
+def _run_again_on_change(
+    model: type[BaseModel], olds: Mapping[str, Any], news: Mapping[str, Any]
+) -> DiffResult:
+    """A task resource's diff: any change of an argument but the local ones runs it again, on
+    another component when the component changed."""
+    changed = [
+        name
+        for name in model.model_fields
+        if name not in _LOCAL and may_differ(olds.get(name), news.get(name))
+    ]
+    return DiffResult(
+        changes=bool(changed),
+        replaces=[name for name in changed if name in _REPLACED_ON],
+        delete_before_replace=False,
+    )
+
+
 def run_component_action(
     application_id: str,
     component_id: str,
@@ -191,16 +208,7 @@ class ComponentActionProvider(ServiceStageProvider):
     args_model = ComponentActionArgs
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [
-            name
-            for name in ComponentActionArgs.model_fields
-            if name not in _LOCAL and may_differ(olds.get(name), news.get(name))
-        ]
-        return DiffResult(
-            changes=bool(changed),
-            replaces=[name for name in changed if name in _REPLACED_ON],
-            delete_before_replace=False,
-        )
+        return _run_again_on_change(ComponentActionArgs, olds, news)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         args = _parse(props)
@@ -310,3 +318,108 @@ class ComponentAction(pulumi.dynamic.Resource, module="servicestage", name="Comp
         args, opts = keyword_arguments(ComponentActionArgs, args_or_opts, opts, args)
         props = resource_props(ComponentActionArgs, args, computed=_COMPUTED)
         super().__init__(ComponentActionProvider(), resource_name, props, opts)
+
+
+# -- refreshing a component (§4.3.10) ----------------------------------------------------------
+
+
+class ComponentRefreshArgs(BaseModel):
+    """The arguments of a `ComponentRefresh`."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    application_id: ResourceId
+    component_id: ResourceId
+    #: Values whose change refreshes the component again.
+    triggers: list[Any] | None = None
+
+
+class ComponentRefreshProvider(ServiceStageProvider):
+    """Asks the service to refresh a component's status and access information (§4.3.10,
+    ``PUT .../components/{component_id}/refresh``, no body, answered ``{"message": "OK"}``) on
+    create and on every change of `triggers`; delete leaves the component as it is."""
+
+    args_model = ComponentRefreshArgs
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return _run_again_on_change(ComponentRefreshArgs, olds, news)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        args = parse_arguments(ComponentRefreshArgs, props, "component refresh")
+        _refresh(args)
+        outputs = args.model_dump(mode="json", exclude_none=True)
+        return CreateResult(f"{args.application_id}/{args.component_id}", outputs)
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        args = parse_arguments(ComponentRefreshArgs, news, "component refresh")
+        _refresh(args)
+        return UpdateResult(args.model_dump(mode="json", exclude_none=True))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """A refresh that was done stays done; once its component is gone, so is it."""
+        inputs = {name: props[name] for name in ComponentRefreshArgs.model_fields if name in props}
+        application_id, _, component_id = id_.partition("/")
+        clients = _runtime.clients()
+        path = COMPONENT_PATH.format(
+            project_id=quote(clients.settings.project_id, safe=""),
+            application_id=quote(application_id, safe=""),
+            component_id=quote(component_id, safe=""),
+        )
+        try:
+            clients.servicestage.get(path)
+        except NotFoundError:
+            return ReadResult(None, {})
+        return ReadResult(id_, dict(props), inputs)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Nothing to undo: a refresh changes nothing the user declared."""
+
+
+def _refresh(args: ComponentRefreshArgs) -> None:
+    clients = _runtime.clients()
+    path = COMPONENT_PATH.format(
+        project_id=quote(clients.settings.project_id, safe=""),
+        application_id=quote(args.application_id, safe=""),
+        component_id=quote(args.component_id, safe=""),
+    )
+    # A PUT without a body, idempotent: the client may send it again after a lost answer.
+    clients.servicestage.put(f"{path}/refresh", None)
+
+
+class ComponentRefresh(pulumi.dynamic.Resource, module="servicestage", name="ComponentRefresh"):
+    """Refreshes a component's status and access information (§4.3.10): when the resource is
+    created, and again whenever ``triggers`` change. Deleting it does nothing to the component.
+
+    The id is ``<application_id>/<component_id>``.
+    """
+
+    application_id: pulumi.Output[str]
+    component_id: pulumi.Output[str]
+    triggers: pulumi.Output[list[Any] | None]
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args_or_opts: ComponentRefreshArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args_or_opts: pulumi.ResourceOptions | None = None,
+        **args: Unpack[ComponentRefreshInputs],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        resource_name: str,
+        args_or_opts: ComponentRefreshArgs | pulumi.ResourceOptions | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **args: Any,
+    ) -> None:
+        args, opts = keyword_arguments(ComponentRefreshArgs, args_or_opts, opts, args)
+        props = resource_props(ComponentRefreshArgs, args, computed=())
+        super().__init__(ComponentRefreshProvider(), resource_name, props, opts)

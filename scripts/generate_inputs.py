@@ -33,6 +33,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "ApplicationConfiguration": ("application_configuration", "ApplicationConfigurationArgs"),
     "Component": ("component", "ComponentArgs"),
     "ComponentAction": ("component_action", "ComponentActionArgs"),
+    "ComponentRefresh": ("component_action", "ComponentRefreshArgs"),
     "ImportedComponent": ("imported_component", "ImportedComponentArgs"),
     "RuntimeStack": ("runtime_stack", "RuntimeStackArgs"),
     "ConfigurationGroup": ("configuration", "ConfigurationGroupArgs"),

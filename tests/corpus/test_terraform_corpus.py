@@ -43,8 +43,6 @@ CORPUS = load_corpus()
 NOT_EXPRESSIBLE = {
     # Not in 004 表4-113 nor the SDK's models, though the peer sends it.
     "application_configuration.assign_strategy": "configuration.assign_strategy",
-    # PUT .../components/{id}/refresh (004 §4.3.10), which no resource of this package sends.
-    "component_refresh.basic": "component_refresh argument application_id",
 }
 DEPLOYABLE = [
     c for c in CORPUS.configurations if not c.expect_error and c.id not in NOT_EXPRESSIBLE

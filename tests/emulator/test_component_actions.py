@@ -616,3 +616,23 @@ def test_run_component_action__not_found(client: httpx.Client, application: dict
     response = act(client, f"{components_path(application)}/nope", "restart")
 
     assert error_of(response, 404)[0] == "SVCSTG.00100404"
+
+
+def test_refresh_component__answers_ok_without_a_body(
+    client: httpx.Client, running_component: dict[str, Any]
+) -> None:
+    # §4.3.10: PUT with no body; 表4-273's answer is {"message": "OK"}.
+    response = client.put(f"{running_component['path']}/refresh")
+
+    assert ok(response) == {"message": "OK"}
+    assert status_of(client, running_component["path"])["component_status"] == "RUNNING"
+
+
+def test_refresh_component__a_missing_component_is_404(
+    client: httpx.Client, running_component: dict[str, Any]
+) -> None:
+    path = running_component["path"].rsplit("/", 1)[0] + "/3f2b8c1e-5d4a-4e6b-9a7c-1d2e3f4a5b6c"
+
+    code, _ = error_of(client.put(f"{path}/refresh"), 404)
+
+    assert code == "SVCSTG.00100404"

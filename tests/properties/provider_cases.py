@@ -31,7 +31,7 @@ from pulumi_servicestage._lifecycle import owner_marker
 from pulumi_servicestage.application import ApplicationProvider
 from pulumi_servicestage.application_configuration import ApplicationConfigurationProvider
 from pulumi_servicestage.component import ComponentProvider
-from pulumi_servicestage.component_action import ComponentActionProvider
+from pulumi_servicestage.component_action import ComponentActionProvider, ComponentRefreshProvider
 from pulumi_servicestage.component_spec import ReferResource, Source
 from pulumi_servicestage.configuration import ConfigurationGroupProvider, ConfigurationProvider
 from pulumi_servicestage.configuration_import import ConfigurationImportProvider
@@ -315,6 +315,20 @@ COMPONENT_ACTION = Case(
     _running_component,
 )
 
+COMPONENT_REFRESH = Case(
+    "component_refresh",
+    ComponentRefreshProvider(),
+    "ComponentRefresh",
+    _inputs(
+        ComponentRefreshProvider(),
+        {
+            "application_id": st.just(Ref("application_id")),
+            "component_id": st.just(Ref("component_id")),
+        },
+    ),
+    _running_component,
+)
+
 RELEASE_COMPONENT_HINTS: Hints = {
     **{f"components.*.{key}": value for key, value in COMPONENT_HINTS.items()},
     "components.*.source": sources("components.*.source"),
@@ -542,6 +556,7 @@ CASES = (
     ENVIRONMENT_RESOURCES,
     APPLICATION_CONFIGURATION,
     COMPONENT_ACTION,
+    COMPONENT_REFRESH,
     IMPORTED_COMPONENT,
     RUNTIME_STACK,
     CONFIGURATION_GROUP,

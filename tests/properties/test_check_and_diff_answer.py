@@ -20,6 +20,7 @@ from provider_cases import (
     APPLICATION_CONFIGURATION,
     COMPONENT,
     COMPONENT_ACTION,
+    COMPONENT_REFRESH,
     CONFIGURATION,
     CONFIGURATION_GROUP,
     CONFIGURATION_IMPORT,
@@ -161,6 +162,12 @@ def test_application_configuration(call: Call, workdir: Path) -> None:
 @given(call=calls(COMPONENT_ACTION))
 def test_component_action(call: Call, workdir: Path) -> None:
     check_and_diff_answer(COMPONENT_ACTION, call, workdir)
+
+
+@CHECK_AND_DIFF
+@given(call=calls(COMPONENT_REFRESH))
+def test_component_refresh(call: Call, workdir: Path) -> None:
+    check_and_diff_answer(COMPONENT_REFRESH, call, workdir)
 
 
 @CHECK_AND_DIFF

@@ -21,6 +21,7 @@ from provider_cases import (
     APPLICATION_CONFIGURATION,
     COMPONENT,
     COMPONENT_ACTION,
+    COMPONENT_REFRESH,
     CONFIGURATION,
     CONFIGURATION_GROUP,
     CONFIGURATION_IMPORT,
@@ -124,6 +125,12 @@ def test_application_configuration(inputs: dict[str, Any], workdir: Path) -> Non
 @given(inputs=COMPONENT_ACTION.inputs)
 def test_component_action(inputs: dict[str, Any], workdir: Path) -> None:
     checks_to_itself(COMPONENT_ACTION, inputs, workdir)
+
+
+@IDEMPOTENT
+@given(inputs=COMPONENT_REFRESH.inputs)
+def test_component_refresh(inputs: dict[str, Any], workdir: Path) -> None:
+    checks_to_itself(COMPONENT_REFRESH, inputs, workdir)
 
 
 @IDEMPOTENT

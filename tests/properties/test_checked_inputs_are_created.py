@@ -25,6 +25,7 @@ from provider_cases import (
     APPLICATION_CONFIGURATION,
     COMPONENT,
     COMPONENT_ACTION,
+    COMPONENT_REFRESH,
     CONFIGURATION,
     CONFIGURATION_GROUP,
     CONFIGURATION_IMPORT,
@@ -145,6 +146,13 @@ def test_application_configuration(inputs: dict[str, Any], live: Any, workdir: P
 @given(inputs=COMPONENT_ACTION.inputs)
 def test_component_action(inputs: dict[str, Any], live: Any, workdir: Path) -> None:
     created_and_unchanged(COMPONENT_ACTION, inputs, live, workdir)
+
+
+@enough_created(COMPONENT_REFRESH)
+@CREATE
+@given(inputs=COMPONENT_REFRESH.inputs)
+def test_component_refresh(inputs: dict[str, Any], live: Any, workdir: Path) -> None:
+    created_and_unchanged(COMPONENT_REFRESH, inputs, live, workdir)
 
 
 @enough_created(IMPORTED_COMPONENT)

@@ -19,7 +19,7 @@ from pulumi_servicestage.application import ApplicationProvider
 from pulumi_servicestage.application_configuration import ApplicationConfigurationProvider
 from pulumi_servicestage.client.errors import ServiceStageError
 from pulumi_servicestage.component import ComponentProvider
-from pulumi_servicestage.component_action import ComponentActionProvider
+from pulumi_servicestage.component_action import ComponentActionProvider, ComponentRefreshProvider
 from pulumi_servicestage.configuration import ConfigurationGroupProvider, ConfigurationProvider
 from pulumi_servicestage.configuration_import import ConfigurationImportProvider
 from pulumi_servicestage.environment import EnvironmentProvider
@@ -36,6 +36,7 @@ PROVIDERS = [
     ApplicationConfigurationProvider,
     ComponentProvider,
     ComponentActionProvider,
+    ComponentRefreshProvider,
     ConfigurationGroupProvider,
     ConfigurationProvider,
     ConfigurationImportProvider,

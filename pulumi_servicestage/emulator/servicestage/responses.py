@@ -59,6 +59,7 @@ class ServiceStageApi:
             Route("PUT", component, self.modify_component),
             Route("DELETE", component, self.delete_component),
             Route("POST", f"{component}/action", self.run_component_action),
+            Route("PUT", f"{component}/refresh", self.refresh_component),
             Route("GET", f"{component}/records", self.list_component_records),
             Route("GET", f"{cas}/runtimestacks", self.list_runtime_stacks),
             Route("GET", f"{cas}/jobs/<job_id>", self.show_job_info),
@@ -250,6 +251,13 @@ class ServiceStageApi:
         )
         # `result` as in the reference's example: the task was accepted; its job tells the rest.
         return ApiResponse(200, {"job_id": job_id, "result": "succeeded"})
+
+    def refresh_component(self, call: ApiCall) -> ApiResponse:
+        # §4.3.10: no body; the answer says only that the refresh was done (表4-273).
+        self._backend(call).show_component(
+            call.path_params["application_id"], call.path_params["component_id"]
+        )
+        return ApiResponse(200, {"message": "OK"})
 
     def list_component_records(self, call: ApiCall) -> ApiResponse:
         page = self._backend(call).list_component_records(
