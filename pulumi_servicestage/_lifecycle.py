@@ -1397,9 +1397,11 @@ def keyword_arguments(
 ) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
     """A resource's arguments as keywords, and its options, however the program gave them: an
     `XxxArgs` object second and the options third, or keywords with the options second."""
-    if isinstance(args_or_opts, pulumi.ResourceOptions) or args_or_opts is None:
-        return dict(keywords), args_or_opts if args_or_opts is not None else opts
     resource = args_model.__name__.removesuffix("Args")
+    if isinstance(args_or_opts, pulumi.ResourceOptions) or args_or_opts is None:
+        if args_or_opts is not None and opts is not None:
+            raise TypeError(f"{resource}: the options are given twice (second and as opts)")
+        return dict(keywords), args_or_opts if args_or_opts is not None else opts
     if not isinstance(args_or_opts, args_model):
         raise TypeError(
             f"{resource}: the second argument is a {type(args_or_opts).__name__}; give a "

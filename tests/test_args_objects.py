@@ -62,3 +62,10 @@ def test_another_resource_s_args_object_is_refused():
     wrong = EnvironmentArgs(name="dev", vpc_id="vpc-1")
     with pytest.raises(TypeError, match="Application: the second argument is a EnvironmentArgs"):
         Application("shop", wrong)  # type: ignore[call-overload]
+
+
+def test_options_given_twice_are_refused():
+    with pytest.raises(TypeError, match="Application: the options are given twice"):
+        Application(  # type: ignore[call-overload]
+            "shop", pulumi.ResourceOptions(), opts=pulumi.ResourceOptions(), name="shop"
+        )
