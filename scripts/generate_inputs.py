@@ -12,6 +12,7 @@ declare ``**args: Unpack[XxxInputs]``. Run it after changing a model:
 
 from __future__ import annotations
 
+import importlib
 import keyword
 import subprocess
 import sys
@@ -121,8 +122,6 @@ class Writer:
 
 def render() -> str:
     """The text of `_inputs.py` for the models as they are now."""
-    import importlib
-
     writer = Writer()
     for resource, (module, model_name) in RESOURCES.items():
         model = getattr(importlib.import_module(f"pulumi_servicestage.{module}"), model_name)
