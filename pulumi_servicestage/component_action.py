@@ -10,7 +10,7 @@ its arguments changes, and deleting it leaves the component as it is.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 from urllib.parse import quote
 
 import pulumi
@@ -28,13 +28,12 @@ from . import _runtime
 from ._common import ResourceId
 from ._lifecycle import (
     DEFAULT_TIMEOUTS,
+    RestResource,
     ServiceStageProvider,
     Timeouts,
-    keyword_arguments,
     may_differ,
     parse_arguments,
     post_once,
-    resource_props,
 )
 from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient
@@ -207,6 +206,10 @@ class ComponentActionProvider(ServiceStageProvider):
 
     args_model = ComponentActionArgs
 
+    @classmethod
+    def output_only_fields(cls) -> tuple[str, ...]:
+        return _COMPUTED
+
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return _run_again_on_change(ComponentActionArgs, olds, news)
 
@@ -267,7 +270,7 @@ def _outputs(args: ComponentActionArgs, job_id: str, job_status: str) -> dict[st
     }
 
 
-class ComponentAction(pulumi.dynamic.Resource, module="servicestage", name="ComponentAction"):
+class ComponentAction(RestResource, module="servicestage", name="ComponentAction"):
     """A task run on a component: start, stop, restart, scale, rollback, rollback_current,
     continue_deploy, check_gray_release, modify_gray_rule, sync_workload or sync_import.
 
@@ -284,6 +287,8 @@ class ComponentAction(pulumi.dynamic.Resource, module="servicestage", name="Comp
     The id is the job id of the first run; ``job_id`` and ``job_status`` describe the latest one.
     """
 
+    provider_class: ClassVar[Any] = ComponentActionProvider
+
     application_id: pulumi.Output[str]
     component_id: pulumi.Output[str]
     action: pulumi.Output[str]
@@ -292,32 +297,25 @@ class ComponentAction(pulumi.dynamic.Resource, module="servicestage", name="Comp
     job_id: pulumi.Output[str]
     job_status: pulumi.Output[str]
 
-    @overload
-    def __init__(
-        self,
-        resource_name: str,
-        args_or_opts: ComponentActionArgs,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None: ...
+    if TYPE_CHECKING:
 
-    @overload
-    def __init__(
-        self,
-        resource_name: str,
-        args_or_opts: pulumi.ResourceOptions | None = None,
-        **args: Unpack[ComponentActionInputs],
-    ) -> None: ...
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: ComponentActionArgs,
+            opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
 
-    def __init__(
-        self,
-        resource_name: str,
-        args_or_opts: ComponentActionArgs | pulumi.ResourceOptions | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **args: Any,
-    ) -> None:
-        args, opts = keyword_arguments(ComponentActionArgs, args_or_opts, opts, args)
-        props = resource_props(ComponentActionArgs, args, computed=_COMPUTED)
-        super().__init__(ComponentActionProvider(), resource_name, props, opts)
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[ComponentActionInputs],
+        ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
 
 
 # -- refreshing a component (§4.3.10) ----------------------------------------------------------
@@ -386,40 +384,35 @@ def _refresh(args: ComponentRefreshArgs) -> None:
     clients.servicestage.put(f"{path}/refresh", None)
 
 
-class ComponentRefresh(pulumi.dynamic.Resource, module="servicestage", name="ComponentRefresh"):
+class ComponentRefresh(RestResource, module="servicestage", name="ComponentRefresh"):
     """Refreshes a component's status and access information (§4.3.10): when the resource is
     created, and again whenever ``triggers`` change. Deleting it does nothing to the component.
 
     The id is ``<application_id>/<component_id>``.
     """
 
+    provider_class: ClassVar[Any] = ComponentRefreshProvider
+
     application_id: pulumi.Output[str]
     component_id: pulumi.Output[str]
     triggers: pulumi.Output[list[Any] | None]
 
-    @overload
-    def __init__(
-        self,
-        resource_name: str,
-        args_or_opts: ComponentRefreshArgs,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None: ...
+    if TYPE_CHECKING:
 
-    @overload
-    def __init__(
-        self,
-        resource_name: str,
-        args_or_opts: pulumi.ResourceOptions | None = None,
-        **args: Unpack[ComponentRefreshInputs],
-    ) -> None: ...
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: ComponentRefreshArgs,
+            opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
 
-    def __init__(
-        self,
-        resource_name: str,
-        args_or_opts: ComponentRefreshArgs | pulumi.ResourceOptions | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **args: Any,
-    ) -> None:
-        args, opts = keyword_arguments(ComponentRefreshArgs, args_or_opts, opts, args)
-        props = resource_props(ComponentRefreshArgs, args, computed=())
-        super().__init__(ComponentRefreshProvider(), resource_name, props, opts)
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[ComponentRefreshInputs],
+        ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...

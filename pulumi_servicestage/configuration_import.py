@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 from urllib.parse import quote
 
 import pulumi
@@ -34,11 +34,10 @@ from ._common import Name, is_id_segment
 from ._lifecycle import (
     PROVIDER_KEY,
     ResourceArgs,
+    RestResource,
     ServiceStageProvider,
-    keyword_arguments,
     parse_arguments,
     post_once,
-    resource_props,
 )
 from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient, Multipart
@@ -217,6 +216,10 @@ class ConfigurationImportProvider(ServiceStageProvider):
     args_model = ConfigurationImportArgs
 
     @classmethod
+    def output_only_fields(cls) -> tuple[str, ...]:
+        return _IMPORT_OUTPUTS
+
+    @classmethod
     def derived_inputs(cls) -> frozenset[str]:
         # The package's digest, which check adds so that a new package is a new import.
         return frozenset({"archive_sha256"})
@@ -363,9 +366,7 @@ class ConfigurationImportProvider(ServiceStageProvider):
                 client.delete(f"{_path(GROUPS_PATH)}/{quote(group_id, safe='')}")
 
 
-class ConfigurationImport(
-    pulumi.dynamic.Resource, module="servicestage", name="ConfigurationImport"
-):
+class ConfigurationImport(RestResource, module="servicestage", name="ConfigurationImport"):
     """The configuration files of a zip package, imported once (§4.5.4).
 
     Each folder of the package names a group (created if missing) and each ``.yaml``, ``.yml``
@@ -373,6 +374,8 @@ class ConfigurationImport(
     and groups the import created; files it covered or skipped stay. A changed package (by
     content) or policy is imported anew, after the old import's files are deleted.
     """
+
+    provider_class: ClassVar[Any] = ConfigurationImportProvider
 
     archive_path: pulumi.Output[str]
     repetition_policy: pulumi.Output[str | None]
@@ -384,32 +387,25 @@ class ConfigurationImport(
     created_configuration_ids: pulumi.Output[list[str]]
     created_config_group_ids: pulumi.Output[list[str]]
 
-    @overload
-    def __init__(
-        self,
-        resource_name: str,
-        args_or_opts: ConfigurationImportArgs,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None: ...
+    if TYPE_CHECKING:
 
-    @overload
-    def __init__(
-        self,
-        resource_name: str,
-        args_or_opts: pulumi.ResourceOptions | None = None,
-        **args: Unpack[ConfigurationImportInputs],
-    ) -> None: ...
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: ConfigurationImportArgs,
+            opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
 
-    def __init__(
-        self,
-        resource_name: str,
-        args_or_opts: ConfigurationImportArgs | pulumi.ResourceOptions | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **args: Any,
-    ) -> None:
-        args, opts = keyword_arguments(ConfigurationImportArgs, args_or_opts, opts, args)
-        props = resource_props(ConfigurationImportArgs, args, computed=_IMPORT_OUTPUTS)
-        super().__init__(ConfigurationImportProvider(), resource_name, props, opts)
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
+            **args: Unpack[ConfigurationImportInputs],
+        ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
 
 
 def _parse_import(props: Mapping[str, Any]) -> ConfigurationImportArgs:
