@@ -73,7 +73,10 @@ def is_id_segment(value: object) -> bool:
 
 
 class Label(BaseModel):
-    """A tag on an environment or application (PDF 004 tables 4-4 and 4-82)."""
+    """A tag on an environment or application (PDF 004 tables 4-4 and 4-82).
+
+    Source: PDF 004 §4.1.1, 表4-4 (environment labels); §4.2.1, 表4-82 (application labels).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -85,6 +88,10 @@ class Label(BaseModel):
         ),
         AfterValidator(not_the_owner_label),
     ]
+    """Tag key, which identifies the resource: with many resources of one type, tags classify
+    them by dimensions such as purpose, owner or environment. 1 to 36 characters: digits,
+    letters, underscores (_), hyphens (-) or Chinese characters. `pulumi-owner` is reserved for
+    the ownership marker this package adds itself."""
     value: Annotated[
         str,
         matching(
@@ -93,6 +100,8 @@ class Label(BaseModel):
             "characters",
         ),
     ]
+    """Tag value: 2 to 43 characters: digits, letters, underscores (_), dots (.), hyphens (-)
+    or Chinese characters."""
 
 
 MAX_LABELS = 20  # tables 4-4 and 4-82

@@ -81,6 +81,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from . import _runtime
 from ._common import OWNER_LABEL, is_id_segment
+from ._docs import ClassHelp, help_text, signature
 from .client.clock import ShutdownError, pause
 from .client.errors import (
     AmbiguousWriteError,
@@ -124,8 +125,11 @@ class Timeouts(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     create: float | None = Field(default=None, gt=0)
+    """Seconds a create (and the job it starts) may take; 1,200 when unset."""
     update: float | None = Field(default=None, gt=0)
+    """Seconds an update (and the job it starts) may take; 1,200 when unset."""
     delete: float | None = Field(default=None, gt=0)
+    """Seconds a delete may take until the object is gone; 600 when unset."""
 
 
 DEFAULT_TIMEOUTS = Timeouts(create=20 * 60, update=20 * 60, delete=10 * 60)
@@ -137,13 +141,13 @@ class ResourceArgs(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     timeouts: Timeouts | None = None
-    adopt_id: str | None = Field(
-        default=None,
-        description=(
-            "Id of an existing object to take under management instead of creating one "
-            "(the Python dynamic provider host cannot serve `pulumi import`)."
-        ),
-    )
+    """Package option, not an API field: how long create, update and delete may wait for the
+    service, in seconds (Pulumi's `customTimeouts` never reach a dynamic provider)."""
+    adopt_id: str | None = None
+    """Package option, not an API field: the id of an existing object to take under management
+    instead of creating one (the dynamic provider host cannot serve `pulumi import`). A job the
+    object still runs is waited for; arguments that differ from it are then applied as an update,
+    except those no update can change, which must match."""
     _owner: str | None = PrivateAttr(default=None)
 
     @property
@@ -270,19 +274,18 @@ class ServiceStageProvider(ResourceProvider):
         """The inputs as the model reads them (what create stores), known and valid inputs only."""
         inputs = {key: value for key, value in news.items() if key in self.args_model.model_fields}
         args = self.args_model.model_validate(inputs)
-        return args.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return argument_values(args)
 
     def defaults_of_unset(self, news: Mapping[str, Any]) -> dict[str, Any]:
         """The model's defaults for the fields `news` leave unset (None defaults left out), so
         that leaving an argument out and giving its default compare equal even in a preview."""
         defaults = {}
         for name, field in self.args_model.model_fields.items():
-            key = field.alias or name
-            if key in news or name in news or field.is_required():
+            if name in news or field.is_required():
                 continue
             default = field.get_default(call_default_factory=True)
             if default is not None:
-                defaults[key] = default
+                defaults[name] = default
         return defaults
 
     # -- hooks ---------------------------------------------------------------------------------
@@ -587,9 +590,9 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
                 result[field] = ref.parts[field]
             elif known and field not in known:
                 continue
-            elif server.get(field) is not None:
+            elif server.get(wire := self.args_model.model_fields[field].alias or field) is not None:
                 result[field] = project(
-                    server[field], known.get(field, _ANY), field, self.write_only
+                    server[wire], known.get(field, _ANY), field, self.write_only
                 )
             elif field in known and field in self.write_only:
                 result[field] = known[field]
@@ -1045,7 +1048,7 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
 
     def _outputs(self, args: ArgsT, ref: ObjectRef, server: Mapping[str, Any]) -> dict[str, Any]:
         return {
-            **_dump(args, exclude=()),
+            **argument_values(args),
             **ref.parts,
             **self.computed_outputs(server),
         }
@@ -1109,6 +1112,17 @@ def _same_name(listed: Any, wanted: Any) -> bool:
 
 def _dump(args: BaseModel, *, exclude: Iterable[str]) -> dict[str, Any]:
     return args.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=set(exclude))
+
+
+def argument_values(args: BaseModel, *, exclude_unset: bool = False) -> dict[str, Any]:
+    """The arguments as the program names them: top-level fields by their Python names (the
+    resource's argument and output names), nested values by their wire names (the dict keys a
+    program gives), unset values left out."""
+    dumped = args.model_dump(
+        mode="json", by_alias=True, exclude_none=not exclude_unset, exclude_unset=exclude_unset
+    )
+    names = {field.alias or name: name for name, field in type(args).model_fields.items()}
+    return {names.get(key, key): value for key, value in dumped.items()}
 
 
 def without_owner_label(values: Mapping[str, Any], labels_field: str | None) -> dict[str, Any]:
@@ -1411,8 +1425,7 @@ def keyword_arguments(
         raise TypeError(
             f"{resource}: give the arguments as one {args_model.__name__} or as keywords, not both"
         )
-    given = args_or_opts.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    return given, opts
+    return argument_values(args_or_opts, exclude_unset=True), opts
 
 
 def resource_props(
@@ -1473,6 +1486,13 @@ class RestResource(pulumi.dynamic.Resource):
     """
 
     provider_class: ClassVar[type[ServiceStageProvider]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # `help(Component)` then lists every argument and output with its meaning, and
+        # `inspect.signature` names the arguments instead of this class's `**args`.
+        cls.__doc__ = ClassHelp(help_text)  # type: ignore[assignment]
+        cls.__signature__ = ClassHelp(signature)  # type: ignore[attr-defined]
 
     def __init__(
         self,

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import Any, ClassVar
 
 import pulumi
 
 from ._common import Description, Labels, Name, ResourceId
 from ._lifecycle import ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_all, output_of, project_path, the_one
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import ApplicationInputs
+from ._resource_types import ApplicationTyping
 
 
 class ApplicationArgs(ResourceArgs):
+    """The arguments of an application.
+
+    Source: PDF 004 §4.2.1, 表4-81 (create request body); §4.2.3, 表4-93 (modify request body).
+    """
+
     name: Name
+    """Application name: 2 to 64 characters; letters, digits, hyphens (-) and underscores (_),
+    starting with a letter and ending with a letter or digit. Can be changed later."""
     description: Description | None = None
+    """Application description, at most 128 characters."""
     enterprise_project_id: ResourceId | None = None
+    """Enterprise project ID. Can be changed later (the modify body takes it, 表4-93)."""
     labels: Labels | None = None
+    """Tags, with which the Tag Management Service can filter resources (表4-82). An application
+    may have at most 20; this package uses one for its ownership marker, so at most 19 here. The
+    document notes that the CN East-2 region supports this parameter."""
 
 
 class ApplicationProvider(RestProvider[ApplicationArgs]):
@@ -33,41 +41,26 @@ class ApplicationProvider(RestProvider[ApplicationArgs]):
     computed = ("project_id", "creator", "create_time", "update_time", "component_count")
 
 
-class Application(RestResource, module="servicestage", name="Application"):
+class Application(ApplicationTyping, RestResource, module="servicestage", name="Application"):
     """A business system made of components."""
 
     provider_class: ClassVar[Any] = ApplicationProvider
 
     application_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    description: pulumi.Output[str | None]
-    enterprise_project_id: pulumi.Output[str | None]
-    labels: pulumi.Output[list[dict[str, str]] | None]
+    """The application ID the service assigned, its `id` (表4-83)."""
     project_id: pulumi.Output[str]
+    """The project ID the application belongs to (表4-83)."""
     creator: pulumi.Output[str]
+    """Who created the application (表4-83)."""
     create_time: pulumi.Output[int]
+    """When the application was created: an integer timestamp, in milliseconds since the epoch
+    in the document's examples (表4-83)."""
     update_time: pulumi.Output[int]
+    """When the application was last modified: an integer timestamp, in milliseconds since the
+    epoch in the document's examples (表4-83)."""
     component_count: pulumi.Output[int]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: ApplicationArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[ApplicationInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """How many components are deployed in the application (表4-101; the create answer, 表4-83,
+    does not have it)."""
 
 
 class ApplicationInfo(LookupResult):

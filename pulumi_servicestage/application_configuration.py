@@ -16,19 +16,14 @@ fails, naming the ``adopt_id`` that takes them over instead of overwriting them 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, overload
+from typing import Annotated, Any, ClassVar
 
-import pulumi
 from pydantic import ValidationInfo, field_validator
 
 from ._common import ResourceId, matching
 from ._lifecycle import Created, ObjectRef, ResourceArgs, RestProvider, RestResource
+from ._resource_types import ApplicationConfigurationTyping
 from .client.errors import NotFoundError, ServiceStageError
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import ApplicationConfigurationInputs
 
 # Table 4-114: unique within the application's environment, 1 to 64 characters.
 VariableName = Annotated[
@@ -42,10 +37,26 @@ VariableName = Annotated[
 
 
 class ApplicationConfigurationArgs(ResourceArgs):
+    """The arguments of an application's configuration for one environment.
+
+    Source: PDF 004 §4.2.7, 表4-110 (path parameters), 表4-112 to 表4-114 (modify request body).
+    """
+
     application_id: ResourceId
+    """ID of the application (a path parameter). Changing it replaces this resource."""
     environment_id: ResourceId
+    """ID of the environment the variables apply to. Mandatory; an application has one
+    configuration per environment, so changing it replaces this resource (表4-112)."""
     env: dict[VariableName, str] | None = None
+    """Environment variables, name to value, shown in previews and stored as they are. A name
+    must be unique within the application's environment: 1 to 64 characters; letters, digits,
+    underscores (_), hyphens (-) or dots (.), starting with a letter, underscore or hyphen
+    (表4-114)."""
     secret_env: dict[VariableName, str] | None = None
+    """Package option, not an API field: environment variables whose values are always secret,
+    masked in previews and encrypted in the state. They are sent with those of `env` as the
+    service's one list (表4-114), so the same name rules apply and a name goes in only one of
+    the two maps; refresh reports variables set outside the program here."""
 
     @field_validator("secret_env")
     @classmethod
@@ -172,7 +183,10 @@ def _variables(configuration: Mapping[str, Any]) -> dict[str, str]:
 
 
 class ApplicationConfiguration(
-    RestResource, module="servicestage", name="ApplicationConfiguration"
+    ApplicationConfigurationTyping,
+    RestResource,
+    module="servicestage",
+    name="ApplicationConfiguration",
 ):
     """The environment variables of an application in one environment.
 
@@ -181,28 +195,3 @@ class ApplicationConfiguration(
     """
 
     provider_class: ClassVar[Any] = ApplicationConfigurationProvider
-
-    application_id: pulumi.Output[str]
-    environment_id: pulumi.Output[str]
-    env: pulumi.Output[dict[str, str] | None]
-    secret_env: pulumi.Output[dict[str, str] | None]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: ApplicationConfigurationArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[ApplicationConfigurationInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...

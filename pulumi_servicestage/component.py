@@ -15,7 +15,7 @@ The lookups at the end read a component's release records (§4.3.9) and deploy j
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import Any, ClassVar
 
 import pulumi
 from pydantic import Field
@@ -28,11 +28,13 @@ from ._lifecycle import (
     RestProvider,
     RestResource,
     args_name,
+    argument_values,
     comparable,
     is_unknown,
     without_owner_label,
 )
 from ._lookup import LookupResult, get_all, get_one, output_of, project_path, the_one
+from ._resource_types import ComponentTyping
 from .client.errors import ServiceStageError
 from .component_action import run_component_action
 from .component_spec import (
@@ -42,11 +44,6 @@ from .component_spec import (
     WRITE_ONLY_PATHS,
     ComponentSpec,
 )
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import ComponentInputs
 
 # Statuses of a component while a job works on it (§4.3.7 `component_status`): its
 # `status.last_job_id` is then the job to wait for before anything else can change it.
@@ -59,7 +56,15 @@ COMPONENT_SECRET_FIELDS = ("source", "multi_containers", "template_source", "env
 
 
 class ComponentArgs(ResourceArgs, ComponentSpec):
+    """The arguments of a `Component`: the component body (`ComponentSpec`) and its application.
+
+    Source: PDF 004 §4.3.1, 表4-121 and 003 Table 1 (path parameters); body: `ComponentSpec`.
+    """
+
     application_id: ResourceId
+    """ID of the application the component belongs to (path parameter of create and modify).
+    Changing it creates the component anew in the other application, deleting the old one
+    first."""
 
 
 class ComponentProvider(RestProvider[ComponentArgs]):
@@ -143,7 +148,7 @@ class ComponentProvider(RestProvider[ComponentArgs]):
         # service does not show being impossible to compare with it; when adopting, from what
         # the service shows.
         if olds is not None:
-            news = _dump_inputs(args)
+            news = argument_values(args)
             reconfigured = self.inputs_differ(olds, news, ignoring={"replica"})
         else:
             wanted = self.request_body(args, exclude=LOCAL_FIELDS)
@@ -166,10 +171,6 @@ class ComponentProvider(RestProvider[ComponentArgs]):
         job_id = self.send_update(ref, with_count)
         if job_id:
             self.wait_for_job(job_id, f"modify component {args_name(args)}", args, "update")
-
-
-def _dump_inputs(args: ComponentArgs) -> dict[str, Any]:
-    return args.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 def _same_count(old: Any, new: Any) -> bool:
@@ -374,7 +375,7 @@ def scale_around_modify(
         scale(wanted)
 
 
-class Component(RestResource, module="servicestage", name="Component"):
+class Component(ComponentTyping, RestResource, module="servicestage", name="Component"):
     """A deployable unit of an application, running in an environment.
 
     Its id is ``<application_id>/<component_id>``. A change of ``replica`` scales the component in
@@ -387,35 +388,16 @@ class Component(RestResource, module="servicestage", name="Component"):
 
     provider_class: ClassVar[Any] = ComponentProvider
 
-    application_id: pulumi.Output[str]
     component_id: pulumi.Output[str]
-    environment_id: pulumi.Output[str | None]
-    name: pulumi.Output[str]
-    version: pulumi.Output[str]
-    replica: pulumi.Output[int]
-    runtime_stack: pulumi.Output[dict[str, Any]]
-    source: pulumi.Output[dict[str, Any]]
+    """ID of the component, as the create answer gives it (表4-155 `component_id`); the
+    resource's id is ``<application_id>/<component_id>``."""
     status: pulumi.Output[dict[str, Any]]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: ComponentArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[ComponentInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """The component's status as the service shows it (表4-257): `component_status`
+    (INITIALIZING, UPGRADING, FAILED, RUNNING, DOWN, DELETING, DELETED, RESERVED, STARTING,
+    STOPPING, STOPPED, RESTARTING, PENDING, UNKNOWN or PARTIALLY_FAILED), `available_replica` and
+    `replica` (available and total instances), `fail_detail` (why it failed, e.g.
+    cluster_deleted or create_failed), `last_job_id` (the last job run on it), `create_time`,
+    `update_time`, `creator` and `artifact` (the package or image it comes from, 表4-258)."""
 
 
 class ComponentInfo(LookupResult):

@@ -10,7 +10,7 @@ its arguments changes, and deleting it leaves the component as it is.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 import pulumi
@@ -35,15 +35,11 @@ from ._lifecycle import (
     parse_arguments,
     post_once,
 )
+from ._resource_types import ComponentActionTyping, ComponentRefreshTyping
 from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient
 from .component_spec import ComponentVersion
 from .jobs import Job, JobWaiter
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import ComponentActionInputs, ComponentRefreshInputs
 
 COMPONENT_PATH = "/v3/{project_id}/cas/applications/{application_id}/components/{component_id}"
 
@@ -72,28 +68,59 @@ _PARAMETERS_TAKEN: dict[str, dict[str, bool]] = {
 
 
 class ActionParameters(BaseModel):
-    """`parameters` of a task (table 4-262, the SDK's ComponentActionParameters)."""
+    """`parameters` of a task (table 4-262, the SDK's ComponentActionParameters).
+
+    Source: PDF 004 §4.3.8, 表4-262.
+    """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     # A component runs at least one instance; stop is the task that takes it to none.
     replica: int | None = Field(default=None, ge=1)
+    """Number of instances to scale the component to; mandatory for `scale`, and taken by no
+    other task. At least 1: `stop` is the task that takes a component to no instances."""
     version: ComponentVersion | None = None
+    """Version to roll back to (the SDK: "rollback to specified version"); mandatory for
+    `rollback`, and taken by no other task. A component version: at most 32 characters,
+    matching `^([0-9]+)(.[0-9]+){2,3}$`."""
     hosts: list[ResourceId] | None = Field(default=None, min_length=1)
+    """IDs of the hosts to scale onto: mandatory when scaling a component deployed on virtual
+    machines; taken by `scale` only, and at least one when given. Whether the component runs
+    on virtual machines only the service knows, so it is not checked before the task is sent."""
 
 
 class ComponentActionArgs(BaseModel):
-    """The arguments of a `ComponentAction`."""
+    """The arguments of a `ComponentAction`.
+
+    Source: PDF 004 §4.3.8, 表4-259 (path parameters) and 表4-261 (request body);
+    servicestage-component-action.md (the actions the newer English page adds).
+    """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     application_id: ResourceId
+    """ID of the application the component belongs to (path parameter). Changing it runs the
+    task on the other component (the resource is replaced)."""
     component_id: ResourceId
+    """ID of the component to run the task on (path parameter). Changing it runs the task on
+    that other component (the resource is replaced)."""
     action: ActionName
+    """Task type: `start`, `stop`, `restart`, `scale`, `rollback` (to `parameters.version`),
+    `continue_deploy` (continue a deployment), `check_gray_release` (check the gray release
+    rules) or `modify_gray_rule` (modify them); the newer English page adds `rollback_current`
+    (roll back to the previous version), `sync_workload` and `sync_import`, whose descriptions
+    its stored copy cuts off. Changing it runs the task again."""
     parameters: ActionParameters | None = None
-    #: Values whose change runs the task again although the task itself is unchanged.
+    """Task parameters (表4-262): `scale` takes `replica` (mandatory) and `hosts`, `rollback`
+    takes `version` (mandatory), and the other tasks take none; a parameter a task does not take
+    is an error. Changing them runs the task again."""
     triggers: list[Any] | None = None
+    """Package option, not an API field: any values, never sent; a change of them runs the task
+    again although `action` and `parameters` are unchanged."""
     timeouts: Timeouts | None = None
+    """Package option, not an API field: seconds to wait for the task's job, `create` for the
+    first run and `update` for later ones (1,200 each when unset); a job still running then fails
+    the deployment. `delete` is not used: deleting the resource sends nothing."""
 
     @model_validator(mode="after")
     def _parameters_fit_the_action(self) -> Self:
@@ -270,7 +297,9 @@ def _outputs(args: ComponentActionArgs, job_id: str, job_status: str) -> dict[st
     }
 
 
-class ComponentAction(RestResource, module="servicestage", name="ComponentAction"):
+class ComponentAction(
+    ComponentActionTyping, RestResource, module="servicestage", name="ComponentAction"
+):
     """A task run on a component: start, stop, restart, scale, rollback, rollback_current,
     continue_deploy, check_gray_release, modify_gray_rule, sync_workload or sync_import.
 
@@ -289,47 +318,39 @@ class ComponentAction(RestResource, module="servicestage", name="ComponentAction
 
     provider_class: ClassVar[Any] = ComponentActionProvider
 
-    application_id: pulumi.Output[str]
-    component_id: pulumi.Output[str]
-    action: pulumi.Output[str]
-    parameters: pulumi.Output[dict[str, Any] | None]
-    triggers: pulumi.Output[list[Any] | None]
     job_id: pulumi.Output[str]
+    """ID of the job of the latest run, as the task's answer names it (表4-263 `job_id`), or
+    the component's `status.last_job_id` when that answer was lost; the resource's id is the
+    first run's job."""
     job_status: pulumi.Output[str]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: ComponentActionArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[ComponentActionInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """Execution status of that job (表4-368 `execution_status`, upper case): SUBMITTED,
+    SCHEDULED, RUNNING, FAILED, SUCCEEDED, CANCELLED, PARTIALLY_FAILED, ROLLBACKING, ROLLBACKED
+    or UNKNOWN. A run fails the deployment unless its job succeeds, so after a run it is
+    SUCCEEDED; a refresh reads it again while the service still has the job."""
 
 
 # -- refreshing a component (§4.3.10) ----------------------------------------------------------
 
 
 class ComponentRefreshArgs(BaseModel):
-    """The arguments of a `ComponentRefresh`."""
+    """The arguments of a `ComponentRefresh`.
+
+    Source: PDF 004 §4.3.10, 表4-271 (path parameters).
+    """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     application_id: ResourceId
+    """ID of the application the component belongs to (path parameter). Changing it refreshes
+    the other component (the resource is replaced)."""
     component_id: ResourceId
-    #: Values whose change refreshes the component again.
+    """ID of the component whose status and access information the service refreshes (path
+    parameter of ``PUT .../components/{component_id}/refresh``, which takes no body and answers
+    `message` "OK", 表4-273). Changing it refreshes that other component (the resource is
+    replaced)."""
     triggers: list[Any] | None = None
+    """Package option, not an API field: any values, never sent; a change of them refreshes the
+    component again."""
 
 
 class ComponentRefreshProvider(ServiceStageProvider):
@@ -384,7 +405,9 @@ def _refresh(args: ComponentRefreshArgs) -> None:
     clients.servicestage.put(f"{path}/refresh", None)
 
 
-class ComponentRefresh(RestResource, module="servicestage", name="ComponentRefresh"):
+class ComponentRefresh(
+    ComponentRefreshTyping, RestResource, module="servicestage", name="ComponentRefresh"
+):
     """Refreshes a component's status and access information (§4.3.10): when the resource is
     created, and again whenever ``triggers`` change. Deleting it does nothing to the component.
 
@@ -392,27 +415,3 @@ class ComponentRefresh(RestResource, module="servicestage", name="ComponentRefre
     """
 
     provider_class: ClassVar[Any] = ComponentRefreshProvider
-
-    application_id: pulumi.Output[str]
-    component_id: pulumi.Output[str]
-    triggers: pulumi.Output[list[Any] | None]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: ComponentRefreshArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[ComponentRefreshInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...

@@ -13,7 +13,7 @@ description creates a new group. A file can be modified except for its name and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, overload
+from typing import Annotated, Any, ClassVar, Literal
 
 import pulumi
 from pydantic import Field, SecretStr
@@ -21,11 +21,7 @@ from pydantic import Field, SecretStr
 from ._common import Description, Name, ResourceId
 from ._lifecycle import LOCAL_FIELDS, ObjectRef, ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_all, get_one, output_of, project_path
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import ConfigurationGroupInputs, ConfigurationInputs
+from ._resource_types import ConfigurationGroupTyping, ConfigurationTyping
 
 ConfigurationType = Literal["yaml", "properties"]
 
@@ -37,8 +33,19 @@ _SECRET_FIELD = "content"
 
 
 class ConfigurationGroupArgs(ResourceArgs):
+    """The arguments of a configuration group.
+
+    Source: PDF 004 §4.5.1, 表4-314 (create request body).
+    """
+
     name: Name
+    """Configuration group name: 2 to 64 characters; upper- or lower-case letters, digits,
+    hyphens (-) and underscores (_), starting with a letter and ending with a letter or digit.
+    Unique in the project. The service cannot modify a group, so changing it creates a new
+    one."""
     description: Annotated[str, Field(max_length=256)] | None = None
+    """Configuration group description, at most 256 characters. The service cannot modify a
+    group, so changing it creates a new one."""
 
 
 class ConfigurationGroupProvider(RestProvider[ConfigurationGroupArgs]):
@@ -74,49 +81,51 @@ class ConfigurationGroupProvider(RestProvider[ConfigurationGroupArgs]):
         return not self.adoption_conflicts(ref, args, server)
 
 
-class ConfigurationGroup(RestResource, module="servicestage", name="ConfigurationGroup"):
+class ConfigurationGroup(
+    ConfigurationGroupTyping, RestResource, module="servicestage", name="ConfigurationGroup"
+):
     """A group of configuration files. Its id is the ``config_group_id``."""
 
     provider_class: ClassVar[Any] = ConfigurationGroupProvider
 
     config_group_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    description: pulumi.Output[str | None]
+    """The configuration group ID the service assigned, its `id` (表4-315)."""
     project_id: pulumi.Output[str]
+    """The project ID the group belongs to (表4-315)."""
     creator: pulumi.Output[str]
+    """Who created the group (表4-315)."""
     create_time: pulumi.Output[int]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: ConfigurationGroupArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[ConfigurationGroupInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """When the group was created: an integer timestamp, in milliseconds since the epoch in the
+    document's examples (表4-315)."""
 
 
 # -- configuration files (§4.5.3, §4.5.6, §4.5.7, §4.5.8) ------------------------------------------
 
 
 class ConfigurationArgs(ResourceArgs):
+    """The arguments of a configuration file.
+
+    Source: PDF 004 §4.5.3, 表4-323 (create request body); §4.5.8, 表4-344 (modify request body).
+    """
+
     config_group_id: ResourceId
+    """ID of the configuration group the file belongs to. Mandatory. Changing it creates a new
+    file in the new group."""
     name: Name
+    """Configuration file name: 2 to 64 characters; letters, digits, underscores (_) or hyphens
+    (-), starting with a letter and ending with a letter or digit. Unique within its group. The
+    modify body takes no name, so changing it creates a new file."""
     content: str
+    """Content of the configuration file. Mandatory; can be changed later. This package keeps
+    it secret (masked in previews, encrypted in the state) and never quotes it in errors."""
     type: ConfigurationType
+    """Format of the file: `yaml` or `properties`. Mandatory; can be changed later."""
     sensitive: bool = False
+    """Whether the file's content is encrypted: `true` encrypts it, `false` does not. Mandatory
+    on create and optional on modify; this package sends `false` when it is left out."""
     description: Description | None = None
+    """Configuration file description, at most 128 characters. Left out, an update clears it
+    (this package sends an empty one, since the service keeps the old description otherwise)."""
 
 
 class ConfigurationProvider(RestProvider[ConfigurationArgs]):
@@ -142,44 +151,29 @@ class ConfigurationProvider(RestProvider[ConfigurationArgs]):
         return {"description": "", **super().update_body(args)}
 
 
-class Configuration(RestResource, module="servicestage", name="Configuration"):
+class Configuration(ConfigurationTyping, RestResource, module="servicestage", name="Configuration"):
     """A configuration file in a group. Its id is the ``config_id``; ``content`` is secret."""
 
     provider_class: ClassVar[Any] = ConfigurationProvider
 
     config_id: pulumi.Output[str]
-    config_group_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    content: pulumi.Output[str]
-    type: pulumi.Output[str]
-    sensitive: pulumi.Output[bool]
-    description: pulumi.Output[str | None]
+    """The configuration file ID the service assigned, its `id` (表4-338)."""
     version: pulumi.Output[str]
+    """Version number of the file: `v1` when created and `v2` after a modification in the
+    document's examples (表4-338)."""
     project_id: pulumi.Output[str]
+    """The project ID the file belongs to (表4-338)."""
     creator: pulumi.Output[str]
+    """Who created the file (表4-338)."""
     create_time: pulumi.Output[int]
+    """When the file was created: an integer timestamp, in milliseconds since the epoch in the
+    document's examples (表4-338)."""
     update_time: pulumi.Output[int]
+    """When the file was last modified: an integer timestamp, in milliseconds since the epoch in
+    the document's examples (表4-338)."""
     components: pulumi.Output[list[dict[str, str]]]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: ConfigurationArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[ConfigurationInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """The components the file is bound to, each with its `application_id`, `component_id`,
+    `component_name` and `environment_id` (表4-338, 表4-339)."""
 
 
 # -- lookups (§4.5.2, §4.5.5, §4.5.9, §4.5.10) -----------------------------------------------------

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 import pulumi
@@ -39,14 +39,10 @@ from ._lifecycle import (
     parse_arguments,
     post_once,
 )
+from ._resource_types import ConfigurationImportTyping
 from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient, Multipart
 from .configuration import CONFIGS_PATH, GROUPS_PATH, ConfigurationType
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import ConfigurationImportInputs
 
 RepetitionPolicy = Literal["covered", "skip"]
 
@@ -169,9 +165,22 @@ def _packaged_file(member: str, data: bytes) -> PackagedFile:
 
 
 class ConfigurationImportArgs(ResourceArgs):
-    #: The zip package, relative to the project directory.
+    """The arguments of an import of a configuration package.
+
+    Source: PDF 004 §4.5.4, 表4-328 (import request body).
+    """
+
     archive_path: str = Field(min_length=1)
+    """Package option, not an API field: the zip package to import, relative to the project
+    directory; it is uploaded as `upload_file`. It is read and checked at preview: at most 500
+    KB and 500 files, no password, each file UTF-8 text at `<group name>/<file name>.yaml`,
+    `.yml` or `.properties` (the folder names the group, the file the configuration file, both
+    by the name rule of groups and files). A package with other content is imported anew;
+    moving the same package only updates the recorded path."""
     repetition_policy: RepetitionPolicy | None = None
+    """What to do with a packaged file whose name a file of its group already has: `covered`
+    (the imported file replaces the existing one) or `skip` (the file is not imported). The
+    document states no default. Changing it imports the package anew."""
 
     @field_validator("adopt_id")
     @classmethod
@@ -366,7 +375,9 @@ class ConfigurationImportProvider(ServiceStageProvider):
                 client.delete(f"{_path(GROUPS_PATH)}/{quote(group_id, safe='')}")
 
 
-class ConfigurationImport(RestResource, module="servicestage", name="ConfigurationImport"):
+class ConfigurationImport(
+    ConfigurationImportTyping, RestResource, module="servicestage", name="ConfigurationImport"
+):
     """The configuration files of a zip package, imported once (§4.5.4).
 
     Each folder of the package names a group (created if missing) and each ``.yaml``, ``.yml``
@@ -377,35 +388,25 @@ class ConfigurationImport(RestResource, module="servicestage", name="Configurati
 
     provider_class: ClassVar[Any] = ConfigurationImportProvider
 
-    archive_path: pulumi.Output[str]
-    repetition_policy: pulumi.Output[str | None]
     archive_sha256: pulumi.Output[str]
+    """Package output, not an API field: the SHA-256 digest of the package, in hex; a new
+    digest means a new import."""
     total_num: pulumi.Output[int]
+    """How many configuration files the import brought (表4-329)."""
     covered_num: pulumi.Output[int]
+    """How many existing configuration files the import covered, that is replaced (表4-329)."""
     skip_num: pulumi.Output[int]
+    """How many configuration files the import skipped (表4-329)."""
     configurations: pulumi.Output[list[dict[str, str]]]
+    """Package output, not an API field: each file of the package found after the import, with
+    its `path`, `name`, `type`, `config_group_name`, `config_group_id` and configuration `id`;
+    a refresh drops files deleted since."""
     created_configuration_ids: pulumi.Output[list[str]]
+    """Package output, not an API field: the IDs of the configuration files the import created
+    (not those it covered or skipped); deleting the resource deletes these files."""
     created_config_group_ids: pulumi.Output[list[str]]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: ConfigurationImportArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[ConfigurationImportInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """Package output, not an API field: the IDs of the configuration groups the import
+    created; deleting the resource deletes each of them that holds no other file."""
 
 
 def _parse_import(props: Mapping[str, Any]) -> ConfigurationImportArgs:

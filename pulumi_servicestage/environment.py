@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+from typing import Any, ClassVar, Literal
 
 import pulumi
 
 from ._common import Description, Labels, Name, ResourceId
 from ._lifecycle import ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_all, output_of, project_path, the_one
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import EnvironmentInputs
+from ._resource_types import EnvironmentTyping
 
 
 class EnvironmentArgs(ResourceArgs):
+    """The arguments of an environment.
+
+    Source: PDF 004 §4.1.1, 表4-3 (create request body); §4.1.4, 表4-17 (modify request body).
+    """
+
     name: Name
+    """Environment name: 2 to 64 characters; letters, digits, hyphens (-) and underscores (_),
+    starting with a letter and ending with a letter or digit; letters are not case-sensitive.
+    Can be changed later (the modify body takes it)."""
     vpc_id: ResourceId
+    """ID of the Virtual Private Cloud (VPC) the environment is in. Mandatory. The modify body
+    does not take it, so changing it replaces the environment."""
     deploy_mode: Literal["virtualmachine", "container", "mixed"] | None = None
+    """Environment type: `virtualmachine` (virtual machines), `container` (Kubernetes) or
+    `mixed` (virtual machines and Kubernetes). The document states no default. The modify body
+    does not take it, so changing it replaces the environment."""
     description: Description | None = None
+    """Environment description, at most 128 characters."""
     enterprise_project_id: ResourceId | None = None
+    """Enterprise project ID. The modify body does not take it, so changing it replaces the
+    environment."""
     labels: Labels | None = None
+    """Tags, with which the Tag Management Service can filter resources (表4-4). An environment
+    may have at most 20; this package uses one for its ownership marker, so at most 19 here. The
+    document notes that the CN East-2 region supports this parameter."""
 
 
 class EnvironmentProvider(RestProvider[EnvironmentArgs]):
@@ -38,42 +53,23 @@ class EnvironmentProvider(RestProvider[EnvironmentArgs]):
     computed = ("project_id", "creator", "create_time", "update_time")
 
 
-class Environment(RestResource, module="servicestage", name="Environment"):
+class Environment(EnvironmentTyping, RestResource, module="servicestage", name="Environment"):
     """A set of compute, network and middleware resources that components are deployed to."""
 
     provider_class: ClassVar[Any] = EnvironmentProvider
 
     environment_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    vpc_id: pulumi.Output[str]
-    deploy_mode: pulumi.Output[str | None]
-    description: pulumi.Output[str | None]
-    enterprise_project_id: pulumi.Output[str | None]
-    labels: pulumi.Output[list[dict[str, str]] | None]
+    """The environment ID the service assigned, its `id` (表4-5)."""
     project_id: pulumi.Output[str]
+    """The project ID the environment belongs to (表4-5)."""
     creator: pulumi.Output[str]
+    """Who created the environment (表4-5)."""
     create_time: pulumi.Output[int]
+    """When the environment was created: an integer timestamp, in milliseconds since the epoch
+    in the document's examples (表4-5)."""
     update_time: pulumi.Output[int]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: EnvironmentArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[EnvironmentInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """When the environment was last modified: an integer timestamp, in milliseconds since the
+    epoch in the document's examples (表4-5)."""
 
 
 class EnvironmentInfo(LookupResult):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 import pulumi
@@ -33,12 +33,8 @@ from ._lifecycle import (
     parse_arguments,
 )
 from ._lookup import LookupResult, get_one, output_of, project_path
+from ._resource_types import EnvironmentResourcesTyping
 from .client.errors import AmbiguousWriteError, NotFoundError, ServiceStageError
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import EnvironmentResourcesInputs
 
 # Tables 4-30 (what the modify operation takes) and 4-41 (what the query may show), together:
 # a list read back must be writable again.
@@ -50,13 +46,26 @@ _Key = tuple[str, str]
 
 
 class ManagedResource(BaseModel):
-    """One cloud resource: its id and type identify it; the name is informational."""
+    """One cloud resource: its id and type identify it; the name is informational.
+
+    Source: PDF 004 §4.1.6, 表4-30 (modify request body); §4.1.8, 表4-41 (query answer).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     id: ResourceId
+    """Resource ID. Mandatory; the document asks that it be correct before the call, so that
+    the call works."""
     type: ResourceType
+    """Resource type: `eip` (Elastic IP), `elb` (Elastic Load Balance), `cce` (Cloud Container
+    Engine), `ecs` (Elastic Cloud Server), `as` (Auto Scaling group), `cse` (microservice
+    engine), `dcs` (Distributed Cache Service) or `rds` (cloud database), as the modify body
+    lists them. The query also answers `nacos` (registry and configuration center),
+    `ms_gateway` (application gateway), `subnet` and `acl` (network ACL) (表4-41), which are
+    accepted too so that a list read back can be written again."""
     name: str | None = None
+    """Resource name. Optional and informational: the resource is identified by its id and
+    type; when given, it is written into the service's entry for the resource."""
 
     @property
     def key(self) -> _Key:
@@ -64,8 +73,19 @@ class ManagedResource(BaseModel):
 
 
 class EnvironmentResourcesArgs(ResourceArgs):
+    """The arguments of an environment's managed resources.
+
+    Source: PDF 004 §4.1.6, 表4-27 (path parameters) and 表4-29 (modify request body).
+    """
+
     environment_id: ResourceId
+    """ID of the environment whose resources are managed (a path parameter). Changing it
+    replaces this resource."""
     resources: list[ManagedResource]
+    """The cloud resources to put under the environment (表4-30), each type and id once, in any
+    order. The service's modify operation replaces its whole list; this package writes the list
+    back with only its own difference, and takes out only the resources it put in (see
+    `owned_resources`)."""
 
     @field_validator("resources")
     @classmethod
@@ -299,7 +319,9 @@ def _is_known_resource(item: Any) -> bool:
     return isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("type", "id"))
 
 
-class EnvironmentResources(RestResource, module="servicestage", name="EnvironmentResources"):
+class EnvironmentResources(
+    EnvironmentResourcesTyping, RestResource, module="servicestage", name="EnvironmentResources"
+):
     """Cloud resources (CCE clusters, ECS servers, ELBs, ...) put under an environment.
 
     Its id is the environment id. Changing ``environment_id`` replaces it; changing
@@ -308,29 +330,10 @@ class EnvironmentResources(RestResource, module="servicestage", name="Environmen
 
     provider_class: ClassVar[Any] = EnvironmentResourcesProvider
 
-    environment_id: pulumi.Output[str]
-    resources: pulumi.Output[list[dict[str, str]]]
     owned_resources: pulumi.Output[list[dict[str, str]]]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: EnvironmentResourcesArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[EnvironmentResourcesInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """Package output, not an API field: the `type` and `id` of each declared resource that
+    this resource put into the environment's list (or took over with `adopt_id`); only these
+    are ever taken out again, on update or delete."""
 
 
 class EnvironmentResourceInfo(LookupResult):

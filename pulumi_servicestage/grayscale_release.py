@@ -16,7 +16,7 @@ as ``errorCode``/``errorMsg``, which the client reads like ServiceStage's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, overload
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import quote
 
 import pulumi
@@ -26,13 +26,9 @@ from pydantic_core import PydanticCustomError
 from ._common import ResourceId, matching
 from ._lifecycle import Created, ObjectRef, ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, output_of, program_clients
+from ._resource_types import GrayscaleReleaseTyping
 from .client.errors import APIConnectionError, APIStatusError, NotFoundError, ServiceStageError
 from .jobs import polls, transient
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import GrayscaleReleaseInputs
 
 KIND = "Release"
 API_VERSION = "asm/v2"
@@ -97,31 +93,66 @@ def _is_deployment(template: dict[str, Any]) -> dict[str, Any]:
 
 
 class GrayDeployment(BaseModel):
-    """A grayscale workload: the Deployment to run the grayscale version with, and its cluster."""
+    """A grayscale workload: the Deployment to run the grayscale version with, and its cluster.
+
+    Source: 002 GrayWorkload table (`spec.grayDeployments`).
+    """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     cluster_id: ResourceId
+    """ID of the cluster where the grayscale workload resides (`clusterID`)."""
     template: Annotated[dict[str, Any], AfterValidator(_is_deployment)]
+    """The grayscale workload: a Kubernetes Deployment object (`kind` Deployment, or left out),
+    as Kubernetes' Deployment reference describes it. Whole numbers in it are sent as integers
+    (the engine hands every number over as a float)."""
 
 
 class GrayscaleReleaseArgs(ResourceArgs):
+    """The arguments of a `GrayscaleRelease`: ASM's Release object, flattened.
+
+    Source: 002 (path parameters, ReleaseMetadata and ReleaseSpec tables); asm-release-create.md
+    Tables 3-4.
+    """
+
     mesh_id: ResourceId
+    """ID of the mesh the release belongs to (path parameter, and `metadata.meshID`). Changing
+    it creates the release anew, deleting the old one first."""
     namespace: NamespaceName
+    """Namespace of the release (path parameter, and `metadata.namespace`): a Kubernetes
+    namespace name, 1 to 63 lower-case letters, digits or hyphens (-), starting and ending with
+    a letter or digit. Changing it creates the release anew, deleting the old one first."""
     name: ReleaseName
+    """Release task name (`metadata.name`): 4 to 64 characters; lower-case letters, digits and
+    hyphens (-), starting with a lower-case letter and not ending with a hyphen. Changing it
+    creates the release anew, deleting the old one first."""
     service_name: ServiceName
+    """Name of the mesh service the release is for (`spec.serviceName`): a Kubernetes service
+    name, 1 to 63 lower-case letters, digits or hyphens (-), starting with a letter and ending
+    with a letter or digit. Changing it creates the release anew, deleting the old one first."""
     cluster_id: ResourceId
+    """ID of the cluster of the release (`spec.clusterID`). Changing it creates the release
+    anew, deleting the old one first."""
     deployment_name: DeploymentName
+    """Name of the workload (Kubernetes Deployment) the release is for (`spec.deploymentName`):
+    at most 253 lower-case letters, digits, hyphens (-) or dots (.), starting and ending with a
+    letter or digit. Changing it creates the release anew, deleting the old one first."""
     version: Version
+    """Version of the release (`spec.version`, "mesh version"): a Kubernetes label value, 1 to
+    63 letters, digits, hyphens, underscores or dots, starting and ending with a letter or
+    digit, since ASM tells the versions apart by the pods' `version` label. Changing it updates
+    the release in place (PUT) and waits until it runs that version."""
     type: NonEmpty | None = None
+    """Type of the release task (`spec.type`); the documents list no values. Sent only when
+    set; changing it creates the release anew, deleting the old one first."""
     gray_deployments: Annotated[list[GrayDeployment], Field(min_length=1)]
-    delete_action: Literal["cancel", "end"] | None = Field(
-        default=None,
-        description=(
-            "How deleting the resource ends the release: `cancel` (the default) gives all "
-            "traffic back to the original version, `end` gives it all to the grayscale version."
-        ),
-    )
+    """Grayscale workload templates (`spec.grayDeployments`), at least one. Changing them
+    updates the release in place (PUT) and waits until its phase is Running again."""
+    delete_action: Literal["cancel", "end"] | None = Field(default=None)
+    """How deleting the resource ends the release: `cancel` (the default) gives all traffic back
+    to the original version, `end` gives it all to the grayscale version. Sent only then, as the
+    DELETE request's `action` (the page does not print its values); changing it sends nothing
+    (asm-release-delete.md)."""
 
 
 class ReleaseFailedError(ServiceStageError):
@@ -415,7 +446,9 @@ def whole_numbers_as_ints(value: Any) -> Any:
     return value
 
 
-class GrayscaleRelease(RestResource, module="servicestage", name="GrayscaleRelease"):
+class GrayscaleRelease(
+    GrayscaleReleaseTyping, RestResource, module="servicestage", name="GrayscaleRelease"
+):
     """An ASM grayscale release of a mesh service's workload.
 
     Its id is ``<mesh_id>/<namespace>/<release_id>``.
@@ -423,40 +456,16 @@ class GrayscaleRelease(RestResource, module="servicestage", name="GrayscaleRelea
 
     provider_class: ClassVar[Any] = GrayscaleReleaseProvider
 
-    mesh_id: pulumi.Output[str]
-    namespace: pulumi.Output[str]
     release_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    service_name: pulumi.Output[str]
-    cluster_id: pulumi.Output[str]
-    deployment_name: pulumi.Output[str]
-    version: pulumi.Output[str]
-    type: pulumi.Output[str | None]
-    gray_deployments: pulumi.Output[list[dict[str, Any]]]
-    delete_action: pulumi.Output[str | None]
+    """ID of the release task (002 ReleaseMetadata `uid`): unique, generated by ASM when the
+    task is created."""
     phase: pulumi.Output[str]
+    """Phase of the release task (002 ReleaseStatus `phase`); the documents list no values.
+    Create and update wait for Running, and a phase of Failed fails them."""
     start_time: pulumi.Output[str]
+    """Start time of the release task (002 ReleaseStatus `startTime`), a string."""
     update_time: pulumi.Output[str]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: GrayscaleReleaseArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[GrayscaleReleaseInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """Update time of the release task (002 ReleaseStatus `updateTime`), a string."""
 
 
 class GrayscaleReleaseInfo(LookupResult):

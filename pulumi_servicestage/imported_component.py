@@ -13,7 +13,7 @@ arguments applied.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+from typing import Any, ClassVar, Literal
 
 import pulumi
 from pydantic import Field, field_validator
@@ -31,6 +31,7 @@ from ._lifecycle import (
     is_unknown,
     without_owner_label,
 )
+from ._resource_types import ImportedComponentTyping
 from .client.errors import ServiceStageError
 from .component import (
     ComponentProvider,
@@ -47,11 +48,6 @@ from .component_spec import (
     Label,
     ReferResource,
 )
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import ImportedComponentInputs
 
 # "Runtime: fixed to Docker" (table 4-158), spelt as in the reference's example request.
 IMPORT_RUNTIME_STACK = {
@@ -71,18 +67,52 @@ _MODIFY_BODY_FIELDS = tuple(
 
 
 class ImportedComponentArgs(ResourceArgs):
+    """The arguments of an `ImportedComponent`: the import body, less the fixed `create_mode`
+    ("import") and `runtime_stack` (Docker), plus the application and an instance count.
+
+    Source: PDF 004 §4.3.2, 表4-156 (path parameters) and 表4-158 (request body).
+    """
+
     application_id: ResourceId
+    """ID of the application to create the component in (path parameter). Changing it imports
+    the workload anew, deleting the old component first."""
     environment_id: ResourceId
+    """ID of the environment the component runs in; mandatory. Changing it imports the
+    workload anew, deleting the old component first."""
     name: Name
+    """Component name: 2 to 64 characters; letters, digits, hyphens (-) and underscores (_),
+    starting with a letter and ending with a letter or digit. Changing it imports the workload
+    anew, deleting the old component first."""
     workload_name: str = Field(min_length=1)
+    """Name of the workload, already created in CCE, that the component takes over (a workload
+    can be imported once). Changing it imports that other workload, deleting the old component
+    first."""
     workload_kind: Literal["deployment", "statefulset"]
+    """Workload type: `deployment` (stateless workload) or `statefulset` (stateful workload).
+    Changing it imports the workload anew, deleting the old component first."""
     version: ComponentVersion
+    """Component version: at most 32 characters, matching `^([0-9]+)(.[0-9]+){2,3}$` (e.g.
+    2024.0506.16306). Changes in place (component modify)."""
     refer_resources: list[ReferResource]
+    """Bound resources (表4-160: `id`, `type` and `parameters.namespace`, 表4-161); must
+    include the `cce` cluster the workload runs in, whose namespace defaults to `default`. A
+    workload that is to be gray-released as a microservice must also bind a ServiceComb (`cse`)
+    or Nacos (`nacos`) engine. A move to another cluster or namespace imports anew; other
+    changes are made in place."""
     labels: list[Label] | None = None
+    """Labels (表4-159: `key` and `value`); for container deployment the workload can be
+    queried by them. Changes in place."""
     description: str | None = Field(default=None, max_length=128)
+    """Description: at most 128 characters. Changes in place."""
     external_accesses: list[ExternalAccess] | None = None
+    """External access (表4-162): `protocol` (http or https), `address` and `forward_port`.
+    Changes in place; the service's GET does not show them (表4-226 has no such row), so a
+    change made outside this resource goes unnoticed."""
     # Not part of the import: the workload keeps its count until this asks for another.
     replica: int | None = Field(default=None, ge=1)
+    """Number of instances, at least 1: not part of the import body, which keeps the workload's
+    count. When set, the component is scaled to it after the import and whenever it changes,
+    with the scale task (表4-262)."""
 
     @field_validator("refer_resources")
     @classmethod
@@ -263,7 +293,9 @@ def _cluster_of(resources: Any) -> tuple[str, str] | None:
     return None
 
 
-class ImportedComponent(RestResource, module="servicestage", name="ImportedComponent"):
+class ImportedComponent(
+    ImportedComponentTyping, RestResource, module="servicestage", name="ImportedComponent"
+):
     """A component that takes over a workload already running in a CCE cluster.
 
     `refer_resources` must name the cluster (type ``cce``, ``parameters.namespace`` defaulting to
@@ -282,32 +314,11 @@ class ImportedComponent(RestResource, module="servicestage", name="ImportedCompo
 
     provider_class: ClassVar[Any] = ImportedComponentProvider
 
-    application_id: pulumi.Output[str]
     component_id: pulumi.Output[str]
-    environment_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    workload_name: pulumi.Output[str]
-    workload_kind: pulumi.Output[str]
-    version: pulumi.Output[str]
-    replica: pulumi.Output[int | None]
+    """ID of the component the import created: the import answer's `instance_id` (表4-163,
+    "component instance ID"); the resource's id is ``<application_id>/<component_id>``."""
     status: pulumi.Output[dict[str, Any]]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: ImportedComponentArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[ImportedComponentInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """The component's status as the service shows it (表4-257): `component_status` (e.g.
+    RUNNING, UPGRADING, FAILED), `available_replica` and `replica` (available and total
+    instances), `fail_detail`, `last_job_id` (after the import, the job that takes the workload
+    over), `create_time`, `update_time`, `creator` and `artifact` (表4-258)."""

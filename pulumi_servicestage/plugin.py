@@ -11,7 +11,7 @@ new value runs that task and waits for its job, the way Terraform's `triggers` w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import Any, ClassVar
 
 import pulumi
 from pydantic import Field, model_validator
@@ -20,11 +20,7 @@ from typing_extensions import Self
 from ._common import ResourceId, raise_broken_rules
 from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource, post_once
 from ._lookup import LookupResult, get_one, output_of, project_path
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import PluginInputs
+from ._resource_types import PluginTyping
 
 # The plugin the reference documents, and what it needs: it mounts Sermant agents that connect
 # to a ServiceComb engine, so it must know which one.
@@ -41,23 +37,35 @@ _FAILED_STATUS = "FAILED"
 
 
 class PluginArgs(ResourceArgs):
+    """The arguments of a plugin.
+
+    Source: PDF 004 §4.7.1, 表4-370 (path parameters) and 表4-372 (create request body).
+    """
+
     environment_id: ResourceId
-    name: str = Field(
-        min_length=1,
-        description="The plugin to install, e.g. sermantInjector; get_plugin_metadata() lists "
-        "what an environment offers.",
-    )
-    cce_id: ResourceId = Field(description="The environment's CCE cluster to install in.")
-    cse_id: ResourceId | None = Field(
-        default=None,
-        description="The environment's microservice engine; required for sermantInjector.",
-    )
-    restart_trigger: str | None = Field(
-        default=None, description="Any value; changing it restarts the plugin."
-    )
-    redeploy_trigger: str | None = Field(
-        default=None, description="Any value; changing it redeploys the plugin."
-    )
+    """ID of the environment to install the plugin in (a path parameter). Changing it replaces
+    the plugin."""
+    name: str = Field(min_length=1)
+    """The plugin to install; get_plugin_metadata() lists what an environment offers. The
+    document names one, `sermantInjector`: it mounts Sermant Agent automatically, so that
+    applications join a ServiceComb engine without security authentication with no code change
+    and use registry and discovery, full-link grayscale release, graceful start and stop and tag
+    routing, but not microservice governance. Changing it replaces the plugin."""
+    cce_id: ResourceId
+    """ID of the CCE cluster bound to the environment, to install the plugin in. Mandatory; the
+    queries of an environment's managed or created resources give it. Changing it replaces the
+    plugin."""
+    cse_id: ResourceId | None = Field(default=None)
+    """ID of the microservice engine bound to the environment; mandatory when `name` is
+    `sermantInjector`. Changing it replaces the plugin."""
+    restart_trigger: str | None = Field(default=None)
+    """Package option, not an API field: any value; changing it to a new value runs the
+    plugin's `restart` task (§4.7.5, 表4-388) and waits for its job. It never reaches the
+    service, and refresh keeps it as it is."""
+    redeploy_trigger: str | None = Field(default=None)
+    """Package option, not an API field: any value; changing it to a new value runs the
+    plugin's `redeploy` task (§4.7.5, 表4-388) and waits for its job, before a restart that
+    changes at the same time. It never reaches the service, and refresh keeps it as it is."""
 
     @model_validator(mode="after")
     def _engine_given_where_needed(self) -> Self:
@@ -143,7 +151,7 @@ class PluginProvider(RestProvider[PluginArgs]):
             self.wait_for_job(str(job_id), f"{task} plugin {args.name!r}", args, "update")
 
 
-class Plugin(RestResource, module="servicestage", name="Plugin"):
+class Plugin(PluginTyping, RestResource, module="servicestage", name="Plugin"):
     """A plugin (addon) installed in an environment's CCE cluster, such as sermantInjector.
 
     Its id is ``<environment_id>/<plugin_id>``.
@@ -151,35 +159,13 @@ class Plugin(RestResource, module="servicestage", name="Plugin"):
 
     provider_class: ClassVar[Any] = PluginProvider
 
-    environment_id: pulumi.Output[str]
     plugin_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    cce_id: pulumi.Output[str]
-    cse_id: pulumi.Output[str | None]
-    restart_trigger: pulumi.Output[str | None]
-    redeploy_trigger: pulumi.Output[str | None]
+    """The plugin ID the service assigned, its `id` (表4-373)."""
     version: pulumi.Output[str]
+    """The installed plugin's version, e.g. `1.3.1.0` in the document's examples (表4-385)."""
     status: pulumi.Output[str]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: PluginArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[PluginInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """Plugin status: `INITIALIZING`, `UPGRADING`, `FAILED`, `SUCCEEDED` or `DELETING`
+    (表4-385; the list's table, 表4-377, spells `SUCCEDED`)."""
 
 
 class PluginInfo(LookupResult):

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+from typing import Any, ClassVar, Literal
 
 import pulumi
 from pydantic import Field, ValidationError, model_validator
@@ -59,15 +59,11 @@ from ._lifecycle import (
     post_once,
 )
 from ._lookup import LookupResult, get_one, output_of, project_path
+from ._resource_types import ReleasePlanTyping
 from .client.errors import APIStatusError, ServiceStageError
 from .component import shown_as_declared
 from .component_spec import CREDENTIAL_PATHS, SECRET_PATHS, ReleaseComponentSpec
 from .jobs import FAILED_STATES, SUCCEEDED, polls
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import ReleasePlanInputs
 
 #: Task statuses after a release (list page enum); CREATED is a task not executed since its edit.
 RELEASE_ENDED = frozenset(
@@ -92,44 +88,63 @@ RELEASE_CREDENTIAL_PATHS = tuple(
 
 
 class ReleaseComponent(ReleaseComponentSpec):
-    """A component of a release task: its full specification, its batch and where it goes."""
+    """A component of a release task: its full specification, its batch and where it goes.
 
-    seq: int = Field(ge=1, description="Release batch; batches are released in ascending order.")
+    Source: 000 Table 4; servicestage-release-plan-update.md Table 4 (Mandatory column).
+    """
+
+    seq: int = Field(ge=1)
+    """Release batch; mandatory, at least 1. Batches are released in ascending order."""
     application_id: ResourceId
-    component_id: ResourceId | None = Field(
-        default=None,
-        description=(
-            "The component the release upgrades; left out, the release creates the component "
-            "in application_id."
-        ),
-    )
+    """ID of the application the component belongs to, or is created in. Not a row of 000
+    Table 4, but part of each component of its example response; a task lists each component
+    (application and name) once."""
+    component_id: ResourceId | None = Field(default=None)
+    """Application component ID: the component the release upgrades. Left out, the release
+    creates the component in `application_id`, and the task records the new ID, which every
+    later edit sends back (the edit page marks the field mandatory)."""
     workload_name: str | None = None
-    create_mode: str | None = Field(
-        default=None, description="Left out (the default), the release creates and deploys."
-    )
+    """Workload name; optional (the tables say no more)."""
+    create_mode: str | None = Field(default=None)
+    """Component creation mode. Left out (the default), the release creates and deploys the
+    component; the tables list no values."""
 
 
 class ReleasePlanArgs(ResourceArgs):
+    """The arguments of a `ReleasePlan`: the release task and how to carry out its release.
+
+    Source: 000 Table 3; servicestage-release-plan-update.md Table 3 (edit body).
+    """
+
     name: str = Field(min_length=1)
+    """Release task name; mandatory (the tables give no other rule). Changing it edits the task
+    and executes it again."""
     description: str | None = None
-    fail_strategy: Literal["continue", "stop"] | None = Field(
-        default=None,
-        description="After a batch in which a component failed: stop the release, or go on.",
-    )
+    """Description of the release task, sent as `desc`. Changing it edits the task and
+    executes it again."""
+    fail_strategy: Literal["continue", "stop"] | None = Field(default=None)
+    """Failure strategy: after a batch in which a component failed, `stop` the release, or
+    `continue` with the other batches. Changing it edits the task and executes it again."""
     components: list[ReleaseComponent] = Field(min_length=1)
+    """Component list, released batch by batch (`seq`); mandatory, at least one, and each
+    component (application and name) once. Changing it edits the task and executes it again
+    (000 Table 4)."""
     # The settings default to None, not to their meaning, so that leaving one out and setting
     # it to its default do not differ.
-    execute: bool | None = Field(
-        default=None,
-        description="Whether creating or changing the task executes it; true when left out.",
-    )
-    rollback_on_failure: bool | None = Field(
-        default=None, description="Roll the task back when its release fails (and wait)."
-    )
-    abort_on_timeout: bool | None = Field(
-        default=None,
-        description="Abort a release still running when the wait runs out (and wait for it).",
-    )
+    execute: bool | None = Field(default=None)
+    """Package option, not an API field: whether creating or changing the task executes it
+    (POST .../execute) and waits until the release has ended, failing unless it released every
+    component; true when left out. Turning it off changes nothing on the service; turning it on
+    again executes the task."""
+    rollback_on_failure: bool | None = Field(default=None)
+    """Package option, not an API field: roll the task back (POST .../rollback) when its
+    release fails, or was aborted before releasing everything, and wait for the rollback within
+    the same timeout; the deployment still fails. Off when left out."""
+    abort_on_timeout: bool | None = Field(default=None)
+    """Package option, not an API field: abort a release still running when the wait
+    (`timeouts.create` or `timeouts.update`) runs out (POST .../abort), and wait for the abort
+    within the same timeout again; the deployment fails unless the release turns out complete.
+    Off when left out."""
 
     @property
     def executes(self) -> bool:
@@ -643,7 +658,7 @@ def _component_ref(deployment: Mapping[str, Any]) -> str:
     return f"{deployment['application_id'] or '?'}/{deployment['component_id'] or '?'}"
 
 
-class ReleasePlan(RestResource, module="servicestage", name="ReleasePlan"):
+class ReleasePlan(ReleasePlanTyping, RestResource, module="servicestage", name="ReleasePlan"):
     """A release task: components released batch by batch, each with its full specification.
 
     Its id is the task's id (``release_plan_id``).
@@ -652,42 +667,27 @@ class ReleasePlan(RestResource, module="servicestage", name="ReleasePlan"):
     provider_class: ClassVar[Any] = ReleasePlanProvider
 
     release_plan_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    description: pulumi.Output[str | None]
-    fail_strategy: pulumi.Output[str | None]
-    components: pulumi.Output[list[dict[str, Any]]]
-    execute: pulumi.Output[bool | None]
-    rollback_on_failure: pulumi.Output[bool | None]
-    abort_on_timeout: pulumi.Output[bool | None]
+    """The release task's ID the service assigned (000 Table 3 `id`), also the resource's id."""
     status: pulumi.Output[str]
+    """Release task status (000 Table 3; values from the list page): SUCCESS, CREATED, FAILED,
+    PARTIALLY_FAILED, ROLLBACK_FAILED, ROLLBACK_SUCCEED or ABORTED."""
     action: pulumi.Output[str]
+    """Release task type (000 Table 3): clone, upgrade or create; the page gives no meanings."""
     creator: pulumi.Output[str]
+    """Creator of the release task (000 Table 3)."""
     create_time: pulumi.Output[int]
+    """Creation time (000 Table 3), an integer; the page's example gives epoch milliseconds."""
     modify_time: pulumi.Output[int]
+    """Update time (000 Table 3), an integer; the page's example gives 0."""
     execute_time: pulumi.Output[int]
-    #: Per component: name, seq, application_id, component_id, version, job_id, job_status,
-    #: status, fail_message, start and end times, and the rollback job's id, status and message.
+    """Execution time of the latest release (000 Table 3), an integer; the page's example gives
+    epoch milliseconds."""
     deploy_info: pulumi.Output[list[dict[str, Any]]]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: ReleasePlanArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[ReleasePlanInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """Per component, its latest release (001 Table 4, GET .../deploy-info): `name`, `seq`
+    (release batch), `application_id` (from the task's entry of that name and batch),
+    `component_id` (the table's `id`), `version`, `job_id`, `job_status`, `status` (component
+    status), `fail_message`, `start_time` and `end_time`, and the rollback job's
+    `rollback_job_id`, `rollback_job_status` and `rollback_fail_message`."""
 
 
 class ReleasePlanInfo(LookupResult):

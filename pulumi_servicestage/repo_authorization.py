@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, overload
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
 import pulumi
@@ -28,12 +28,8 @@ from typing_extensions import Self
 from ._common import matching, raise_broken_rules
 from ._lifecycle import Created, ObjectRef, ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_one, output_of, project_path
+from ._resource_types import RepoAuthorizationTyping
 from .client.errors import NotFoundError
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import RepoAuthorizationInputs
 
 RepoType = Literal["github", "gitlab", "gitee", "bitbucket", "devcloud"]
 
@@ -75,23 +71,36 @@ HostUrl = Annotated[str, AfterValidator(_http_url)]
 
 
 class RepoAuthorizationArgs(ResourceArgs):
+    """The arguments of a repository authorization.
+
+    Source: PDF 004 §5.4, 表5-15 and 表5-17 (token); §5.5, 表5-20 and 表5-22 (password).
+    """
+
     name: AuthorizationName
+    """Authorization name. Mandatory; it identifies the authorization (its delete goes by
+    name). The document states no rule; this package enforces Terraform's: 4 to 63 letters,
+    digits, underscores (_), hyphens (-) or dots (.). Changing it replaces the authorization."""
     repo_type: RepoType
-    token: str | None = Field(
-        default=None,
-        min_length=1,
-        description="A personal access token of the Git host (github, gitlab, gitee).",
-    )
-    host: HostUrl | None = Field(
-        default=None,
-        description="The Git host's address for a self-hosted one; only with `token`.",
-    )
-    user: str | None = Field(
-        default=None,
-        min_length=1,
-        description="User name for a password authorization (github, bitbucket, devcloud).",
-    )
+    """Repository type, a path parameter: the document allows `github` and `gitlab` for a
+    token (表5-15) and `bitbucket` for a password (表5-20); following the official SDK, this
+    package accepts `github`, `gitlab` or `gitee` with `token` and `github`, `bitbucket` or
+    `devcloud` with `user` and `password`. Changing it replaces the authorization."""
+    token: str | None = Field(default=None, min_length=1)
+    """The repository token: a personal access token of the Git host (表5-17). Mandatory unless
+    `user` and `password` are given, and not combined with them. Secret; the service never
+    shows it again, so the state keeps it as given. Changing it replaces the authorization."""
+    host: HostUrl | None = Field(default=None)
+    """Repository address, optional and only with `token` (表5-17): an http:// or https:// URL,
+    such as `https://github.com/tom-repo` in the document's example. The service answers it in
+    its API form (`repo_host`), so the state keeps it as given. Changing it replaces the
+    authorization."""
+    user: str | None = Field(default=None, min_length=1)
+    """Repository user name for a password authorization (表5-22); mandatory together with
+    `password`, not with `token`. Changing it replaces the authorization."""
     password: str | None = Field(default=None, min_length=1)
+    """Repository password (表5-22); mandatory together with `user`, not with `token`. Secret;
+    the service never shows it again, so the state keeps it as given. Changing it replaces the
+    authorization."""
 
     @property
     def token_type(self) -> str:
@@ -236,7 +245,9 @@ class RepoAuthorizationProvider(RestProvider[RepoAuthorizationArgs]):
         return not self.adoption_conflicts(ref, args, server)
 
 
-class RepoAuthorization(RestResource, module="servicestage", name="RepoAuthorization"):
+class RepoAuthorization(
+    RepoAuthorizationTyping, RestResource, module="servicestage", name="RepoAuthorization"
+):
     """Credentials that let ServiceStage read a Git host's repositories, known by their name.
 
     Give either `token` (a personal access token) or `user` and `password`. Its id is the name.
@@ -244,40 +255,28 @@ class RepoAuthorization(RestResource, module="servicestage", name="RepoAuthoriza
 
     provider_class: ClassVar[Any] = RepoAuthorizationProvider
 
-    name: pulumi.Output[str]
-    repo_type: pulumi.Output[str]
-    token: pulumi.Output[str | None]
-    host: pulumi.Output[str | None]
-    user: pulumi.Output[str | None]
-    password: pulumi.Output[str | None]
     token_type: pulumi.Output[str]
+    """How the repository is authorized: `personal` (a token) or `password` here; the
+    document's examples also show `oauth` (表5-4)."""
     repo_host: pulumi.Output[str]
+    """Repository address, as the service gives it: the host's API address, such as
+    `https://api.github.com` in the document's examples (表5-4)."""
     repo_home: pulumi.Output[str]
+    """Your home page on the repository host, such as `https://github.com/tom-repo` in the
+    document's examples (表5-4)."""
     repo_user: pulumi.Output[str]
+    """User name on the repository host (表5-4)."""
     avatar: pulumi.Output[str | None]
+    """Avatar of the repository user, an image URL; the service and its SDK spell the field
+    `avartar`, as the document's password example does (表5-4)."""
     status: pulumi.Output[int]
+    """Authorization status: 0 normal, 1 expired, 2 not authenticated (表5-4)."""
     create_time: pulumi.Output[int]
+    """When the authorization was created: a timestamp, in milliseconds since the epoch in the
+    document's examples (表5-4)."""
     update_time: pulumi.Output[int]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: RepoAuthorizationArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[RepoAuthorizationInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """When the authorization was last modified: a timestamp, in milliseconds since the epoch
+    in the document's examples (表5-4)."""
 
 
 class RepoAuthorizationInfo(LookupResult):

@@ -12,7 +12,7 @@ The lookups `get_runtime_stacks()` (§4.4.1, built-in and custom stacks) and `ge
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, overload
+from typing import Annotated, Any, ClassVar, Literal
 
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,11 +29,7 @@ from ._lifecycle import (
     post_once,
 )
 from ._lookup import LookupResult, get_one, output_of, project_path
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ._inputs import RuntimeStackInputs
+from ._resource_types import RuntimeStackTyping
 
 # Stack statuses (§4.4.1, table 4-283); the release action (§4.4.7) is named after the status it
 # sets.
@@ -44,31 +40,54 @@ _RELEASE_FIELD = "released"
 
 
 class RuntimeStackSpec(BaseModel):
-    """What a stack is made of (§4.4.3, table 4-292)."""
+    """What a stack is made of (§4.4.3, table 4-292).
+
+    Source: PDF 004 §4.4.3, 表4-292 (create request body); §4.4.5, 表4-302 (modify body).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     os: str | None = None
+    """Operating system of the stack. Optional."""
     sdk: str | None = None
+    """Toolkit (SDK) of the stack. Optional."""
     #: Where its packages are, e.g. ``{"jdk_url": "obs://bucket/jdk-8u412-linux.tar.gz"}``.
     parameters: dict[str, str] | None = None
+    """Image parameters of the stack, name to value: where its packages are (the responses call
+    them image addresses, 表4-294). Optional; the document's examples set `jdk_url` to a
+    package in OBS."""
 
 
 class RuntimeStackArgs(ResourceArgs):
+    """The arguments of a custom runtime stack.
+
+    Source: PDF 004 §4.4.3, 表4-291 (create request body); §4.4.5, 表4-301 (modify request body).
+    """
+
     name: Annotated[str, Field(min_length=1)]
+    """Stack name. Mandatory; the document states no rule for it (here: not empty). Can be
+    changed later."""
     # The service supports only these for custom stacks ("目前仅支持", §4.4.3 table 4-291).
     type: Literal["Java", "Tomcat"]
+    """Stack type; for custom stacks the service currently supports only `Java` and `Tomcat`.
+    Changing it replaces the stack."""
     deploy_mode: Literal["virtualmachine"]
+    """Deployment type; the service currently supports only `virtualmachine` (deployment on
+    virtual machines). Changing it replaces the stack."""
     version: Annotated[str, Field(min_length=1)]
+    """Version number of the stack. Mandatory; the document states no format (here: not
+    empty). Can be changed later."""
     spec: RuntimeStackSpec | None = None
+    """Parameters of the stack: operating system, toolkit and image parameters (表4-292).
+    Optional; the modify body is sent whole, so leaving it out clears it."""
     description: str | None = None
-    released: bool | None = Field(
-        default=None,
-        description=(
-            "Whether the stack is released, so that components can use it; left out, the "
-            "release state is not managed (a new stack starts unreleased)."
-        ),
-    )
+    """Stack description. Optional; the modify body is sent whole, so leaving it out clears
+    it."""
+    released: bool | None = None
+    """Package option, not an API field: whether the stack is released, so that components can
+    use it. `True` releases it and `False` withdraws it through the release action, which sets
+    its status to `Supported` or `Disable` (§4.4.7, 表4-309); left out, the release state is not
+    managed (a new stack starts unreleased). Refresh reads it back from the status."""
 
 
 class RuntimeStackProvider(RestProvider[RuntimeStackArgs]):
@@ -156,7 +175,7 @@ class RuntimeStackProvider(RestProvider[RuntimeStackArgs]):
         return {**server, _RELEASE_FIELD: server.get("status") == RELEASED}
 
 
-class RuntimeStack(RestResource, module="servicestage", name="RuntimeStack"):
+class RuntimeStack(RuntimeStackTyping, RestResource, module="servicestage", name="RuntimeStack"):
     """A custom technology stack for components on virtual machines; its id is the stack's id.
 
     Components run on it once it is released: pass its `name`, `type`, `version` and
@@ -166,39 +185,22 @@ class RuntimeStack(RestResource, module="servicestage", name="RuntimeStack"):
     provider_class: ClassVar[Any] = RuntimeStackProvider
 
     runtime_stack_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    type: pulumi.Output[str]
-    deploy_mode: pulumi.Output[str]
-    version: pulumi.Output[str]
-    spec: pulumi.Output[dict[str, Any] | None]
-    description: pulumi.Output[str | None]
-    released: pulumi.Output[bool | None]
+    """The stack ID the service assigned, its `id` (表4-293)."""
     status: pulumi.Output[str]
+    """Stack status: `Supported` (enabled), `Deprecated` (deprecated) or `Disable` (not
+    enabled); a new custom stack is `Disable` in the document's examples (表4-297)."""
     creator: pulumi.Output[str]
+    """Who created the stack (表4-297)."""
     project_id: pulumi.Output[str]
+    """The tenant project ID the stack belongs to (表4-297)."""
     component_count: pulumi.Output[int]
+    """How many components are associated with the stack (表4-297)."""
     create_time: pulumi.Output[int]
+    """When the stack was created: an integer timestamp, in milliseconds since the epoch in the
+    document's examples (表4-297)."""
     update_time: pulumi.Output[int]
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: RuntimeStackArgs,
-            opts: pulumi.ResourceOptions | None = None,
-        ) -> None: ...
-
-        @overload
-        def __init__(
-            self,
-            resource_name: str,
-            args_or_opts: pulumi.ResourceOptions | None = None,
-            **args: Unpack[RuntimeStackInputs],
-        ) -> None: ...
-
-        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+    """When the stack was last modified: an integer timestamp, in milliseconds since the epoch
+    in the document's examples (表4-297)."""
 
 
 class RuntimeStackInfo(LookupResult):

@@ -129,7 +129,11 @@ def test_write_only_paths_are_the_request_fields_no_get_document_shows():
         if tables.plain(path) in unshown
     }
 
-    assert set(WRITE_ONLY_PATHS) == starred | set(CREDENTIAL_PATHS)
+    # Top-level write-only paths are argument names (`sermant_agent_inject_action_flag`).
+    argument_names = {f.alias: name for name, f in ComponentSpec.model_fields.items() if f.alias}
+    as_arguments = {argument_names.get(path, path) for path in starred}
+
+    assert set(WRITE_ONLY_PATHS) == as_arguments | set(CREDENTIAL_PATHS)
 
 
 def test_refresh__fields_get_does_not_show_keep_their_known_value():

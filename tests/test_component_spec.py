@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from pulumi_servicestage._lifecycle import ObjectRef
+from pulumi_servicestage._lifecycle import ObjectRef, argument_values
 from pulumi_servicestage.component import ComponentProvider
 from pulumi_servicestage.component_spec import (
     CREDENTIAL_PATHS,
@@ -1160,7 +1160,7 @@ def test_aliased_nested_fields__accept_python_names_and_send_wire_names() -> Non
     parameters = {k: v for k, v in VOLUME_PARAMETERS.items() if k not in ("class", "availableZone")}
     body = _body(
         CREATE_CCE_EXAMPLE,
-        sermantAgentInjectActionFlag=True,
+        sermant_agent_inject_action_flag=True,
         **{
             "refer_resources.0.parameters": parameters
             | {"class_": "csi-disk", "available_zone": "az1"}
@@ -1481,8 +1481,9 @@ def test_emulator__creates_a_client_valid_component_and_shows_it_back() -> None:
     # As a refresh reads it: without the variables the service adds, and with the fields GET
     # does not show (WRITE_ONLY_PATHS) kept as sent.
     ref = ObjectRef({"application_id": application.id, "component_id": created.id})
-    seen = ComponentProvider().server_inputs(shown, sent, ref)
-    assert {key: seen.get(key) for key in sent} == sent
+    inputs = argument_values(ComponentSpec.model_validate(body))
+    seen = ComponentProvider().server_inputs(shown, inputs, ref)
+    assert {key: seen.get(key) for key in inputs} == inputs
 
 
 @pytest.mark.parametrize("resource_type", get_args(ResourceType))

@@ -128,7 +128,7 @@ def mypy_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def pyright_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def pyright_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """pyright from npm, installed for this run (node is on these machines; CI's too)."""
     prefix = tmp_path_factory.mktemp("pyright")
     subprocess.run(
@@ -138,13 +138,22 @@ def pyright_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         capture_output=True,
         timeout=300,
     )  # fmt: skip
-    where = tmp_path_factory.mktemp("programs")
-    write_programs(where)
+    return prefix / "node_modules" / ".bin"
+
+
+def pyright_config(where: Path) -> None:
     venv = Path(sys.prefix)
     config = {"typeCheckingMode": "strict", "venvPath": str(venv.parent), "venv": venv.name}
     (where / "pyrightconfig.json").write_text(json.dumps(config))
+
+
+@pytest.fixture(scope="module")
+def pyright_reports(tmp_path_factory: pytest.TempPathFactory, pyright_bin: Path) -> dict[str, str]:
+    where = tmp_path_factory.mktemp("programs")
+    write_programs(where)
+    pyright_config(where)
     checked = subprocess.run(
-        [str(prefix / "node_modules" / ".bin" / "pyright")],
+        [str(pyright_bin / "pyright")],
         cwd=where,
         capture_output=True,
         text=True,
@@ -177,3 +186,166 @@ def test_a_wrong_name_or_type_is_reported(
     _, by_mypy, by_pyright = BAD[program]
     assert program in reports, f"{checker} found nothing wrong in {program}.py"
     assert (by_mypy if checker == "mypy" else by_pyright) in reports[program]
+
+
+# -- what the IDE shows -------------------------------------------------------------------------
+
+#: A program, and where in it the IDE should show the documents' meaning of what is there.
+IDE_PROGRAM = """\
+from pulumi_servicestage import Application, Component
+
+app = Application("shop", name="shop")
+web = Component(
+    "web",
+    application_id=app.id,
+    name="web",
+    version="1.0.0",
+    replica=2,
+    runtime_stack={
+        "name": "Docker", "type": "Docker", "version": "1.0.0", "deploy_mode": "container"
+    },
+    source={"kind": "image", "storage": "swr", "url": "swr.example.com/org/web:1"},
+    refer_resources=[{"id": "cce-1", "type": "cce"}],
+)
+print(app.name, web.replica, web.component_id)
+"""
+
+
+class LanguageServer:
+    """pyright's language server (the engine of VS Code's Pylance), spoken to over stdio."""
+
+    def __init__(self, command: list[str], root: Path) -> None:
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.next_id = 0
+        self.request("initialize", {
+            "processId": None,
+            "rootUri": root.as_uri(),
+            "capabilities": {
+                "textDocument": {"hover": {"contentFormat": ["markdown"]}},
+                "workspace": {"configuration": True},
+            },
+        })  # fmt: skip
+        self.notify("initialized", {})
+
+    def send(self, message: dict[str, object]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
+
+    def receive(self) -> dict[str, object]:
+        assert self.process.stdout is not None
+        length = 0
+        while line := self.process.stdout.readline().strip():
+            name, _, value = line.decode().partition(": ")
+            if name == "Content-Length":
+                length = int(value)
+        return json.loads(self.process.stdout.read(length))
+
+    def notify(self, method: str, params: dict[str, object]) -> None:
+        self.send({"method": method, "params": params})
+
+    def request(self, method: str, params: dict[str, object]) -> object:
+        self.next_id += 1
+        self.send({"id": self.next_id, "method": method, "params": params})
+        while True:
+            message = self.receive()
+            if message.get("id") == self.next_id and "method" not in message:
+                return message.get("result")
+            if "method" in message and "id" in message:  # the server asks for its settings
+                settings = [{"pythonPath": sys.executable}] if message["method"] == (
+                    "workspace/configuration") else None  # fmt: skip
+                self.send({"id": message["id"], "result": settings})
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def ide(tmp_path_factory: pytest.TempPathFactory, pyright_bin: Path):
+    where = tmp_path_factory.mktemp("ide")
+    pyright_config(where)
+    program = where / "program.py"
+    program.write_text(IDE_PROGRAM)
+    server = LanguageServer([str(pyright_bin / "pyright-langserver"), "--stdio"], where)
+    document = {"uri": program.as_uri(), "languageId": "python", "version": 1}
+    server.notify("textDocument/didOpen", {"textDocument": {**document, "text": IDE_PROGRAM}})
+    # A hover waits for the program's analysis; a signature help asked before it answers None.
+    server.request(
+        "textDocument/hover", {"textDocument": document, "position": {"line": 0, "character": 0}}
+    )
+
+    def ask(method: str, text: str, offset: int) -> object:
+        at = IDE_PROGRAM.index(text) + offset
+        line = IDE_PROGRAM.count("\n", 0, at)
+        position = {"line": line, "character": at - (IDE_PROGRAM.rfind("\n", 0, at) + 1)}
+        return server.request(
+            method, {"textDocument": {"uri": program.as_uri()}, "position": position}
+        )
+
+    yield ask
+    server.close()
+
+
+def description(resource: str, argument: str) -> str:
+    """The first words of an argument's description, as its argument model documents it."""
+    import pulumi_servicestage
+    from pulumi_servicestage._docs import field_description
+
+    model = getattr(pulumi_servicestage, resource).provider_class.args_model
+    return " ".join(field_description(model, argument).split()[:6]) or "(undocumented)"
+
+
+def nested_description(model: str, key: str) -> str:
+    from pulumi_servicestage import component_spec
+    from pulumi_servicestage._docs import field_description
+
+    return " ".join(field_description(getattr(component_spec, model), key).split()[:6])
+
+
+@pytest.mark.parametrize(
+    ("text", "resource", "argument"),
+    [('name="shop"', "Application", "name"), ("replica=2", "Component", "replica"),
+     ("source={", "Component", "source")],
+)  # fmt: skip
+def test_while_typing_an_argument_the_ide_shows_its_meaning(ide, text, resource, argument):
+    """Signature help: what VS Code shows under the call while an argument is being typed."""
+    help_ = ide("textDocument/signatureHelp", text, text.index("=") + 1)
+    signature = help_["signatures"][help_["activeSignature"]]
+    parameter = signature["parameters"][help_["activeParameter"]]
+
+    assert parameter["label"].startswith(f"{argument}:")
+    assert description(resource, argument) in " ".join(parameter["documentation"]["value"].split())
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "key"),
+    [('"kind"', "Source", "kind"), ('"deploy_mode"', "RuntimeStack", "deploy_mode"),
+     ('"type": "cce"', "ReferResource", "type")],
+)  # fmt: skip
+def test_hovering_a_nested_key_shows_its_meaning(ide, text, model, key):
+    hover = ide("textDocument/hover", text, 2)
+
+    assert nested_description(model, key)
+    assert nested_description(model, key) in " ".join(hover["contents"]["value"].split())
+
+
+@pytest.mark.parametrize(
+    ("text", "resource", "output"),
+    [("app.name", "Application", "name"), ("web.replica", "Component", "replica")],
+)
+def test_hovering_an_output_shows_its_meaning(ide, text, resource, output):
+    hover = ide("textDocument/hover", text, len(text) - 1)
+
+    assert description(resource, output) in " ".join(hover["contents"]["value"].split())
+
+
+def test_hovering_a_computed_output_shows_its_meaning(ide):
+    from pulumi_servicestage import Component
+    from pulumi_servicestage._docs import class_source
+
+    _, meaning = class_source(Component).attributes["component_id"]
+    hover = ide("textDocument/hover", "web.component_id", len("web.component_id") - 1)
+
+    assert " ".join(meaning.split()[:6]) in " ".join(hover["contents"]["value"].split())

@@ -585,7 +585,10 @@ def test_provider_refreshes_documented_value_without_drift(
         name="contract-env", vpc_id="vpc-1", deploy_mode="mixed", creator="tests"
     )
     # Every emulator has the same catalogue of runtime stacks: the world's stands for live's.
-    inputs = world.component_body(client_input(case))
+    # A program names top-level arguments in Python (`sermant_agent_inject_action_flag`).
+    wire_names = {f.alias: name for name, f in ComponentArgs.model_fields.items() if f.alias}
+    body = world.component_body(client_input(case))
+    inputs = {wire_names.get(key, key): value for key, value in body.items()}
     inputs["environment_id"] = environment.id
     inputs["application_id"] = live.backend.create_application(name="shop", creator="tests").id
     provider = ComponentProvider()

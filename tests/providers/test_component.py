@@ -388,3 +388,20 @@ def test_create__gray_release_strategy_in_the_chinese_tables_spelling_is_kept(ho
 
     assert refreshed.inputs["deploy_strategy"] == gray["deploy_strategy"]
     assert host.diff(PROVIDER, created.id, refreshed.outs, gray).changes is DiffChanges.NONE
+
+
+def test_the_one_camel_case_wire_field_is_a_snake_case_argument_and_output(host, live, inputs):
+    named = {**inputs, "sermant_agent_inject_action_flag": True}
+
+    created = create(host, named)
+    refreshed = host.read(PROVIDER, created.id, created.outs, named)
+
+    application_id, component_id = created.id.split("/")
+    spec = live.backend.show_component(application_id, component_id).spec
+    assert spec.sermantAgentInjectActionFlag is True  # sent under its wire name
+    assert created.outs["sermant_agent_inject_action_flag"] is True
+    assert "sermantAgentInjectActionFlag" not in created.outs
+    assert host.diff(PROVIDER, created.id, refreshed.outs, named).changes is DiffChanges.NONE
+    assert dict(host.check(PROVIDER, None, {**inputs, "sermantAgentInjectActionFlag": True})
+                .failures) == {"sermantAgentInjectActionFlag": (
+        "unknown argument; did you mean 'sermant_agent_inject_action_flag'?")}  # fmt: skip
