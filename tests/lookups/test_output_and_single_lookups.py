@@ -3,6 +3,7 @@ resources' outputs, and single-object lookups that answer one object or say why 
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from typing import Any
 
@@ -22,7 +23,7 @@ from pulumi_servicestage import (
     get_environment,
     get_environment_output,
 )
-from pulumi_servicestage._lookup import the_one
+from pulumi_servicestage._lookup import output_of, the_one
 from pulumi_servicestage.testing import DOCKER_STACK, ProviderMocks
 
 LOOKUPS = sorted(
@@ -118,3 +119,34 @@ def test_the_one_names_every_match_when_there_are_several():
     with pytest.raises(ServiceStageError) as several:
         the_one([Found("a"), Found("b")], "environment named 'dev'")  # type: ignore[type-var]
     assert str(several.value) == ("2 objects are environment named 'dev': a, b; name one by its id")
+
+
+def test_an_output_lookup_waits_while_an_argument_is_unknown_as_in_a_preview():
+    """In a preview, the id of a resource not yet created is unknown: the lookup is not sent
+    (it would ask for an id that does not exist) and its answer is unknown too."""
+    sent: list[object] = []
+
+    def lookup(application_id: str, *, name: str) -> str:
+        sent.append((application_id, name))
+        return "found"
+
+    async def answer(application_id: pulumi.Output[str]) -> tuple[bool, list[object]]:
+        found = output_of(lookup, application_id, name="web")
+        return await found.is_known(), list(sent)
+
+    def resolved(value: object, *, known: bool) -> pulumi.Output[str]:
+        futures = [asyncio.get_running_loop().create_future() for _ in range(3)]
+        for future, result in zip(futures, (value, known, False), strict=True):
+            future.set_result(result)
+        return pulumi.Output(set(), *futures)
+
+    async def preview_then_up() -> list[tuple[bool, list[object]]]:
+        return [
+            await answer(resolved(None, known=False)),
+            await answer(resolved("app-1", known=True)),
+        ]
+
+    preview, up = asyncio.run(preview_then_up())
+
+    assert preview == (False, [])
+    assert up == (True, [("app-1", "web")])
