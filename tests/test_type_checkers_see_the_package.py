@@ -349,3 +349,15 @@ def test_hovering_a_computed_output_shows_its_meaning(ide):
     hover = ide("textDocument/hover", "web.component_id", len("web.component_id") - 1)
 
     assert " ".join(meaning.split()[:6]) in " ".join(hover["contents"]["value"].split())
+
+
+def test_hovering_the_resource_in_its_call_shows_every_argument_s_meaning(ide):
+    from pulumi_servicestage import Component
+    from pulumi_servicestage._docs import field_description
+
+    hover = " ".join(ide("textDocument/hover", "Component(", 1)["contents"]["value"].split())
+    model = Component.provider_class.args_model
+
+    for argument in ("name", "replica", "refer_resources", "adopt_id"):
+        meaning = " ".join(field_description(model, argument).split()[:6])
+        assert f":param {argument}: {meaning}" in hover.replace("\\_", "_"), argument
