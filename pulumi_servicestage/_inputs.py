@@ -745,6 +745,24 @@ class GrayDeploymentDict(TypedDict, total=False):
     (the engine hands every number over as a float)."""
 
 
+class EngineAuthConfigDict(TypedDict, total=False):
+    """Source: PDF 004 §6.3.3, 表6-39 (authConfig)."""
+
+    consoleAuthEnabled: Required[pulumi.Input[bool]]
+    """Whether the engine's console asks for credentials."""
+    sdkAuthEnabled: Required[pulumi.Input[bool]]
+    """Whether the engine's programming interfaces (its service registry and configuration
+    center) ask for credentials; when true, `consoleAuthEnabled` must be true as well."""
+
+
+class EngineAdminCredentialsDict(TypedDict, total=False):
+    """Source: PDF 004 §6.3.3, 表6-40 (auth_cred)."""
+
+    pwd: Required[pulumi.Input[str]]
+    """The password of the engine's `root` account, with which programs obtain the engine's token
+    (§7.2.1). Secret; the service never shows it."""
+
+
 class ReleaseHostAliasDict(TypedDict, total=False):
     """Source: 000 Table 17."""
 

@@ -92,7 +92,7 @@ from .client.errors import (
 )
 from .client.http import ApiClient
 from .config import stack_config_from
-from .jobs import JobWaiter, polls, transient
+from .jobs import DeployJobs, JobWaiter, polls, transient
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +101,11 @@ PROVIDER_KEY = "__provider"
 OWNER_KEY = "__owner"
 
 # Service answers that mean "this object is busy, ask again once its job has ended": a
-# component or plugin whose job runs, a release task whose release runs.
-BUSY_ERROR_CODES = frozenset({"SVCSTG.00100419", "SVCSTG.00100432", "SVCSTG.00100435"})
+# component or plugin whose job runs, a release task whose release runs, an engine whose job runs
+# ("the engine in the current state cannot be deleted", PDF 004 §11.3, 表11-2).
+BUSY_ERROR_CODES = frozenset(
+    {"SVCSTG.00100419", "SVCSTG.00100432", "SVCSTG.00100435", "SVCSTG.00501117"}
+)
 
 
 def owner_marker(project: str, stack: str, resource_type: str, resource_name: str) -> str:
@@ -508,7 +511,7 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
     ) -> None:
         """Wait for a deploy job within the `operation` timeout; raises JobError if it fails."""
         clients = _runtime.clients()
-        JobWaiter(clients.servicestage, clients.settings.project_id).wait(
+        JobWaiter(clients.servicestage, DeployJobs(clients.settings.project_id)).wait(
             job_id, description=description, timeout=args.timeout(operation)
         )
 
@@ -525,8 +528,8 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
         nothing else to recognise it by, only an object that shows exactly what the create
         sends (the natural key and every other field of its body) is taken for this resource's
         own."""
-        wanted = self.request_body(args, exclude=LOCAL_FIELDS)
-        sent = set(self.create_body(args))
+        wanted = self.wanted_inputs(args)
+        sent = set(self.argument_named(self.create_body(args)))
         shown = self.server_inputs(server, wanted, ref)
         return all(equivalent(shown.get(field), wanted[field]) for field in wanted if field in sent)
 
@@ -534,7 +537,7 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
         self, ref: ObjectRef, args: ArgsT, server: Mapping[str, Any]
     ) -> list[str]:
         """Hook: how an object to adopt differs where no update can change it."""
-        wanted = self.request_body(args, exclude=LOCAL_FIELDS)
+        wanted = self.wanted_inputs(args)
         current = self.server_inputs(server, wanted, ref)
         return [
             f"{field} is {current[field]!r}, the arguments say {wanted[field]!r}"
@@ -547,7 +550,7 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
     def update_applied(self, ref: ObjectRef, args: ArgsT, server: Mapping[str, Any]) -> bool:
         """Hook: whether the object already matches `args` (after an update that may have been
         carried out, or before adopting it)."""
-        wanted = self.request_body(args, exclude=LOCAL_FIELDS)
+        wanted = self.wanted_inputs(args)
         return equivalent(
             self.server_inputs(server, wanted, ref), without_owner_label(wanted, self.marker_labels)
         )
@@ -615,6 +618,17 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
 
     def item_path(self, ref: ObjectRef) -> str:
         return f"{self.collection_of(ref)}/{ref.quoted()[self.id_fields[-1]]}"
+
+    def argument_named(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A request body's top-level fields named as the arguments (and `server_inputs`) name
+        them, for the few whose wire name differs (`sermantAgentInjectActionFlag`)."""
+        names = {f.alias: name for name, f in self.args_model.model_fields.items() if f.alias}
+        return {names.get(key, key): value for key, value in body.items()}
+
+    def wanted_inputs(self, args: ArgsT) -> dict[str, Any]:
+        """What the service should show of the object for `args`: the request body, ownership
+        marker included, named as the arguments."""
+        return self.argument_named(self.request_body(args, exclude=LOCAL_FIELDS))
 
     def inputs_differ(
         self, olds: Mapping[str, Any], news: Mapping[str, Any], *, ignoring: Iterable[str] = ()
@@ -1163,7 +1177,7 @@ def validation_failures(model: type[BaseModel], inputs: Mapping[str, Any]) -> li
         return [
             (path, reason)
             for (path, reason), loc in zip(
-                validation_errors(error, model), _locs(error), strict=True
+                validation_errors(error, model), _locs(error, model), strict=True
             )
             if not any(_related(loc, unknown) for unknown in unknown_paths)
         ]
@@ -1171,7 +1185,10 @@ def validation_failures(model: type[BaseModel], inputs: Mapping[str, Any]) -> li
 
 
 def validation_errors(error: ValidationError, model: type[BaseModel]) -> list[tuple[str, str]]:
-    return [(_property_path(e["loc"]), _reason(e, model)) for e in error.errors()]
+    return [
+        (_property_path(loc), _reason(e, model))
+        for e, loc in zip(error.errors(), _locs(error, model), strict=True)
+    ]
 
 
 def unknown_argument(name: str, known: Iterable[str]) -> str:
@@ -1210,8 +1227,16 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _locs(error: ValidationError) -> list[tuple[Any, ...]]:
-    return [tuple(e["loc"]) for e in error.errors()]
+def _locs(error: ValidationError, model: type[BaseModel]) -> list[tuple[Any, ...]]:
+    """Where each error is, its top-level field named as the argument (pydantic names an
+    aliased field by its wire name)."""
+    names: dict[str | int, str] = {
+        f.alias: name for name, f in model.model_fields.items() if f.alias
+    }
+    return [
+        (names.get(e["loc"][0], e["loc"][0]), *e["loc"][1:]) if e["loc"] else ()
+        for e in error.errors()
+    ]
 
 
 def _reason(error: Any, model: type[BaseModel]) -> str:

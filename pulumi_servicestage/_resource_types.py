@@ -30,6 +30,8 @@ if TYPE_CHECKING:
         CustomMetricDict,
         DeployStrategyDict,
         DnsConfigDict,
+        EngineAdminCredentialsDict,
+        EngineAuthConfigDict,
         EnvVarDict,
         ExternalAccessDict,
         GrayDeploymentDict,
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
     from .environment_resources import EnvironmentResourcesArgs
     from .grayscale_release import GrayscaleReleaseArgs
     from .imported_component import ImportedComponentArgs
+    from .microservice_engine import MicroserviceEngineArgs
     from .plugin import PluginArgs
     from .release_plan import ReleasePlanArgs
     from .repo_authorization import RepoAuthorizationArgs
@@ -1397,6 +1400,143 @@ class ImportedComponentTyping:
     """Number of instances, at least 1: not part of the import body, which keeps the workload's
     count. When set, the component is scaled to it after the import and whenever it changes,
     with the scale task (表4-262)."""
+
+
+class MicroserviceEngineTyping:
+    """What type checkers and IDEs know of `MicroserviceEngine`."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
+            *,
+            timeouts: pulumi.Input[TimeoutsDict] | None = None,
+            adopt_id: pulumi.Input[str] | None = None,
+            name: pulumi.Input[str],
+            description: pulumi.Input[str] | None = None,
+            flavor: pulumi.Input[
+                Literal["cse.s1.small2", "cse.s1.medium2", "cse.s1.large2", "cse.s1.xlarge2"]
+            ],
+            az_list: pulumi.Input[Sequence[pulumi.Input[str]]],
+            auth_type: pulumi.Input[Literal["RBAC", "NONE"]],
+            auth_config: pulumi.Input[EngineAuthConfigDict] | None = None,
+            auth_cred: pulumi.Input[EngineAdminCredentialsDict] | None = None,
+            vpc: pulumi.Input[str],
+            vpc_id: pulumi.Input[str],
+            network_id: pulumi.Input[str],
+            subnet_cidr: pulumi.Input[str],
+            public_ip_id: pulumi.Input[str] | None = None,
+            spec_type: pulumi.Input[Literal["CSE", "CSE2"]] | None = None,
+            payment: pulumi.Input[Literal["1"]] | None = None,
+            inputs: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+            enterprise_project_id: pulumi.Input[str] | None = None,
+        ) -> None:
+            """A CSE exclusive microservice engine: the service registry and configuration center
+            that ServiceComb and Spring Cloud components register with.
+
+            :param timeouts: Package option, not an API field: how long create, update
+                and delete may wait for the service, in seconds (Pulumi's
+                `customTimeouts` never reach a dynamic provider).
+            :param adopt_id: Package option, not an API field: the id of an existing
+                object to take under management instead of creating one (the dynamic
+                provider host cannot serve `pulumi import`). A job the object still runs
+                is waited for; arguments that differ from it are then applied as an
+                update, except those no update can change, which must match.
+            :param name: Engine name: 3 to 24 characters, letters, digits and hyphens
+                (-), starting with a letter and not ending with a hyphen; it must not be
+                `default`.
+            :param description: Engine description, 0 to 255 characters.
+            :param flavor: Engine flavor: `cse.s1.small2` (high availability, 100
+                instances), `cse.s1.medium2` (200), `cse.s1.large2` (500) or
+                `cse.s1.xlarge2` (2000); `get_engine_flavors()` lists the region's.
+            :param az_list: Availability zones of the region to deploy the engine in: 1
+                to 3 (表11-2, SVCSTG.00501105: "the number of AZ name levels is 1 to 3",
+                read as 1 to 3 zones).
+            :param auth_type: Authentication: `RBAC` (security authentication: programs
+                need the token of §7.2.1, obtained with `auth_cred`) or `NONE`.
+            :param auth_config: RBAC settings; when left out, the programming
+                interfaces' authentication is on (表6-39).
+            :param auth_cred: Mandatory with `auth_type` `RBAC`: the password of the
+                engine's `root` account (表6-40). Secret.
+            :param vpc: Name of the VPC the engine is in.
+            :param vpc_id: ID of that VPC, at most 64 characters.
+            :param network_id: ID of the engine's subnet.
+            :param subnet_cidr: CIDR block of the engine's subnet, e.g.
+                `192.168.0.0/24`.
+            :param public_ip_id: ID of the EIP through which the engine is reached from
+                the internet.
+            :param spec_type: Deployment type: `CSE` for a 1.x engine, `CSE2` for a 2.x
+                engine (the default here).
+            :param payment: Billing mode, the fixed value `1` (pay per use).
+            :param inputs: Additional parameters of the engine, e.g. `{"nodeFlavor":
+                "s6.large.2"}`.
+            :param enterprise_project_id: Enterprise project of the engine (the
+                X-Enterprise-Project-ID header); `0`, the default project, when left
+                out.
+            """
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: MicroserviceEngineArgs,
+            opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+
+    timeouts: pulumi.Output[dict[str, Any] | None]
+    """Package option, not an API field: how long create, update and delete may wait for the
+    service, in seconds (Pulumi's `customTimeouts` never reach a dynamic provider)."""
+    adopt_id: pulumi.Output[str | None]
+    """Package option, not an API field: the id of an existing object to take under management
+    instead of creating one (the dynamic provider host cannot serve `pulumi import`). A job
+    the object still runs is waited for; arguments that differ from it are then applied as an
+    update, except those no update can change, which must match."""
+    name: pulumi.Output[str]
+    """Engine name: 3 to 24 characters, letters, digits and hyphens (-), starting with a letter
+    and not ending with a hyphen; it must not be `default`."""
+    description: pulumi.Output[str | None]
+    """Engine description, 0 to 255 characters."""
+    flavor: pulumi.Output[
+        Literal["cse.s1.small2", "cse.s1.medium2", "cse.s1.large2", "cse.s1.xlarge2"]
+    ]
+    """Engine flavor: `cse.s1.small2` (high availability, 100 instances), `cse.s1.medium2` (200),
+    `cse.s1.large2` (500) or `cse.s1.xlarge2` (2000); `get_engine_flavors()` lists the
+    region's."""
+    az_list: pulumi.Output[list[str]]
+    """Availability zones of the region to deploy the engine in: 1 to 3 (表11-2, SVCSTG.00501105:
+    "the number of AZ name levels is 1 to 3", read as 1 to 3 zones)."""
+    auth_type: pulumi.Output[Literal["RBAC", "NONE"]]
+    """Authentication: `RBAC` (security authentication: programs need the token of §7.2.1,
+    obtained with `auth_cred`) or `NONE`."""
+    auth_config: pulumi.Output[dict[str, Any] | None]
+    """RBAC settings; when left out, the programming interfaces' authentication is on (表6-39)."""
+    auth_cred: pulumi.Output[dict[str, Any] | None]
+    """Mandatory with `auth_type` `RBAC`: the password of the engine's `root` account (表6-40).
+    Secret."""
+    vpc: pulumi.Output[str]
+    """Name of the VPC the engine is in."""
+    vpc_id: pulumi.Output[str]
+    """ID of that VPC, at most 64 characters."""
+    network_id: pulumi.Output[str]
+    """ID of the engine's subnet."""
+    subnet_cidr: pulumi.Output[str]
+    """CIDR block of the engine's subnet, e.g. `192.168.0.0/24`."""
+    public_ip_id: pulumi.Output[str | None]
+    """ID of the EIP through which the engine is reached from the internet."""
+    spec_type: pulumi.Output[Literal["CSE", "CSE2"]]
+    """Deployment type: `CSE` for a 1.x engine, `CSE2` for a 2.x engine (the default here)."""
+    payment: pulumi.Output[Literal["1"]]
+    """Billing mode, the fixed value `1` (pay per use)."""
+    inputs: pulumi.Output[dict[str, str] | None]
+    """Additional parameters of the engine, e.g. `{"nodeFlavor": "s6.large.2"}`."""
+    enterprise_project_id: pulumi.Output[str | None]
+    """Enterprise project of the engine (the X-Enterprise-Project-ID header); `0`, the default
+    project, when left out."""
 
 
 class PluginTyping:

@@ -15,14 +15,17 @@ from typing import Any
 import httpx
 
 from . import _host
-from .client.auth import IamPasswordAuth, TokenAuth
-from .client.http import ApiClient, RetryPolicy
+from .client.auth import EngineTokenAuth, IamPasswordAuth, TokenAuth
+from .client.http import ApiClient, RetryPolicy, trusting
 from .client.signing import AkSkAuth
 from .config import Credentials, Settings
 
 # API Gateway scopes a request whose path has no project (ASM's `/v2/meshes/...`) by this header;
 # huaweicloudsdkcore sends it on every request signed with a project's credentials.
 PROJECT_HEADER = "X-Project-Id"
+# The account of an engine with security authentication whose password the engine's create sets
+# (PDF 004 §6.3.3, 表6-40: "root 账号密码").
+ENGINE_ADMIN = "root"
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Clients:
     servicestage: ApiClient
     #: Application Service Mesh; its paths carry no project, so requests name it in a header.
     asm: ApiClient
+    #: CSE engine management and dynamic configuration (PDF 004 chapter 6).
+    cse: ApiClient
 
 
 _lock = threading.Lock()
@@ -82,7 +87,39 @@ def _build(settings: Settings) -> Clients:
             retry=retry,
             headers={PROJECT_HEADER: settings.project_id},
         ),
+        cse=ApiClient(settings.cse_endpoint, auth=auth, retry=retry),
     )
+
+
+_engine_clients: dict[tuple[str, str | None, str | bool, int], ApiClient] = {}
+
+
+def engine_client(address: str, *, password: str | None) -> ApiClient:
+    """The client of an engine's own address (its service registry or configuration center,
+    PDF 004 chapter 7): with the administrator's token when the engine checks one (`password`
+    given), its certificate verified by the configured CA bundle. One per address and
+    credentials, so a token is fetched once and reused until it is about to expire."""
+    settings = clients().settings
+    key = (address, password, settings.engine_verify, settings.max_retries)
+    with _lock:
+        existing = _engine_clients.get(key)
+        if existing is None:
+            verify = trusting(settings.engine_verify)
+            auth = None
+            if password is not None:
+                auth = EngineTokenAuth(
+                    address=address,
+                    user_name=ENGINE_ADMIN,
+                    password=password,
+                    verify=verify,
+                )
+            existing = _engine_clients[key] = ApiClient(
+                address,
+                auth=auth,
+                retry=RetryPolicy(max_retries=settings.max_retries),
+                verify=verify,
+            )
+        return existing
 
 
 def _auth(settings: Settings) -> httpx.Auth:

@@ -22,7 +22,6 @@ from pydantic import Field
 
 from ._common import ResourceId
 from ._lifecycle import (
-    LOCAL_FIELDS,
     ObjectRef,
     ResourceArgs,
     RestProvider,
@@ -151,7 +150,7 @@ class ComponentProvider(RestProvider[ComponentArgs]):
             news = argument_values(args)
             reconfigured = self.inputs_differ(olds, news, ignoring={"replica"})
         else:
-            wanted = self.request_body(args, exclude=LOCAL_FIELDS)
+            wanted = self.wanted_inputs(args)
             current = self.server_inputs(server, wanted, ref)
             reconfigured = (
                 comparable(_without_replica(current))

@@ -39,7 +39,7 @@ from ._resource_types import ComponentActionTyping, ComponentRefreshTyping
 from .client.errors import NotFoundError, ServiceStageError
 from .client.http import ApiClient
 from .component_spec import ComponentVersion
-from .jobs import Job, JobWaiter
+from .jobs import DeployJobs, Job, JobWaiter
 
 COMPONENT_PATH = "/v3/{project_id}/cas/applications/{application_id}/components/{component_id}"
 
@@ -218,7 +218,7 @@ def run_component_action(
             f"the service accepted the task ({description}) but named no job to follow "
             f"(answer keys: {', '.join(sorted(answer)) if isinstance(answer, dict) else '-'})"
         )
-    waiter = JobWaiter(client, project_id)
+    waiter = JobWaiter(client, DeployJobs(project_id))
     return waiter.wait(str(job_id), description=description, timeout=timeout)
 
 
@@ -258,13 +258,13 @@ class ComponentActionProvider(ServiceStageProvider):
         job_id = props.get("job_id")
         if job_id:
             clients = _runtime.clients()
-            path = f"/v3/{clients.settings.project_id}/cas/jobs/{quote(str(job_id), safe='')}"
+            jobs = DeployJobs(clients.settings.project_id)
             try:
-                answer = clients.servicestage.get(path)
+                answer = clients.servicestage.get(jobs.path(str(job_id)))
             except NotFoundError:
                 answer = None
             if isinstance(answer, dict):
-                outs["job_status"] = Job.from_payload(str(job_id), answer).status
+                outs["job_status"] = jobs.read(str(job_id), answer).status
         return ReadResult(id_, outs, inputs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:

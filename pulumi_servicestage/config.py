@@ -84,6 +84,9 @@ ENDPOINT = Setting("endpoint", ("HW_SERVICESTAGE_ENDPOINT",))
 IAM_ENDPOINT = Setting("iamEndpoint", ("HW_IAM_ENDPOINT",))
 CSE_ENDPOINT = Setting("cseEndpoint", ("HW_CSE_ENDPOINT",))
 ASM_ENDPOINT = Setting("asmEndpoint", ("HW_ASM_ENDPOINT",))
+# The CA bundle (PEM file) that signed the certificates of the engines' own addresses (their
+# service registry and configuration center), when it is not a public CA.
+ENGINE_CA_BUNDLE = Setting("engineCaBundle", ("HW_CSE_ENGINE_CA_BUNDLE",))
 MAX_RETRIES = Setting("maxRetries", ("HW_MAX_RETRIES",), peer_names=_peer("max_retries"))
 # How many provider calls the Python provider host may run at once (see `_host`); 0 leaves it at
 # its own four.
@@ -98,7 +101,8 @@ MAX_RETRIES_LIMIT = 20
 
 ALL_SETTINGS = (
     REGION, PROJECT_ID, ACCESS_KEY, SECRET_KEY, SECURITY_TOKEN, AUTH_TOKEN, USER_NAME, PASSWORD,
-    DOMAIN_NAME, ENDPOINT, IAM_ENDPOINT, CSE_ENDPOINT, ASM_ENDPOINT, MAX_RETRIES, HOST_WORKERS,
+    DOMAIN_NAME, ENDPOINT, IAM_ENDPOINT, CSE_ENDPOINT, ASM_ENDPOINT, ENGINE_CA_BUNDLE, MAX_RETRIES,
+    HOST_WORKERS,
 )  # fmt: skip
 
 
@@ -133,6 +137,8 @@ class Settings:
     cse_endpoint: str
     asm_endpoint: str
     max_retries: int = 5
+    #: How engine addresses are verified: True (public CAs) or the path of a CA bundle.
+    engine_verify: str | bool = True
 
     @classmethod
     def resolve(cls, stack_config: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
@@ -170,7 +176,25 @@ class Settings:
             cse_endpoint=service_url(CSE_ENDPOINT, "cse"),
             asm_endpoint=service_url(ASM_ENDPOINT, "asm"),
             max_retries=lookup.whole_number(MAX_RETRIES, default=5, maximum=MAX_RETRIES_LIMIT),
+            engine_verify=_ca_bundle(lookup, ENGINE_CA_BUNDLE),
         )
+
+
+def _ca_bundle(lookup: _Lookup, setting: Setting) -> str | bool:
+    """The path of a readable CA bundle, or True (the system's CAs) when unset."""
+    path = lookup.optional(setting)
+    if path is None:
+        return True
+    try:
+        with open(path, encoding="ascii") as bundle:
+            readable = "-----BEGIN CERTIFICATE-----" in bundle.read()
+    except (OSError, UnicodeDecodeError):
+        readable = False
+    if not readable:
+        raise ConfigurationError(
+            f"{setting.describe()} must be the path of a PEM file of CA certificates, got {path!r}"
+        )
+    return path
 
 
 def _url(lookup: _Lookup, setting: Setting) -> str | None:

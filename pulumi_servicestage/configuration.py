@@ -19,7 +19,7 @@ import pulumi
 from pydantic import Field, SecretStr
 
 from ._common import Description, Name, ResourceId
-from ._lifecycle import LOCAL_FIELDS, ObjectRef, ResourceArgs, RestProvider, RestResource
+from ._lifecycle import ObjectRef, ResourceArgs, RestProvider, RestResource
 from ._lookup import LookupResult, get_all, get_one, output_of, project_path
 from ._resource_types import ConfigurationGroupTyping, ConfigurationTyping
 
@@ -68,7 +68,7 @@ class ConfigurationGroupProvider(RestProvider[ConfigurationGroupArgs]):
     ) -> list[str]:
         # A group cannot be modified: any difference in what the arguments set is one adoption
         # cannot apply.
-        wanted = self.request_body(args, exclude=LOCAL_FIELDS)
+        wanted = self.wanted_inputs(args)
         return [
             f"{field} is {server.get(field)!r}, the arguments say {wanted[field]!r}"
             for field in ("name", "description")

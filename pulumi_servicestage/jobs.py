@@ -1,10 +1,15 @@
-"""Waiting for ServiceStage deployment jobs (`GET /v3/{project_id}/cas/jobs/{job_id}`)."""
+"""Waiting for the jobs a write starts, whatever service runs them.
+
+A job kind (`DeployJobs`: ServiceStage's deployment jobs, `GET /v3/{project_id}/cas/jobs/{id}`;
+`EngineJobs`: a CSE engine's jobs, §6.3.6) says where a job is read and how its answer reads;
+`JobWaiter` polls any of them the same way.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from .client.clock import now, pause
@@ -69,29 +74,116 @@ class JobTimeoutError(JobError):
 
 @dataclass(frozen=True)
 class Job:
-    """A decoded job answer: its status and tasks."""
+    """A job answer as the waiter judges it, whatever the service's vocabulary."""
 
     job_id: str
+    #: The service's own word for the job's state (`SUCCEEDED`, `Finished`, ...).
     status: str
-    tasks: list[dict[str, Any]]
+    ended: bool
+    succeeded: bool
+    #: The failed tasks, each with the service's message, for the error of a failed job.
+    failing: list[str]
+    #: The tasks not yet done, for the error of a job that outlasted its wait.
+    unfinished: list[str]
     payload: dict[str, Any]
 
-    @classmethod
-    def from_payload(cls, job_id: str, payload: dict[str, Any]) -> Job:
+
+class JobKind(Protocol):
+    """Where a service's job is read and how its answer reads."""
+
+    #: Whether a job that can no longer be read has ended well: the job of a delete that went
+    #: with the object it deleted.
+    @property
+    def vanishes_when_done(self) -> bool: ...
+
+    def path(self, job_id: str) -> str: ...
+
+    def read(self, job_id: str, payload: dict[str, Any]) -> Job: ...
+
+
+@dataclass(frozen=True)
+class DeployJobs:
+    """ServiceStage's deployment jobs (PDF 004 §4.6): `job.execution_status` and `tasks`."""
+
+    project_id: str
+    vanishes_when_done: bool = False
+
+    def path(self, job_id: str) -> str:
+        return f"/v3/{self.project_id}/cas/jobs/{quote(job_id, safe='')}"
+
+    def read(self, job_id: str, payload: dict[str, Any]) -> Job:
         job = payload.get("job") or {}
-        return cls(
+        status = str(job.get("execution_status") or "UNKNOWN").upper()
+        tasks = list(payload.get("tasks") or [])
+
+        def tasks_in(predicate: Callable[[str], bool]) -> list[str]:
+            return [
+                _describe_task(task)
+                for task in tasks
+                if predicate(str(task.get("task_status") or "").upper())
+            ]
+
+        return Job(
             job_id=job_id,
-            status=str(job.get("execution_status") or "UNKNOWN").upper(),
-            tasks=list(payload.get("tasks") or []),
+            status=status,
+            ended=status == SUCCEEDED or status in FAILED_STATES,
+            succeeded=status == SUCCEEDED,
+            failing=tasks_in(lambda task_status: task_status in FAILED_STATES),
+            unfinished=tasks_in(lambda task_status: task_status != SUCCEEDED),
             payload=payload,
         )
 
-    def tasks_in(self, predicate: Callable[[str], bool]) -> list[str]:
-        return [
-            _describe_task(task)
-            for task in self.tasks
-            if predicate(str(task.get("task_status") or "").upper())
+
+# A CSE engine job's states (PDF 004 §6.3.6, 表6-64): Init, Executing, then Finished, or Error or
+# Timeout; its stages (表6-65) and their tasks (表6-67) use the same words.
+ENGINE_JOB_FINISHED = "finished"
+ENGINE_JOB_FAILED = frozenset({"error", "timeout"})
+
+
+@dataclass(frozen=True)
+class EngineJobs:
+    """The jobs of one CSE exclusive microservice engine (create, delete, ...). Once a delete
+    has ended, the engine's jobs are gone with it (`vanishes_when_done` for a delete's)."""
+
+    project_id: str
+    engine_id: str
+    vanishes_when_done: bool = False
+
+    def path(self, job_id: str) -> str:
+        engine = quote(self.engine_id, safe="")
+        return f"/v2/{self.project_id}/enginemgr/engines/{engine}/jobs/{quote(job_id, safe='')}"
+
+    def read(self, job_id: str, payload: dict[str, Any]) -> Job:
+        status = str(payload.get("status") or "Init")
+        stages = [stage for stage in payload.get("tasks") or [] if isinstance(stage, dict)]
+        steps = [
+            step for stage in stages for step in stage.get("tasks") or [] if isinstance(step, dict)
         ]
+        failing = [_describe_step(step) for step in steps if _engine_failed(step)]
+        failing = failing or [_describe_step(stage) for stage in stages if _engine_failed(stage)]
+        return Job(
+            job_id=job_id,
+            status=status,
+            ended=status.lower() == ENGINE_JOB_FINISHED or status.lower() in ENGINE_JOB_FAILED,
+            succeeded=status.lower() == ENGINE_JOB_FINISHED,
+            failing=failing,
+            unfinished=[
+                _describe_step(stage)
+                for stage in stages
+                if str(stage.get("status") or "").lower() != ENGINE_JOB_FINISHED
+            ],
+            payload=payload,
+        )
+
+
+def _engine_failed(step: dict[str, Any]) -> bool:
+    return str(step.get("status") or "").lower() in ENGINE_JOB_FAILED
+
+
+def _describe_step(step: dict[str, Any]) -> str:
+    name = step.get("taskName") or step.get("id") or "unnamed task"
+    log = str(step.get("log") or "").strip()
+    return f"{name} ({step.get('status') or '?'}{': ' + log if log else ''})"
 
 
 def _describe_task(task: dict[str, Any]) -> str:
@@ -123,6 +215,18 @@ def polls(
         sleep(min(interval, remaining))
 
 
+def _gone(job_id: str, vanished: NotFoundError) -> Job:
+    return Job(
+        job_id=job_id,
+        status="gone",
+        ended=True,
+        succeeded=True,
+        failing=[],
+        unfinished=[],
+        payload=vanished.body if isinstance(vanished.body, dict) else {},
+    )
+
+
 class JobWaiter:
     """Polls one job until it ends, raising JobFailedError or JobTimeoutError.
 
@@ -135,27 +239,29 @@ class JobWaiter:
     def __init__(
         self,
         client: ApiClient,
-        project_id: str,
+        kind: JobKind,
         *,
         schedule: PollSchedule | None = None,
         sleep: Callable[[float], None] = pause,
         clock: Callable[[], float] = now,
     ) -> None:
         self._client = client
-        self._project_id = project_id
+        self._kind = kind
         self._schedule = schedule or PollSchedule()
         self._sleep = sleep
         self._clock = clock
 
     def wait(self, job_id: str, *, description: str, timeout: float) -> Job:
         """Wait for `job_id`; `description` says what the job does, for error messages."""
-        path = f"/v3/{self._project_id}/cas/jobs/{quote(job_id, safe='')}"
+        path = self._kind.path(job_id)
         started = self._clock()
         last: Job | None = None
         for _ in polls(timeout, schedule=self._schedule, sleep=self._sleep, clock=self._clock):
             try:
-                last = Job.from_payload(job_id, self._client.get(path) or {})
-            except NotFoundError:
+                last = self._kind.read(job_id, self._client.get(path) or {})
+            except NotFoundError as vanished:
+                if self._kind.vanishes_when_done:
+                    return _gone(job_id, vanished)
                 if self._clock() - started > self.NOT_FOUND_GRACE_SECONDS:
                     raise
             except (APIConnectionError, APIStatusError) as unreadable:
@@ -164,16 +270,15 @@ class JobWaiter:
                 # the wait's own time limit.
                 if not transient(unreadable):
                     raise
-            if last is not None and last.status == SUCCEEDED:
+            if last is not None and last.succeeded:
                 return last
-            if last is not None and last.status in FAILED_STATES:
+            if last is not None and last.ended:
                 raise self._failed(last, description)
         raise self._timed_out(job_id, last, description, timeout)
 
     @staticmethod
     def _failed(job: Job, description: str) -> JobFailedError:
-        failing = job.tasks_in(lambda status: status in FAILED_STATES)
-        detail = "; ".join(failing) if failing else "no task reported an error"
+        detail = "; ".join(job.failing) if job.failing else "no task reported an error"
         return JobFailedError(
             f"job {job.job_id} ({description}) ended {job.status}: {detail}",
             job_id=job.job_id,
@@ -186,8 +291,9 @@ class JobWaiter:
         job_id: str, job: Job | None, description: str, timeout: float
     ) -> JobTimeoutError:
         state = "was never readable" if job is None else f"was still {job.status}"
-        running = [] if job is None else job.tasks_in(lambda status: status != SUCCEEDED)
-        unfinished = f"; unfinished tasks: {'; '.join(running)}" if running else ""
+        unfinished = (
+            f"; unfinished tasks: {'; '.join(job.unfinished)}" if job and job.unfinished else ""
+        )
         return JobTimeoutError(
             f"job {job_id} ({description}) {state} after {timeout:g} s{unfinished}; "
             "raise this resource's `timeouts` to wait longer",

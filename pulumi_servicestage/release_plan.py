@@ -452,7 +452,7 @@ class ReleasePlanProvider(RestProvider[ReleasePlanArgs]):
             edited = not self._task_fields_match(state.server_view(), args, ref)
             release = edited or not state.released_all
         else:
-            news = self.request_body(args, exclude=LOCAL_FIELDS)
+            news = self.wanted_inputs(args)
             edited = any(
                 comparable(olds.get(field)) != comparable(news.get(field)) for field in TASK_FIELDS
             )

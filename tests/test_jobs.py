@@ -4,6 +4,8 @@ import pytest
 
 from pulumi_servicestage.client.errors import NotFoundError
 from pulumi_servicestage.jobs import (
+    DeployJobs,
+    EngineJobs,
     JobFailedError,
     JobTimeoutError,
     JobWaiter,
@@ -49,10 +51,11 @@ class ScriptedClient:
         return answer
 
 
-def waiter_for(answer_at):
+def waiter_for(answer_at, kind=None):
     clock = FakeClock()
     client = ScriptedClient(clock, answer_at)
-    waiter = JobWaiter(client, "proj", sleep=clock.sleep, clock=clock)  # type: ignore[arg-type]
+    kind = kind or DeployJobs("proj")
+    waiter = JobWaiter(client, kind, sleep=clock.sleep, clock=clock)  # type: ignore[arg-type]
     return waiter, client, clock
 
 
@@ -143,3 +146,62 @@ def test_polls__first_look_at_once_last_look_at_the_deadline_then_the_timeout():
         looks.append(clock())
     # 0.5 s apart, the last gap cut short so that the last look is at the deadline, not before.
     assert looks == pytest.approx([0.0, 0.5, 1.0, 1.5, 2.0, 2.2])
+
+
+def engine_job(status, stages=()):
+    """A CSE engine job (PDF 004 §6.3.6): stages (表6-65), each with its tasks (表6-67)."""
+    return {
+        "id": 17655,
+        "engineId": "e1",
+        "type": "Create",
+        "status": status,
+        "tasks": [
+            {"taskName": stage, "status": stage_status,
+             "tasks": [{"taskName": task, "status": task_status, "log": log}
+                       for task, task_status, log in tasks]}
+            for stage, stage_status, tasks in stages
+        ],
+    }  # fmt: skip
+
+
+ENGINE_JOBS = EngineJobs("proj", "e1")
+
+
+def test_engine_job__finished_after_init_and_executing_polls_the_engine_s_job_path():
+    states = ["Init", "Executing", "Executing", "Finished"]
+    waiter, client, _ = waiter_for(lambda t: engine_job(states[min(int(t), 3)]), ENGINE_JOBS)
+
+    result = waiter.wait("17655", description="create engine 'cse-1'", timeout=60)
+
+    assert result.status == "Finished"
+    assert set(client.paths) == {"/v2/proj/enginemgr/engines/e1/jobs/17655"}
+
+
+@pytest.mark.parametrize("status", ["Error", "Timeout"])
+def test_engine_job__error_and_timeout_fail_at_once_quoting_the_failing_task_s_log(status):
+    stages = [
+        ("resourcePrepare", "Finished", [("TenantTaskExecutor", "Finished", "")]),
+        ("deploy", status, [("HelmTaskExecutor", status, "no capacity in az1")]),
+    ]
+    waiter, _, clock = waiter_for(lambda t: engine_job(status, stages), ENGINE_JOBS)
+
+    with pytest.raises(JobFailedError) as raised:
+        waiter.wait("17655", description="create engine 'cse-1'", timeout=600)
+
+    assert clock.now == 0  # the first answer decides
+    assert str(raised.value) == (
+        f"job 17655 (create engine 'cse-1') ended {status}: "
+        f"HelmTaskExecutor ({status}: no capacity in az1)"
+    )
+
+
+def test_engine_job__a_wait_cut_short_names_the_unfinished_stages():
+    stages = [("resourcePrepare", "Finished", []), ("deploy", "Executing", [])]
+    waiter, _, _ = waiter_for(lambda t: engine_job("Executing", stages), ENGINE_JOBS)
+
+    with pytest.raises(JobTimeoutError) as raised:
+        waiter.wait("17655", description="delete engine 'cse-1'", timeout=30)
+
+    assert "was still Executing after 30 s; unfinished tasks: deploy (Executing)" in str(
+        raised.value
+    )

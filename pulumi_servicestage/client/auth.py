@@ -5,6 +5,8 @@ Both set ``X-Auth-Token``. AK/SK request signing lives in :mod:`.signing`.
 
 from __future__ import annotations
 
+import abc
+import ssl
 import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -23,6 +25,9 @@ TOKEN_HEADER = "X-Auth-Token"
 REFRESH_MARGIN = timedelta(minutes=5)
 
 _IAM_TIMEOUT_SECONDS = 30.0
+
+# How long an engine's token is valid (PDF 004 §7.2.1, 表7-2: "有效期为12小时").
+ENGINE_TOKEN_LIFETIME = timedelta(hours=12)
 
 
 def utc_now() -> datetime:
@@ -70,7 +75,58 @@ class _CachedToken:
     refresh_at: datetime
 
 
-class IamPasswordAuth(CredentialAuth):
+class CachingTokenAuth(CredentialAuth, abc.ABC):
+    """Base of the flows that obtain a token, cache it, and replace it when it is about to run
+    out or is rejected (that request is then sent once more, with the new token). One instance
+    may be shared by many threads; they wait for a single token request instead of each making
+    one. Subclasses say how a token is fetched, sent and rejected."""
+
+    # The request may have to be sent a second time after a rejection.
+    requires_request_body = True
+    # The body of a 401 tells a rejected token apart from a service's own 401 answers.
+    requires_response_body = True
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._cached: _CachedToken | None = None
+
+    @abc.abstractmethod
+    def fetch_token(self) -> _CachedToken:
+        """A new token, and when to replace it."""
+
+    @abc.abstractmethod
+    def attach(self, request: httpx.Request, token: str) -> None:
+        """Put `token` on the request."""
+
+    @abc.abstractmethod
+    def rejects(self, response: httpx.Response) -> bool:
+        """Whether the answer says the token was not accepted."""
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        token = self._valid_token()
+        self.attach(request, token)
+        response = yield request
+        if self.rejects(response):
+            self.attach(request, self._token_replacing(token))
+            yield request
+
+    def _valid_token(self) -> str:
+        with self._lock:
+            if self._cached is None or self._clock() >= self._cached.refresh_at:
+                self._cached = self.fetch_token()
+            return self._cached.value
+
+    def _token_replacing(self, rejected: str) -> str:
+        with self._lock:
+            # Threads whose requests were rejected together must not each fetch a token: the
+            # first one replaces it, the others find the replacement already cached.
+            if self._cached is None or self._cached.value == rejected:
+                self._cached = self.fetch_token()
+            return self._cached.value
+
+
+class IamPasswordAuth(CachingTokenAuth):
     """Obtains a project-scoped IAM token with a user's password and sends it as ``X-Auth-Token``.
 
     The token is fetched on first use with ``POST {iam_endpoint}/v3/auth/tokens``, cached, and
@@ -90,11 +146,6 @@ class IamPasswordAuth(CredentialAuth):
         transport: how to reach IAM (tests pass an ``httpx.MockTransport``).
         clock: returns the current time; injectable for tests.
     """
-
-    # The request may have to be sent a second time after a 401.
-    requires_request_body = True
-    # The body of a 401 tells a rejected token apart from a service's own 401 answers.
-    requires_response_body = True
 
     def __init__(
         self,
@@ -130,34 +181,16 @@ class IamPasswordAuth(CredentialAuth):
                 "scope": {"project": project},
             }
         }
+        super().__init__(clock)
         self._iam = httpx.Client(transport=transport, timeout=_IAM_TIMEOUT_SECONDS)
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._cached: _CachedToken | None = None
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        token = self._valid_token()
+    def attach(self, request: httpx.Request, token: str) -> None:
         request.headers[TOKEN_HEADER] = token
-        response = yield request
-        if _rejects_token(response):
-            request.headers[TOKEN_HEADER] = self._token_replacing(token)
-            yield request
 
-    def _valid_token(self) -> str:
-        with self._lock:
-            if self._cached is None or self._clock() >= self._cached.refresh_at:
-                self._cached = self._fetch_token()
-            return self._cached.value
+    def rejects(self, response: httpx.Response) -> bool:
+        return _rejects_token(response)
 
-    def _token_replacing(self, rejected: str) -> str:
-        with self._lock:
-            # Threads whose requests were rejected together must not each fetch a token: the
-            # first one replaces it, the others find the replacement already cached.
-            if self._cached is None or self._cached.value == rejected:
-                self._cached = self._fetch_token()
-            return self._cached.value
-
-    def _fetch_token(self) -> _CachedToken:
+    def fetch_token(self) -> _CachedToken:
         requested_at = self._clock()
         response = self._iam.post(self._token_url, json=self._token_request_body)
         if response.is_error:
@@ -169,6 +202,52 @@ class IamPasswordAuth(CredentialAuth):
             )
         lifetime = _token_lifetime(response)
         return _CachedToken(value=token, refresh_at=requested_at + lifetime - REFRESH_MARGIN)
+
+
+class EngineTokenAuth(CachingTokenAuth):
+    """Obtains a token of a CSE exclusive engine with security authentication (RBAC) and sends
+    it as ``Authorization: Bearer`` to the engine's own address (PDF 004 §7.2.1).
+
+    The token comes from ``POST {address}/v4/token`` with the engine account's name and
+    password; it is valid for 12 hours (表7-2) and replaced :data:`REFRESH_MARGIN` before that,
+    or when the engine answers 401. `verify` is httpx's: True, or an SSL context trusting the CA
+    that signed the engine's certificate.
+    """
+
+    def __init__(
+        self,
+        *,
+        address: str,
+        user_name: str,
+        password: str,
+        verify: ssl.SSLContext | bool = True,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        super().__init__(clock)
+        self._token_url = address.rstrip("/") + "/v4/token"
+        self._credentials = {"name": user_name, "password": password}
+        self._engine = httpx.Client(
+            transport=transport, timeout=_IAM_TIMEOUT_SECONDS, verify=verify
+        )
+
+    def fetch_token(self) -> _CachedToken:
+        requested_at = self._clock()
+        response = self._engine.post(self._token_url, json=self._credentials)
+        if response.is_error:
+            raise status_error_from_response(response)
+        token = response.json().get("token") if response.content else None
+        if not isinstance(token, str) or not token:
+            raise ServiceStageError(f"the engine answered POST {self._token_url} without a token")
+        return _CachedToken(
+            value=token, refresh_at=requested_at + ENGINE_TOKEN_LIFETIME - REFRESH_MARGIN
+        )
+
+    def attach(self, request: httpx.Request, token: str) -> None:
+        request.headers["Authorization"] = f"Bearer {token}"
+
+    def rejects(self, response: httpx.Response) -> bool:
+        return response.status_code == 401
 
 
 def _token_lifetime(response: httpx.Response) -> timedelta:

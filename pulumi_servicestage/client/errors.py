@@ -29,7 +29,15 @@ class APIConnectionError(ServiceStageError):
         self.request = request
         self.method = request.method
         self.url = str(request.url)
-        super().__init__(f"{request.method} {request.url}: could not reach the service: {cause}")
+        hint = ""
+        if "CERTIFICATE_VERIFY_FAILED" in str(cause):
+            hint = (
+                "; its certificate is not signed by a CA this machine trusts (for a CSE engine's "
+                "own address, set stack config `servicestage:engineCaBundle` to its CA bundle)"
+            )
+        super().__init__(
+            f"{request.method} {request.url}: could not reach the service: {cause}{hint}"
+        )
 
 
 class APITimeoutError(APIConnectionError):
@@ -100,6 +108,9 @@ _HINTS = {
 # back; users of the Terraform provider observed it (it is documented as "application not empty"
 # under 409, but the live service reuses it).
 _GONE_ERROR_CODES_ON_401 = frozenset({"SVCSTG.00100401"})
+# CSE answers 400 for an engine that does not exist (PDF 004 §11.3, 表11-2 "Failed to find the
+# engine instance"), also for the job of an engine whose delete has ended.
+_GONE_ERROR_CODES_ON_400 = frozenset({"SVCSTG.00501116"})
 
 
 def _error_fields(body: Any) -> tuple[str | None, str | None]:
@@ -130,8 +141,10 @@ def status_error_from_response(response: httpx.Response) -> APIStatusError:
     if error_msg is None and isinstance(body, str) and body.strip():
         error_msg = body.strip()[:300]
     request_id = response.headers.get("X-Request-Id") or response.headers.get("X-Trace-Id")
-    gone = response.status_code == 404 or (
-        response.status_code == 401 and error_code in _GONE_ERROR_CODES_ON_401
+    gone = (
+        response.status_code == 404
+        or (response.status_code == 401 and error_code in _GONE_ERROR_CODES_ON_401)
+        or (response.status_code == 400 and error_code in _GONE_ERROR_CODES_ON_400)
     )
     cls = NotFoundError if gone else APIStatusError
     return cls(

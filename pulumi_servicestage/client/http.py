@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import ssl
 import threading
 import time
 import uuid
@@ -122,19 +123,22 @@ class ApiClient:
     """JSON-over-HTTPS client of one service endpoint.
 
     Thread-safe: one instance is shared by all provider calls running in the provider host.
-    `headers` go on every request, besides the JSON content headers.
+    `headers` go on every request, besides the JSON content headers; `verify` is httpx's (True,
+    or an SSL context trusting a private CA: `trusting`); `auth` None sends no credentials (an
+    engine without security authentication).
     """
 
     def __init__(
         self,
         base_url: str,
         *,
-        auth: httpx.Auth,
+        auth: httpx.Auth | None,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
         sleep: Callable[[float], None] = clock.pause,
         headers: Mapping[str, str] | None = None,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.retry = retry or RetryPolicy()
@@ -144,6 +148,7 @@ class ApiClient:
             auth=auth,
             transport=transport,
             timeout=timeout,
+            verify=verify,
             headers={
                 "Content-Type": JSON_CONTENT_TYPE,
                 "Accept": "application/json",
@@ -170,10 +175,12 @@ class ApiClient:
         json: Any = None,
         multipart: Multipart | None = None,
         repeatable: bool | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send a request and return its decoded JSON body (None when the body is empty).
 
-        The body is `json`, or a `multipart` form (file uploads), or none. A write that may have
+        The body is `json`, or a `multipart` form (file uploads), or none; `headers` go on this
+        request besides the client's own. A write that may have
         been carried out without the answer saying so is sent again only if it is `repeatable`
         (by default PUT and DELETE are, POST is not); otherwise it raises `AmbiguousWriteError`.
         A DELETE that finds its object gone after a retry has done its work and returns None.
@@ -185,7 +192,7 @@ class ApiClient:
         while True:
             failure: ServiceStageError
             try:
-                response = self._send(method, path, clean_params, json, multipart)
+                response = self._send(method, path, clean_params, json, multipart, headers)
             except httpx.TransportError as error:
                 ambiguous = ambiguous or (writes and may_have_acted(error))
                 retry = self.retry.should_retry_error(method, error, repeatable=repeatable)
@@ -217,6 +224,7 @@ class ApiClient:
         params: Mapping[str, Any],
         json: Any,
         multipart: Multipart | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         with self._count_lock:
             self._request_count += 1
@@ -230,14 +238,24 @@ class ApiClient:
                 params=params or None,
                 data=dict(multipart.fields),
                 files=dict(multipart.files),
-                headers={"Content-Type": content_type},
+                headers={**(headers or {}), "Content-Type": content_type},
             )
         return self._http.request(
-            method, path, params=params or None, json=json if json is not None else None
+            method,
+            path,
+            params=params or None,
+            json=json if json is not None else None,
+            headers=headers,
         )
 
-    def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
-        return self.request("GET", path, params=params)
+    def get(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        return self.request("GET", path, params=params, headers=headers)
 
     def post(
         self,
@@ -246,8 +264,11 @@ class ApiClient:
         *,
         params: Mapping[str, Any] | None = None,
         multipart: Multipart | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
-        return self.request("POST", path, json=json, params=params, multipart=multipart)
+        return self.request(
+            "POST", path, json=json, params=params, multipart=multipart, headers=headers
+        )
 
     def put(
         self,
@@ -261,8 +282,14 @@ class ApiClient:
         arrival would run again."""
         return self.request("PUT", path, json=json, params=params, repeatable=repeatable)
 
-    def delete(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
-        return self.request("DELETE", path, params=params)
+    def delete(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        return self.request("DELETE", path, params=params, headers=headers)
 
     def paginate(
         self,
@@ -274,8 +301,8 @@ class ApiClient:
     ) -> Iterator[dict[str, Any]]:
         """Yield every item of a `limit`/`offset` list, fetching pages as they are consumed.
 
-        ServiceStage lists answer ``{"count": total, "<items_key>": [...]}``; paging stops at
-        `count`, or at the first short page for APIs that omit it.
+        ServiceStage lists answer ``{"count": total, "<items_key>": [...]}`` (CSE's say
+        ``total``); paging stops at that total, or at the first short page for APIs that omit it.
         """
         offset = 0
         while True:
@@ -283,9 +310,14 @@ class ApiClient:
             items = (page or {}).get(items_key) or []
             yield from items
             offset += len(items)
-            total = (page or {}).get("count")
+            total = (page or {}).get("count", (page or {}).get("total"))
             if len(items) < page_size or (isinstance(total, int) and offset >= total):
                 return
+
+
+def trusting(ca_bundle: str | bool) -> ssl.SSLContext | bool:
+    """What verifies certificates: the system's CAs (True), or those of a CA bundle file."""
+    return ssl.create_default_context(cafile=ca_bundle) if isinstance(ca_bundle, str) else True
 
 
 def _connection_error(method: str, url: str, error: httpx.TransportError) -> APIConnectionError:

@@ -200,9 +200,12 @@ class Emulator:
         return self._stats.snapshot()
 
     @contextmanager
-    def serve(self, port: int = 0, host: str = "127.0.0.1") -> Iterator[str]:
-        """Serve on `host`:`port` (0: a free port) from a daemon thread; yield the base URL."""
-        with serve_in_thread(self.wsgi_app, host=host, port=port) as url:
+    def serve(
+        self, port: int = 0, host: str = "127.0.0.1", *, tls: tuple[str, str] | None = None
+    ) -> Iterator[str]:
+        """Serve on `host`:`port` (0: a free port) from a daemon thread; yield the base URL.
+        With `tls` (certificate and key PEM files) it serves HTTPS."""
+        with serve_in_thread(self.wsgi_app, host=host, port=port, tls=tls) as url:
             yield url
 
     @staticmethod

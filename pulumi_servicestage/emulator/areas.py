@@ -17,6 +17,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from .asm.backend import AsmBackend
 from .asm.responses import AsmApi
+from .cse.backend import CseBackend
+from .cse.responses import CseApi
 from .server import Route
 from .servicestage.backend import ServiceStageBackend
 from .servicestage.configs.backend import ConfigsBackend
@@ -54,6 +56,7 @@ class Area(Generic[BackendT]):
 AREAS: tuple[Area[Any], ...] = (
     Area(AsmBackend, AsmApi),
     Area(ConfigsBackend, ConfigsApi),
+    Area(CseBackend, CseApi),
     Area(PluginBackend, PluginApi),
     Area(ReleasePlanBackend, ReleasePlanApi),
     Area(RepoAuthorizationBackend, RepoAuthorizationApi),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -62,6 +62,9 @@ class ApiCall:
     base_url: str
     #: The request's ``Content-Type`` (with its parameters, e.g. a multipart boundary).
     content_type: str = ""
+    #: The request's headers, for the APIs that read their own (a CSE engine's
+    #: ``Authorization``, ``x-engine-id``, ``X-ConsumerId``).
+    headers: Headers = field(default_factory=Headers)
 
     @property
     def project_id(self) -> str:
@@ -194,6 +197,7 @@ class WsgiApp:
             principal=principal,
             base_url=request.host_url.rstrip("/"),
             content_type=content_type,
+            headers=request.headers,
         )
         return route.handler(call)
 
@@ -241,13 +245,18 @@ class _QuietRequestHandler(WSGIRequestHandler):
 
 
 @contextmanager
-def serve_in_thread(app: WSGIApplication, *, host: str, port: int) -> Iterator[str]:
+def serve_in_thread(
+    app: WSGIApplication, *, host: str, port: int, tls: tuple[str, str] | None = None
+) -> Iterator[str]:
     """Serve `app` from a daemon thread with werkzeug's threaded server; yield its base URL.
 
     Port 0 picks a free port. Each connection gets its own thread, so many clients can call at
-    once; the state they share is guarded by the backends' lock.
+    once; the state they share is guarded by the backends' lock. `tls` (certificate and key PEM
+    files) serves HTTPS, as the real services and engines do.
     """
-    server = make_server(host, port, app, threaded=True, request_handler=_QuietRequestHandler)
+    server = make_server(
+        host, port, app, threaded=True, request_handler=_QuietRequestHandler, ssl_context=tls
+    )
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
@@ -256,7 +265,7 @@ def serve_in_thread(app: WSGIApplication, *, host: str, port: int) -> Iterator[s
     )
     thread.start()
     try:
-        yield f"http://{host}:{server.port}"
+        yield f"{'https' if tls else 'http'}://{host}:{server.port}"
     finally:
         server.shutdown()
         server.server_close()

@@ -22,6 +22,8 @@ from emulator_support import (
 )
 
 from pulumi_servicestage.emulator.asm import schemas as asm_schemas
+from pulumi_servicestage.emulator.cse.engines import schemas as engine_schemas
+from pulumi_servicestage.emulator.cse.servicecomb import schemas as servicecomb_schemas
 from pulumi_servicestage.emulator.rules import Rule
 from pulumi_servicestage.emulator.servicestage import schemas
 from pulumi_servicestage.emulator.servicestage.configs import schemas as configs_schemas
@@ -302,6 +304,13 @@ AREAS: dict[str, tuple[Rule, ...]] = {
     "Custom runtime stacks (`servicestage/runtime_stacks/schemas.py`)": stack_schemas.RULES,
     "Repository authorizations (`servicestage/repo_authorizations/schemas.py`)": (
         repo_schemas.RULES
+    ),
+    "CSE engines (`cse/engines/schemas.py`)": engine_schemas.RULES,
+    "ServiceComb registry (`cse/servicecomb/schemas.py`, `REGISTRY_RULES`)": (
+        servicecomb_schemas.REGISTRY_RULES
+    ),
+    "Engine configuration (`cse/servicecomb/schemas.py`, `CONFIG_RULES`)": (
+        servicecomb_schemas.CONFIG_RULES
     ),
 }
 

@@ -44,6 +44,7 @@ from pulumi_servicestage.environment import EnvironmentProvider
 from pulumi_servicestage.environment_resources import EnvironmentResourcesProvider
 from pulumi_servicestage.grayscale_release import GrayscaleReleaseProvider
 from pulumi_servicestage.imported_component import ImportedComponentProvider
+from pulumi_servicestage.microservice_engine import MicroserviceEngineProvider
 from pulumi_servicestage.plugin import PluginProvider
 from pulumi_servicestage.release_plan import ReleaseComponent, ReleasePlanProvider
 from pulumi_servicestage.repo_authorization import RepoAuthorizationProvider
@@ -549,6 +550,26 @@ GRAYSCALE_RELEASE = Case(
     _nothing,
 )
 
+MICROSERVICE_ENGINE = Case(
+    "microservice_engine",
+    MicroserviceEngineProvider(),
+    "MicroserviceEngine",
+    _inputs(
+        MicroserviceEngineProvider(),
+        {
+            "name": st.from_regex(r"[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]", fullmatch=True),
+            "auth_cred": st.fixed_dictionaries({"pwd": st.text(min_size=1, max_size=16)}),
+            "az_list": st.lists(
+                st.sampled_from(["cn-north-4a", "cn-north-4b", "cn-north-4c", "cn-north-4d"]),
+                min_size=1,
+                max_size=4,
+                unique=True,
+            ),
+        },
+    ),
+    _nothing,
+)
+
 CASES = (
     ENVIRONMENT,
     APPLICATION,
@@ -566,6 +587,7 @@ CASES = (
     REPO_AUTHORIZATION,
     RELEASE_PLAN,
     GRAYSCALE_RELEASE,
+    MICROSERVICE_ENGINE,
 )
 
 

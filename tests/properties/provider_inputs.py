@@ -424,8 +424,9 @@ def plausible(annotation: Any, path: str, hints: Hints) -> st.SearchStrategy[Any
 
 
 #: Optional fields plausible inputs always carry, by path: a component needs its replica unless
-#: workload_content gives the workload, which these inputs never do.
-ALWAYS_CARRIED = frozenset({"replica", "components.*.replica"})
+#: workload_content gives the workload, which these inputs never do; an engine with security
+#: authentication needs its password.
+ALWAYS_CARRIED = frozenset({"replica", "components.*.replica", "auth_cred"})
 
 
 def plausible_model(
@@ -437,7 +438,9 @@ def plausible_model(
     # A nested model's fields may still be forward references; its module resolves them.
     annotations = typing.get_type_hints(model, include_extras=True)
     for name, field in model.model_fields.items():
-        key = field.alias or name
+        # Arguments are named in Python (`sermant_agent_inject_action_flag`), nested keys as on
+        # the wire.
+        key = (field.alias or name) if path else name
         child = f"{path}.{key}" if path else key
         strategy = plausible(annotations[name], child, hints)
         if strategy is OMIT:

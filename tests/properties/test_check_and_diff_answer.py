@@ -29,6 +29,7 @@ from provider_cases import (
     FAKE_PLACES,
     GRAYSCALE_RELEASE,
     IMPORTED_COMPONENT,
+    MICROSERVICE_ENGINE,
     PLUGIN,
     RELEASE_PLAN,
     REPO_AUTHORIZATION,
@@ -222,3 +223,9 @@ def test_release_plan(call: Call, workdir: Path) -> None:
 @given(call=calls(GRAYSCALE_RELEASE))
 def test_grayscale_release(call: Call, workdir: Path) -> None:
     check_and_diff_answer(GRAYSCALE_RELEASE, call, workdir)
+
+
+@CHECK_AND_DIFF
+@given(call=calls(MICROSERVICE_ENGINE))
+def test_microservice_engine(call: Call, workdir: Path) -> None:
+    check_and_diff_answer(MICROSERVICE_ENGINE, call, workdir)

@@ -30,6 +30,7 @@ from provider_cases import (
     FAKE_PLACES,
     GRAYSCALE_RELEASE,
     IMPORTED_COMPONENT,
+    MICROSERVICE_ENGINE,
     PLUGIN,
     RELEASE_PLAN,
     REPO_AUTHORIZATION,
@@ -185,3 +186,9 @@ def test_release_plan(inputs: dict[str, Any], workdir: Path) -> None:
 @given(inputs=GRAYSCALE_RELEASE.inputs)
 def test_grayscale_release(inputs: dict[str, Any], workdir: Path) -> None:
     checks_to_itself(GRAYSCALE_RELEASE, inputs, workdir)
+
+
+@IDEMPOTENT
+@given(inputs=MICROSERVICE_ENGINE.inputs)
+def test_microservice_engine(inputs: dict[str, Any], workdir: Path) -> None:
+    checks_to_itself(MICROSERVICE_ENGINE, inputs, workdir)

@@ -33,6 +33,7 @@ from provider_cases import (
     ENVIRONMENT_RESOURCES,
     GRAYSCALE_RELEASE,
     IMPORTED_COMPONENT,
+    MICROSERVICE_ENGINE,
     PLUGIN,
     RELEASE_PLAN,
     REPO_AUTHORIZATION,
@@ -216,3 +217,10 @@ def test_release_plan(inputs: dict[str, Any], live: Any, workdir: Path) -> None:
 @given(inputs=GRAYSCALE_RELEASE.inputs)
 def test_grayscale_release(inputs: dict[str, Any], live: Any, workdir: Path) -> None:
     created_and_unchanged(GRAYSCALE_RELEASE, inputs, live, workdir)
+
+
+@enough_created(MICROSERVICE_ENGINE)
+@CREATE
+@given(inputs=MICROSERVICE_ENGINE.inputs)
+def test_microservice_engine(inputs: dict[str, Any], live: Any, workdir: Path) -> None:
+    created_and_unchanged(MICROSERVICE_ENGINE, inputs, live, workdir)

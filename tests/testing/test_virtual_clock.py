@@ -11,7 +11,7 @@ from pulumi_servicestage.client.http import ApiClient
 from pulumi_servicestage.client.signing import AkSkAuth
 from pulumi_servicestage.emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
 from pulumi_servicestage.emulator.servicestage.schemas import ComponentSpec
-from pulumi_servicestage.jobs import JobTimeoutError, JobWaiter, PollSchedule, polls
+from pulumi_servicestage.jobs import DeployJobs, JobTimeoutError, JobWaiter, PollSchedule, polls
 from pulumi_servicestage.testing import VirtualClock, container_component
 
 
@@ -63,7 +63,7 @@ def test_a_job_wait_times_out_on_virtual_time(live):
     started, real_start = clock.now(), time.monotonic()
 
     with pytest.raises(JobTimeoutError, match="still RUNNING after 900 s"):
-        JobWaiter(client, DEFAULT_PROJECT_ID).wait(
+        JobWaiter(client, DeployJobs(DEFAULT_PROJECT_ID)).wait(
             component.last_job_id, description="create", timeout=900
         )
 
