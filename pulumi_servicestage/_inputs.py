@@ -745,6 +745,25 @@ class GrayDeploymentDict(TypedDict, total=False):
     (the engine hands every number over as a float)."""
 
 
+class FrameworkDict(TypedDict, total=False):
+    """Source: PDF 004 §7.3.4, 表7-30 (Framework)."""
+
+    name: pulumi.Input[str | None]
+    """Framework name, e.g. `ServiceComb-Java-Chassis` or `Spring-Cloud`; `UNKNOWN` when left
+    out."""
+    version: pulumi.Input[str | None]
+    """Framework version."""
+
+
+class ServicePathDict(TypedDict, total=False):
+    """Source: PDF 004 §7.3.4, 表7-31 (ServicePath)."""
+
+    Path: pulumi.Input[str | None]
+    """The route's address."""
+    Property: pulumi.Input[Mapping[str, pulumi.Input[str]] | None]
+    """Properties of the route, any keys and values."""
+
+
 class EngineAuthConfigDict(TypedDict, total=False):
     """Source: PDF 004 §6.3.3, 表6-39 (authConfig)."""
 
@@ -761,6 +780,30 @@ class EngineAdminCredentialsDict(TypedDict, total=False):
     pwd: Required[pulumi.Input[str]]
     """The password of the engine's `root` account, with which programs obtain the engine's token
     (§7.2.1). Secret; the service never shows it."""
+
+
+class HealthCheckDict(TypedDict, total=False):
+    """Source: PDF 004 §7.5.1, 表7-81 (HealthCheck; the same as 表7-34)."""
+
+    mode: Required[pulumi.Input[Literal["push", "pull"]]]
+    """`push`: the instance sends heartbeats (§7.5.7); `pull`: the registry checks it on `port`."""
+    port: pulumi.Input[int | None]
+    """The port the registry checks in `pull` mode."""
+    interval: Required[pulumi.Input[int]]
+    """Seconds between heartbeats (or checks); a value under 5 counts as 5."""
+    times: Required[pulumi.Input[int]]
+    """How many heartbeats may be missed before the instance is dropped."""
+
+
+class DataCenterInfoDict(TypedDict, total=False):
+    """Source: PDF 004 §7.5.1, 表7-82 (DataCenterInfo; the same as 表7-35)."""
+
+    name: Required[pulumi.Input[str]]
+    """Name of the region."""
+    region: Required[pulumi.Input[str]]
+    """The region."""
+    availableZone: Required[pulumi.Input[str]]
+    """The availability zone."""
 
 
 class ReleaseHostAliasDict(TypedDict, total=False):

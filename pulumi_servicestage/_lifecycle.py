@@ -54,6 +54,7 @@ harmless here because the models coerce and comparisons strip None.
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import hashlib
 import logging
@@ -62,6 +63,7 @@ import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import quote
 
@@ -315,10 +317,17 @@ class ServiceStageProvider(ResourceProvider):
 
     # -- secrets ---------------------------------------------------------------------------------
 
+    def secret_fields_for(self, values: Mapping[str, Any]) -> tuple[str, ...]:
+        """Hook: the top-level fields kept secret for these values (in the program, its
+        arguments; in the provider, inputs or outputs): `secret_fields` unless a field's secrecy
+        depends on the object, e.g. a configuration value whose key names a credential."""
+        return self.secret_fields
+
     def sealed(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """`values` with every `secret_fields` member wrapped as a secret for the engine."""
+        """`values` with every secret field (`secret_fields_for`) wrapped as a secret for the
+        engine."""
         sealed = dict(values)
-        for name in self.secret_fields:
+        for name in self.secret_fields_for(values):
             if sealed.get(name) is not None and not rpc.is_rpc_secret(sealed[name]):
                 sealed[name] = rpc.wrap_rpc_secret(sealed[name])
         return sealed
@@ -619,6 +628,15 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
     def item_path(self, ref: ObjectRef) -> str:
         return f"{self.collection_of(ref)}/{ref.quoted()[self.id_fields[-1]]}"
 
+    def call_inputs(self) -> dict[str, Any]:
+        """The inputs of the create, read, update (its new inputs) or delete in progress, secrets
+        revealed: for what a hook needs that the object's id does not carry, such as the
+        password of the engine whose registry keeps the object. Empty outside such a call."""
+        return {
+            key: rpc.unwrap_rpc_secret(value) if rpc.is_rpc_secret(value) else value
+            for key, value in _CALL_INPUTS.get().items()
+        }
+
     def argument_named(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """A request body's top-level fields named as the arguments (and `server_inputs`) name
         them, for the few whose wire name differs (`sermantAgentInjectActionFlag`)."""
@@ -700,7 +718,7 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         args = self.parse(props)
-        with self.secrets_kept_out_of_errors(props):
+        with self.secrets_kept_out_of_errors(props), _during_call(props):
             if args.adopt_id:
                 ref = self.ref_from_id(args.adopt_id)
                 server = self._adopt(ref, args)
@@ -711,7 +729,7 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         ref = self.ref_from_id(id_)
-        with self.secrets_kept_out_of_errors(props):
+        with self.secrets_kept_out_of_errors(props), _during_call(props):
             try:
                 server = self.read_object(ref)
             except NotFoundError:
@@ -729,7 +747,7 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args = self.parse(news)
         ref = self.ref_from_id(id_)
-        with self.secrets_kept_out_of_errors(olds, news):
+        with self.secrets_kept_out_of_errors(olds, news), _during_call(news):
             if self.inputs_differ(olds, news):
                 server = self._wait_for_running_job(ref, self.read_object(ref), args, "update")
                 self._update_reconciled(ref, args, server, olds)
@@ -738,7 +756,7 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         ref = self.ref_from_id(id_)
-        with self.secrets_kept_out_of_errors(props):
+        with self.secrets_kept_out_of_errors(props), _during_call(props):
             self._delete(ref, _local_settings(props), props)
 
     # -- creating ----------------------------------------------------------------------------------
@@ -1099,6 +1117,21 @@ def post_once(send: Callable[[], Any], carried_out: Callable[[], bool]) -> Any:
         if carried_out():
             return None
         return send()
+
+
+# The inputs of the lifecycle call the current thread is serving (`RestProvider.call_inputs`).
+_CALL_INPUTS: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
+    "servicestage_call_inputs", default=MappingProxyType({})
+)
+
+
+@contextmanager
+def _during_call(props: Mapping[str, Any]) -> Iterator[None]:
+    token = _CALL_INPUTS.set(props)
+    try:
+        yield
+    finally:
+        _CALL_INPUTS.reset(token)
 
 
 def _busy(error: ServiceStageError) -> bool:
@@ -1528,18 +1561,17 @@ class RestResource(pulumi.dynamic.Resource):
     ) -> None:
         provider = self.provider_class()
         args, opts = keyword_arguments(provider.args_model, args_or_opts, opts, args)
+        secret_fields = provider.secret_fields_for(args)
         props = resource_props(
             provider.args_model,
             args,
             computed=provider.output_only_fields(),
-            secret_paths=provider.secret_paths,
+            secret_paths=(*provider.secret_paths, *secret_fields),
         )
         props[OWNER_KEY] = program_owner_marker(type(self).__name__, resource_name)
         # Outputs that can carry credentials are encrypted in the state whatever the service
         # echoes, also for a `get`, which has no secret inputs to take the secrecy from.
-        always_secret = pulumi.ResourceOptions(
-            additional_secret_outputs=list(provider.secret_fields)
-        )
+        always_secret = pulumi.ResourceOptions(additional_secret_outputs=list(secret_fields))
         super().__init__(
             provider, resource_name, props, pulumi.ResourceOptions.merge(opts, always_secret)
         )

@@ -28,13 +28,16 @@ if TYPE_CHECKING:
         ConfigEncryptionDict,
         ConfigMountDict,
         CustomMetricDict,
+        DataCenterInfoDict,
         DeployStrategyDict,
         DnsConfigDict,
         EngineAdminCredentialsDict,
         EngineAuthConfigDict,
         EnvVarDict,
         ExternalAccessDict,
+        FrameworkDict,
         GrayDeploymentDict,
+        HealthCheckDict,
         HostAliasDict,
         LabelDict,
         LifecycleDict,
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
         RuntimeStackDict,
         RuntimeStackSpecDict,
         SecurityContextDict,
+        ServicePathDict,
         SourceDict,
         StorageDict,
         TemplateSourceDict,
@@ -60,12 +64,14 @@ if TYPE_CHECKING:
     from .application_configuration import ApplicationConfigurationArgs
     from .component import ComponentArgs
     from .component_action import ComponentActionArgs, ComponentRefreshArgs
+    from .config_item import ConfigItemArgs
     from .configuration import ConfigurationArgs, ConfigurationGroupArgs
     from .configuration_import import ConfigurationImportArgs
     from .environment import EnvironmentArgs
     from .environment_resources import EnvironmentResourcesArgs
     from .grayscale_release import GrayscaleReleaseArgs
     from .imported_component import ImportedComponentArgs
+    from .microservice import InstanceArgs, MicroserviceArgs, SchemaArgs
     from .microservice_engine import MicroserviceEngineArgs
     from .plugin import PluginArgs
     from .release_plan import ReleasePlanArgs
@@ -763,6 +769,113 @@ class ComponentRefreshTyping:
     component again."""
 
 
+class ConfigItemTyping:
+    """What type checkers and IDEs know of `ConfigItem`."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
+            *,
+            timeouts: pulumi.Input[TimeoutsDict] | None = None,
+            adopt_id: pulumi.Input[str] | None = None,
+            engine_id: pulumi.Input[str],
+            engine_password: pulumi.Input[str] | None = None,
+            key: pulumi.Input[str],
+            value: pulumi.Input[str] | None = None,
+            labels: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+            status: pulumi.Input[str] | None = None,
+            value_type: pulumi.Input[Literal["text", "yaml", "json", "properties", "ini", "xml"]]
+            | None = None,
+            secret: pulumi.Input[bool] | None = None,
+        ) -> None:
+            """A configuration item of an exclusive engine's configuration center: one key, under
+            labels, with the value its microservices read.
+
+            :param timeouts: Package option, not an API field: how long create, update
+                and delete may wait for the service, in seconds (Pulumi's
+                `customTimeouts` never reach a dynamic provider).
+            :param adopt_id: Package option, not an API field: the id of an existing
+                object to take under management instead of creating one (the dynamic
+                provider host cannot serve `pulumi import`). A job the object still runs
+                is waited for; arguments that differ from it are then applied as an
+                update, except those no update can change, which must match.
+            :param engine_id: Package option, not an API field: the exclusive engine
+                that keeps the object (a `MicroserviceEngine`'s `engine_id`); its
+                address comes from the engine's detail (§6.3.4). Changing it replaces
+                the object.
+            :param engine_password: Package option, not an API field: the password of
+                the engine's `root` account, for an engine with security authentication
+                (`auth_type` RBAC), from which the provider obtains the engine's token
+                (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
+                out for an engine without authentication.
+            :param key: The item's key. Changing it replaces the item.
+            :param value: The item's value, read by the microservices its labels select.
+                Secret when `secret` is true or the key names a credential.
+            :param labels: The item's labels, e.g. `{"app": "shop", "environment":
+                "production", "service": "orders"}`: a key is unique under its labels.
+                Changing them replaces the item.
+            :param status: The item's status: `enabled` (served to microservices; the
+                default here) or `disabled`. The documents name no values; these are the
+                configuration center's.
+            :param value_type: How the value is written: text, yaml, json, properties,
+                ini or xml. Changing it replaces the item (the modify body has no such
+                field).
+            :param secret: Package option, not an API field: keep the value secret in
+                the state and the outputs. A value whose key names a credential
+                (password, token, secret, access key, ...) is secret anyway.
+            """
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: ConfigItemArgs,
+            opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+
+    timeouts: pulumi.Output[dict[str, Any] | None]
+    """Package option, not an API field: how long create, update and delete may wait for the
+    service, in seconds (Pulumi's `customTimeouts` never reach a dynamic provider)."""
+    adopt_id: pulumi.Output[str | None]
+    """Package option, not an API field: the id of an existing object to take under management
+    instead of creating one (the dynamic provider host cannot serve `pulumi import`). A job
+    the object still runs is waited for; arguments that differ from it are then applied as an
+    update, except those no update can change, which must match."""
+    engine_id: pulumi.Output[str]
+    """Package option, not an API field: the exclusive engine that keeps the object (a
+    `MicroserviceEngine`'s `engine_id`); its address comes from the engine's detail (§6.3.4).
+    Changing it replaces the object."""
+    engine_password: pulumi.Output[str | None]
+    """Package option, not an API field: the password of the engine's `root` account, for an
+    engine with security authentication (`auth_type` RBAC), from which the provider obtains
+    the engine's token (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
+    out for an engine without authentication."""
+    key: pulumi.Output[str]
+    """The item's key. Changing it replaces the item."""
+    value: pulumi.Output[str | None]
+    """The item's value, read by the microservices its labels select. Secret when `secret` is
+    true or the key names a credential."""
+    labels: pulumi.Output[dict[str, str] | None]
+    """The item's labels, e.g. `{"app": "shop", "environment": "production", "service":
+    "orders"}`: a key is unique under its labels. Changing them replaces the item."""
+    status: pulumi.Output[str | None]
+    """The item's status: `enabled` (served to microservices; the default here) or `disabled`.
+    The documents name no values; these are the configuration center's."""
+    value_type: pulumi.Output[Literal["text", "yaml", "json", "properties", "ini", "xml"] | None]
+    """How the value is written: text, yaml, json, properties, ini or xml. Changing it replaces
+    the item (the modify body has no such field)."""
+    secret: pulumi.Output[bool]
+    """Package option, not an API field: keep the value secret in the state and the outputs. A
+    value whose key names a credential (password, token, secret, access key, ...) is secret
+    anyway."""
+
+
 class ConfigurationTyping:
     """What type checkers and IDEs know of `Configuration`."""
 
@@ -1402,6 +1515,134 @@ class ImportedComponentTyping:
     with the scale task (表4-262)."""
 
 
+class MicroserviceTyping:
+    """What type checkers and IDEs know of `Microservice`."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
+            *,
+            timeouts: pulumi.Input[TimeoutsDict] | None = None,
+            adopt_id: pulumi.Input[str] | None = None,
+            engine_id: pulumi.Input[str],
+            engine_password: pulumi.Input[str] | None = None,
+            service_name: pulumi.Input[str],
+            app_id: pulumi.Input[str] | None = None,
+            version: pulumi.Input[str] | None = None,
+            environment: pulumi.Input[Literal["development", "testing", "acceptance", "production"]]
+            | None = None,
+            description: pulumi.Input[str] | None = None,
+            level: pulumi.Input[Literal["FRONT", "MIDDLE", "BACK"]] | None = None,
+            schemas: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+            framework: pulumi.Input[FrameworkDict] | None = None,
+            paths: pulumi.Input[Sequence[pulumi.Input[ServicePathDict]]] | None = None,
+            properties: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+            force_delete: pulumi.Input[bool] | None = None,
+        ) -> None:
+            """A microservice's static information in an exclusive engine's service registry.
+
+            :param timeouts: Package option, not an API field: how long create, update
+                and delete may wait for the service, in seconds (Pulumi's
+                `customTimeouts` never reach a dynamic provider).
+            :param adopt_id: Package option, not an API field: the id of an existing
+                object to take under management instead of creating one (the dynamic
+                provider host cannot serve `pulumi import`). A job the object still runs
+                is waited for; arguments that differ from it are then applied as an
+                update, except those no update can change, which must match.
+            :param engine_id: Package option, not an API field: the exclusive engine
+                that keeps the object (a `MicroserviceEngine`'s `engine_id`); its
+                address comes from the engine's detail (§6.3.4). Changing it replaces
+                the object.
+            :param engine_password: Package option, not an API field: the password of
+                the engine's `root` account, for an engine with security authentication
+                (`auth_type` RBAC), from which the provider obtains the engine's token
+                (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
+                out for an engine without authentication.
+            :param service_name: Microservice name, unique in its application: 1 to 128
+                letters, digits, `_`, `-` or `.`, starting and ending with a letter or
+                digit.
+            :param app_id: The application the microservice belongs to: 1 to 160
+                characters of the same kind; `default` when left out.
+            :param version: Microservice version, numbers separated by dots, at most 64
+                characters (e.g. `1.0.0`).
+            :param environment: The environment the microservice is in (`development`
+                when left out). In development, testing and acceptance its schemas can
+                be added and changed; in production they cannot.
+            :param description: Description, at most 256 characters.
+            :param level: The microservice's layer: FRONT, MIDDLE or BACK.
+            :param schemas: IDs of the contracts (schemas) the microservice offers, at
+                most 100; their content is written by `MicroserviceSchema`.
+            :param framework: The development framework (表7-30).
+            :param paths: The microservice's routes (表7-31).
+            :param properties: Extended properties, any keys and values; the only
+                information modified in place (§7.3.6).
+            :param force_delete: Package option, not an API field: delete the
+                microservice even while instances are registered for it, with them
+                (§7.3.2 `force=true`). When false, such a delete is refused (400013)
+                until its instances are gone.
+            """
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: MicroserviceArgs,
+            opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+
+    timeouts: pulumi.Output[dict[str, Any] | None]
+    """Package option, not an API field: how long create, update and delete may wait for the
+    service, in seconds (Pulumi's `customTimeouts` never reach a dynamic provider)."""
+    adopt_id: pulumi.Output[str | None]
+    """Package option, not an API field: the id of an existing object to take under management
+    instead of creating one (the dynamic provider host cannot serve `pulumi import`). A job
+    the object still runs is waited for; arguments that differ from it are then applied as an
+    update, except those no update can change, which must match."""
+    engine_id: pulumi.Output[str]
+    """Package option, not an API field: the exclusive engine that keeps the object (a
+    `MicroserviceEngine`'s `engine_id`); its address comes from the engine's detail (§6.3.4).
+    Changing it replaces the object."""
+    engine_password: pulumi.Output[str | None]
+    """Package option, not an API field: the password of the engine's `root` account, for an
+    engine with security authentication (`auth_type` RBAC), from which the provider obtains
+    the engine's token (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
+    out for an engine without authentication."""
+    service_name: pulumi.Output[str]
+    """Microservice name, unique in its application: 1 to 128 letters, digits, `_`, `-` or `.`,
+    starting and ending with a letter or digit."""
+    app_id: pulumi.Output[str | None]
+    """The application the microservice belongs to: 1 to 160 characters of the same kind;
+    `default` when left out."""
+    version: pulumi.Output[str | None]
+    """Microservice version, numbers separated by dots, at most 64 characters (e.g. `1.0.0`)."""
+    environment: pulumi.Output[Literal["development", "testing", "acceptance", "production"] | None]
+    """The environment the microservice is in (`development` when left out). In development,
+    testing and acceptance its schemas can be added and changed; in production they cannot."""
+    description: pulumi.Output[str | None]
+    """Description, at most 256 characters."""
+    level: pulumi.Output[Literal["FRONT", "MIDDLE", "BACK"] | None]
+    """The microservice's layer: FRONT, MIDDLE or BACK."""
+    schemas: pulumi.Output[list[str] | None]
+    """IDs of the contracts (schemas) the microservice offers, at most 100; their content is
+    written by `MicroserviceSchema`."""
+    framework: pulumi.Output[dict[str, Any] | None]
+    """The development framework (表7-30)."""
+    paths: pulumi.Output[list[dict[str, Any]] | None]
+    """The microservice's routes (表7-31)."""
+    properties: pulumi.Output[dict[str, str] | None]
+    """Extended properties, any keys and values; the only information modified in place (§7.3.6)."""
+    force_delete: pulumi.Output[bool]
+    """Package option, not an API field: delete the microservice even while instances are
+    registered for it, with them (§7.3.2 `force=true`). When false, such a delete is refused
+    (400013) until its instances are gone."""
+
+
 class MicroserviceEngineTyping:
     """What type checkers and IDEs know of `MicroserviceEngine`."""
 
@@ -1537,6 +1778,199 @@ class MicroserviceEngineTyping:
     enterprise_project_id: pulumi.Output[str | None]
     """Enterprise project of the engine (the X-Enterprise-Project-ID header); `0`, the default
     project, when left out."""
+
+
+class MicroserviceInstanceTyping:
+    """What type checkers and IDEs know of `MicroserviceInstance`."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
+            *,
+            timeouts: pulumi.Input[TimeoutsDict] | None = None,
+            adopt_id: pulumi.Input[str] | None = None,
+            engine_id: pulumi.Input[str],
+            engine_password: pulumi.Input[str] | None = None,
+            service_id: pulumi.Input[str],
+            host_name: pulumi.Input[str],
+            endpoints: pulumi.Input[Sequence[pulumi.Input[str]]],
+            version: pulumi.Input[str] | None = None,
+            status: pulumi.Input[Literal["UP", "DOWN", "STARTING", "OUTOFSERVICE"]] | None = None,
+            properties: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+            health_check: pulumi.Input[HealthCheckDict] | None = None,
+            data_center_info: pulumi.Input[DataCenterInfoDict] | None = None,
+        ) -> None:
+            """An instance registered for a microservice in an engine's registry.
+
+            :param timeouts: Package option, not an API field: how long create, update
+                and delete may wait for the service, in seconds (Pulumi's
+                `customTimeouts` never reach a dynamic provider).
+            :param adopt_id: Package option, not an API field: the id of an existing
+                object to take under management instead of creating one (the dynamic
+                provider host cannot serve `pulumi import`). A job the object still runs
+                is waited for; arguments that differ from it are then applied as an
+                update, except those no update can change, which must match.
+            :param engine_id: Package option, not an API field: the exclusive engine
+                that keeps the object (a `MicroserviceEngine`'s `engine_id`); its
+                address comes from the engine's detail (§6.3.4). Changing it replaces
+                the object.
+            :param engine_password: Package option, not an API field: the password of
+                the engine's `root` account, for an engine with security authentication
+                (`auth_type` RBAC), from which the provider obtains the engine's token
+                (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
+                out for an engine without authentication.
+            :param service_id: ID of the microservice the instance belongs to. Changing
+                it replaces the instance.
+            :param host_name: The host the instance runs on.
+            :param endpoints: Where the instance is reached, e.g.
+                `rest://10.0.0.8:8080`.
+            :param version: The microservice version the instance runs.
+            :param status: The instance's status (UP when left out); changed in place
+                (§7.5.6).
+            :param properties: Extended properties, any keys and values; changed in
+                place (§7.5.5).
+            :param health_check: How the registry knows the instance is alive (表7-81);
+                when left out, push heartbeats every 30 s, 3 tries. This resource sends
+                no heartbeats: see the module's docstring.
+            :param data_center_info: Where the instance runs (表7-82).
+            """
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: InstanceArgs,
+            opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+
+    timeouts: pulumi.Output[dict[str, Any] | None]
+    """Package option, not an API field: how long create, update and delete may wait for the
+    service, in seconds (Pulumi's `customTimeouts` never reach a dynamic provider)."""
+    adopt_id: pulumi.Output[str | None]
+    """Package option, not an API field: the id of an existing object to take under management
+    instead of creating one (the dynamic provider host cannot serve `pulumi import`). A job
+    the object still runs is waited for; arguments that differ from it are then applied as an
+    update, except those no update can change, which must match."""
+    engine_id: pulumi.Output[str]
+    """Package option, not an API field: the exclusive engine that keeps the object (a
+    `MicroserviceEngine`'s `engine_id`); its address comes from the engine's detail (§6.3.4).
+    Changing it replaces the object."""
+    engine_password: pulumi.Output[str | None]
+    """Package option, not an API field: the password of the engine's `root` account, for an
+    engine with security authentication (`auth_type` RBAC), from which the provider obtains
+    the engine's token (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
+    out for an engine without authentication."""
+    service_id: pulumi.Output[str]
+    """ID of the microservice the instance belongs to. Changing it replaces the instance."""
+    host_name: pulumi.Output[str]
+    """The host the instance runs on."""
+    endpoints: pulumi.Output[list[str]]
+    """Where the instance is reached, e.g. `rest://10.0.0.8:8080`."""
+    version: pulumi.Output[str | None]
+    """The microservice version the instance runs."""
+    status: pulumi.Output[Literal["UP", "DOWN", "STARTING", "OUTOFSERVICE"] | None]
+    """The instance's status (UP when left out); changed in place (§7.5.6)."""
+    properties: pulumi.Output[dict[str, str] | None]
+    """Extended properties, any keys and values; changed in place (§7.5.5)."""
+    health_check: pulumi.Output[dict[str, Any] | None]
+    """How the registry knows the instance is alive (表7-81); when left out, push heartbeats every
+    30 s, 3 tries. This resource sends no heartbeats: see the module's docstring."""
+    data_center_info: pulumi.Output[dict[str, Any] | None]
+    """Where the instance runs (表7-82)."""
+
+
+class MicroserviceSchemaTyping:
+    """What type checkers and IDEs know of `MicroserviceSchema`."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
+            *,
+            timeouts: pulumi.Input[TimeoutsDict] | None = None,
+            adopt_id: pulumi.Input[str] | None = None,
+            engine_id: pulumi.Input[str],
+            engine_password: pulumi.Input[str] | None = None,
+            service_id: pulumi.Input[str],
+            schema_id: pulumi.Input[str],
+            schema_content: pulumi.Input[str],
+            summary: pulumi.Input[str] | None = None,
+        ) -> None:
+            """The content of one contract (schema) of a microservice in an engine's registry.
+
+            :param timeouts: Package option, not an API field: how long create, update
+                and delete may wait for the service, in seconds (Pulumi's
+                `customTimeouts` never reach a dynamic provider).
+            :param adopt_id: Package option, not an API field: the id of an existing
+                object to take under management instead of creating one (the dynamic
+                provider host cannot serve `pulumi import`). A job the object still runs
+                is waited for; arguments that differ from it are then applied as an
+                update, except those no update can change, which must match.
+            :param engine_id: Package option, not an API field: the exclusive engine
+                that keeps the object (a `MicroserviceEngine`'s `engine_id`); its
+                address comes from the engine's detail (§6.3.4). Changing it replaces
+                the object.
+            :param engine_password: Package option, not an API field: the password of
+                the engine's `root` account, for an engine with security authentication
+                (`auth_type` RBAC), from which the provider obtains the engine's token
+                (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
+                out for an engine without authentication.
+            :param service_id: ID of the microservice the contract belongs to (a
+                `Microservice`'s `service_id`). Changing it replaces the contract.
+            :param schema_id: The contract's ID, one of the microservice's `schemas`.
+                Changing it replaces the contract.
+            :param schema_content: The contract itself, e.g. an OpenAPI (Swagger)
+                document as YAML or JSON text.
+            :param summary: A summary of the contract, e.g. its hash, which lets
+                registries compare contracts without reading them.
+            """
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: SchemaArgs,
+            opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+
+    timeouts: pulumi.Output[dict[str, Any] | None]
+    """Package option, not an API field: how long create, update and delete may wait for the
+    service, in seconds (Pulumi's `customTimeouts` never reach a dynamic provider)."""
+    adopt_id: pulumi.Output[str | None]
+    """Package option, not an API field: the id of an existing object to take under management
+    instead of creating one (the dynamic provider host cannot serve `pulumi import`). A job
+    the object still runs is waited for; arguments that differ from it are then applied as an
+    update, except those no update can change, which must match."""
+    engine_id: pulumi.Output[str]
+    """Package option, not an API field: the exclusive engine that keeps the object (a
+    `MicroserviceEngine`'s `engine_id`); its address comes from the engine's detail (§6.3.4).
+    Changing it replaces the object."""
+    engine_password: pulumi.Output[str | None]
+    """Package option, not an API field: the password of the engine's `root` account, for an
+    engine with security authentication (`auth_type` RBAC), from which the provider obtains
+    the engine's token (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
+    out for an engine without authentication."""
+    service_id: pulumi.Output[str]
+    """ID of the microservice the contract belongs to (a `Microservice`'s `service_id`). Changing
+    it replaces the contract."""
+    schema_id: pulumi.Output[str]
+    """The contract's ID, one of the microservice's `schemas`. Changing it replaces the contract."""
+    schema_content: pulumi.Output[str]
+    """The contract itself, e.g. an OpenAPI (Swagger) document as YAML or JSON text."""
+    summary: pulumi.Output[str | None]
+    """A summary of the contract, e.g. its hash, which lets registries compare contracts without
+    reading them."""
 
 
 class PluginTyping:

@@ -94,12 +94,11 @@ def _build(settings: Settings) -> Clients:
 _engine_clients: dict[tuple[str, str | None, str | bool, int], ApiClient] = {}
 
 
-def engine_client(address: str, *, password: str | None) -> ApiClient:
+def engine_client(address: str, *, password: str | None, settings: Settings) -> ApiClient:
     """The client of an engine's own address (its service registry or configuration center,
     PDF 004 chapter 7): with the administrator's token when the engine checks one (`password`
-    given), its certificate verified by the configured CA bundle. One per address and
+    given), its certificate verified by the CA bundle of `settings`. One per address and
     credentials, so a token is fetched once and reused until it is about to expire."""
-    settings = clients().settings
     key = (address, password, settings.engine_verify, settings.max_retries)
     with _lock:
         existing = _engine_clients.get(key)

@@ -20,6 +20,7 @@ import pulumi
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import _runtime
+from ._engine_api import component_address
 from ._lifecycle import (
     LOCAL_FIELDS,
     Created,
@@ -229,15 +230,11 @@ class MicroserviceEngineProvider(RestProvider[MicroserviceEngineArgs]):
         return super().server_inputs(shown, known, ref)
 
     def computed_outputs(self, server: Mapping[str, Any]) -> dict[str, Any]:
-        # 表6-46 spells it externalEntryPoint, its example and the official SDK
-        # externalEntrypoint; the same goes for masterEndpoint / masterEntrypoint (表6-54).
-        entry = server.get("externalEntrypoint") or server.get("externalEntryPoint")
-        endpoints = entry.get("serviceEndpoint") if isinstance(entry, dict) else None
         return {
             "status": server.get("status"),
             "version": server.get("version"),
-            "service_center_address": _master_address(endpoints, "serviceCenter"),
-            "config_center_address": _master_address(endpoints, "kie"),
+            "service_center_address": component_address(server, "serviceCenter"),
+            "config_center_address": component_address(server, "kie"),
             "create_time": server.get("createTime"),
         }
 
@@ -249,15 +246,6 @@ def _enterprise_project(enterprise_project_id: str | None) -> dict[str, str] | N
 def _job_handle(engine_id: str, answer: Any) -> str | None:
     job_id = answer.get("jobId") if isinstance(answer, dict) else None
     return f"{engine_id}/{job_id}" if job_id not in (None, "") else None
-
-
-def _master_address(endpoints: Any, component: str) -> str | None:
-    """The in-VPC main address of one of the engine's components (表6-53, 表6-54)."""
-    entry = endpoints.get(component) if isinstance(endpoints, dict) else None
-    if not isinstance(entry, dict):
-        return None
-    address = entry.get("masterEntrypoint") or entry.get("masterEndpoint")
-    return str(address) if address else None
 
 
 class MicroserviceEngine(

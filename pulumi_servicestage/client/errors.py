@@ -109,8 +109,10 @@ _HINTS = {
 # under 409, but the live service reuses it).
 _GONE_ERROR_CODES_ON_401 = frozenset({"SVCSTG.00100401"})
 # CSE answers 400 for an engine that does not exist (PDF 004 §11.3, 表11-2 "Failed to find the
-# engine instance"), also for the job of an engine whose delete has ended.
-_GONE_ERROR_CODES_ON_400 = frozenset({"SVCSTG.00501116"})
+# engine instance"), also for the job of an engine whose delete has ended; an engine's registry
+# for a microservice, a schema or an instance that does not exist (§11.4: 400012, 400016,
+# 400017).
+_GONE_ERROR_CODES_ON_400 = frozenset({"SVCSTG.00501116", "400012", "400016", "400017"})
 
 
 def _error_fields(body: Any) -> tuple[str | None, str | None]:

@@ -37,3 +37,27 @@ def place(live):
     )
     application = live.backend.create_application(name="shop", creator="tests")
     return environment.id, application.id
+
+
+ENGINE_PASSWORD = "Root-p4ss!word"
+
+
+@pytest.fixture
+def engine(host):
+    """A created exclusive engine with security authentication: its id (the password of its
+    `root` account is ENGINE_PASSWORD)."""
+    from pulumi_servicestage.microservice_engine import MicroserviceEngineProvider
+
+    provider = MicroserviceEngineProvider()
+    inputs = {
+        "name": "cse-shop",
+        "flavor": "cse.s1.small2",
+        "az_list": ["cn-north-4a"],
+        "auth_type": "RBAC",
+        "auth_cred": {"pwd": ENGINE_PASSWORD},
+        "vpc": "vpc-shop",
+        "vpc_id": "vpc-1",
+        "network_id": "subnet-1",
+        "subnet_cidr": "192.168.0.0/24",
+    }
+    return host.create(provider, host.check(provider, None, inputs).inputs).id
