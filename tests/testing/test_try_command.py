@@ -31,6 +31,7 @@ def try_program(program: Path, *options: str) -> subprocess.CompletedProcess[str
         ("quickstart", {"component_status": "RUNNING"}),
         ("platform", {"web_status": "RUNNING", "plugin_status": "SUCCEEDED"}),
         ("blue_green", {"release_status": "SUCCESS", "gray_phase": "Running"}),
+        ("microservices", {"engine_status": "Available", "orders_status": "RUNNING"}),
     ],
 )
 def test_every_example_deploys_and_prints_its_outputs(example: str, outputs: dict[str, str]):
