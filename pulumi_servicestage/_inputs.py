@@ -699,6 +699,22 @@ class ActionParametersDict(TypedDict, total=False):
     on virtual machines only the service knows, so it is not checked before the task is sent."""
 
 
+class ConfigurationEntryDict(TypedDict, total=False):
+    """Source: PDF 004 §6.2.1, 表6-4 (upload_file format); §6.2.2, 表6-15 (KVCreateBody)."""
+
+    key: Required[pulumi.Input[str]]
+    """The item's key: 1 to 2,048 letters, digits, `-`, `_`, `.`, `:`, `[` or `]` (表11-3,
+    SVCSTG.00400649)."""
+    value: Required[pulumi.Input[str]]
+    """The item's value, at most 131,072 characters (表11-3). Secret in the state."""
+    labels: pulumi.Input[Mapping[str, pulumi.Input[str]] | None]
+    """The item's labels; a key is unique under its labels."""
+    status: pulumi.Input[str | None]
+    """`enabled` (served to microservices; the default here) or `disabled`."""
+    value_type: pulumi.Input[Literal["text", "yaml", "json", "properties", "ini", "xml"] | None]
+    """How the value is written: text, yaml, json, properties, ini or xml."""
+
+
 class ManagedResourceDict(TypedDict, total=False):
     """Source: PDF 004 §4.1.6, 表4-30 (modify request body); §4.1.8, 表4-41 (query answer)."""
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         ComponentSpecLabelDict,
         ConfigEncryptionDict,
         ConfigMountDict,
+        ConfigurationEntryDict,
         CustomMetricDict,
         DataCenterInfoDict,
         DeployStrategyDict,
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
     from .config_item import ConfigItemArgs
     from .configuration import ConfigurationArgs, ConfigurationGroupArgs
     from .configuration_import import ConfigurationImportArgs
+    from .engine_configuration import EngineConfigurationArgs
     from .environment import EnvironmentArgs
     from .environment_resources import EnvironmentResourcesArgs
     from .grayscale_release import GrayscaleReleaseArgs
@@ -812,9 +814,11 @@ class ConfigItemTyping:
                 (`auth_type` RBAC), from which the provider obtains the engine's token
                 (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
                 out for an engine without authentication.
-            :param key: The item's key. Changing it replaces the item.
-            :param value: The item's value, read by the microservices its labels select.
-                Secret when `secret` is true or the key names a credential.
+            :param key: The item's key: 1 to 2,048 letters, digits, `-`, `_`, `.`, `:`,
+                `[` or `]` (表11-3, SVCSTG.00400649). Changing it replaces the item.
+            :param value: The item's value, at most 131,072 characters (表11-3), read by
+                the microservices its labels select. Secret when `secret` is true or the
+                key names a credential.
             :param labels: The item's labels, e.g. `{"app": "shop", "environment":
                 "production", "service": "orders"}`: a key is unique under its labels.
                 Changing them replaces the item.
@@ -857,10 +861,11 @@ class ConfigItemTyping:
     the engine's token (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
     out for an engine without authentication."""
     key: pulumi.Output[str]
-    """The item's key. Changing it replaces the item."""
+    """The item's key: 1 to 2,048 letters, digits, `-`, `_`, `.`, `:`, `[` or `]` (表11-3,
+    SVCSTG.00400649). Changing it replaces the item."""
     value: pulumi.Output[str | None]
-    """The item's value, read by the microservices its labels select. Secret when `secret` is
-    true or the key names a credential."""
+    """The item's value, at most 131,072 characters (表11-3), read by the microservices its labels
+    select. Secret when `secret` is true or the key names a credential."""
     labels: pulumi.Output[dict[str, str] | None]
     """The item's labels, e.g. `{"app": "shop", "environment": "production", "service":
     "orders"}`: a key is unique under its labels. Changing them replaces the item."""
@@ -1094,6 +1099,89 @@ class ConfigurationImportTyping:
     """What to do with a packaged file whose name a file of its group already has: `covered` (the
     imported file replaces the existing one) or `skip` (the file is not imported). The
     document states no default. Changing it imports the package anew."""
+
+
+class EngineConfigurationTyping:
+    """What type checkers and IDEs know of `EngineConfiguration`."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: pulumi.ResourceOptions | None = None,
+            *,
+            timeouts: pulumi.Input[TimeoutsDict] | None = None,
+            adopt_id: pulumi.Input[str] | None = None,
+            engine_id: pulumi.Input[str],
+            engine_password: pulumi.Input[str] | None = None,
+            items: pulumi.Input[Sequence[pulumi.Input[ConfigurationEntryDict]]],
+            override: pulumi.Input[Literal["force", "skip", "abort"]] | None = None,
+        ) -> None:
+            """A package of configuration items imported into an exclusive engine (§6.2.1) and read
+            back by export (§6.2.2), so that drift shows on refresh.
+
+            :param timeouts: Package option, not an API field: how long create, update
+                and delete may wait for the service, in seconds (Pulumi's
+                `customTimeouts` never reach a dynamic provider).
+            :param adopt_id: Package option, not an API field: the id of an existing
+                object to take under management instead of creating one (the dynamic
+                provider host cannot serve `pulumi import`). A job the object still runs
+                is waited for; arguments that differ from it are then applied as an
+                update, except those no update can change, which must match.
+            :param engine_id: Package option, not an API field: the exclusive engine
+                that keeps the object (a `MicroserviceEngine`'s `engine_id`); its
+                address comes from the engine's detail (§6.3.4). Changing it replaces
+                the object.
+            :param engine_password: Package option, not an API field: the password of
+                the engine's `root` account, for an engine with security authentication
+                (`auth_type` RBAC), from which the provider obtains the engine's token
+                (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
+                out for an engine without authentication.
+            :param items: The configuration items of the package (表6-4 `data`). Their
+                values are secret in the state. Changing them imports the package again;
+                items left out are deleted.
+            :param override: What the import does with an item that exists already
+                (表6-2): `force` overwrites it (the default here, so that the package's
+                values hold), `skip` leaves it and does not manage it, `abort` stops the
+                import there (the resource then fails).
+            """
+
+        @overload
+        def __init__(
+            self,
+            resource_name: str,
+            args_or_opts: EngineConfigurationArgs,
+            opts: pulumi.ResourceOptions | None = None,
+        ) -> None: ...
+
+        def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None: ...
+
+    timeouts: pulumi.Output[dict[str, Any] | None]
+    """Package option, not an API field: how long create, update and delete may wait for the
+    service, in seconds (Pulumi's `customTimeouts` never reach a dynamic provider)."""
+    adopt_id: pulumi.Output[str | None]
+    """Package option, not an API field: the id of an existing object to take under management
+    instead of creating one (the dynamic provider host cannot serve `pulumi import`). A job
+    the object still runs is waited for; arguments that differ from it are then applied as an
+    update, except those no update can change, which must match."""
+    engine_id: pulumi.Output[str]
+    """Package option, not an API field: the exclusive engine that keeps the object (a
+    `MicroserviceEngine`'s `engine_id`); its address comes from the engine's detail (§6.3.4).
+    Changing it replaces the object."""
+    engine_password: pulumi.Output[str | None]
+    """Package option, not an API field: the password of the engine's `root` account, for an
+    engine with security authentication (`auth_type` RBAC), from which the provider obtains
+    the engine's token (§7.2.1, valid 12 hours, renewed before it runs out). Secret; leave it
+    out for an engine without authentication."""
+    items: pulumi.Output[list[dict[str, Any]]]
+    """The configuration items of the package (表6-4 `data`). Their values are secret in the
+    state. Changing them imports the package again; items left out are deleted."""
+    override: pulumi.Output[Literal["force", "skip", "abort"]]
+    """What the import does with an item that exists already (表6-2): `force` overwrites it (the
+    default here, so that the package's values hold), `skip` leaves it and does not manage it,
+    `abort` stops the import there (the resource then fails)."""
 
 
 class EnvironmentTyping:
@@ -1568,7 +1656,8 @@ class MicroserviceTyping:
             :param app_id: The application the microservice belongs to: 1 to 160
                 characters of the same kind; `default` when left out.
             :param version: Microservice version, numbers separated by dots, at most 64
-                characters (e.g. `1.0.0`).
+                characters (e.g. `1.0.0`; 表7-29 prints `^[0-9]$|^[0-9]+(\\.[0-9]+)$`,
+                yet its examples give 1.0.0).
             :param environment: The environment the microservice is in (`development`
                 when left out). In development, testing and acceptance its schemas can
                 be added and changed; in production they cannot.
@@ -1620,7 +1709,8 @@ class MicroserviceTyping:
     """The application the microservice belongs to: 1 to 160 characters of the same kind;
     `default` when left out."""
     version: pulumi.Output[str | None]
-    """Microservice version, numbers separated by dots, at most 64 characters (e.g. `1.0.0`)."""
+    """Microservice version, numbers separated by dots, at most 64 characters (e.g. `1.0.0`;
+    表7-29 prints `^[0-9]$|^[0-9]+(\\\\.[0-9]+)$`, yet its examples give 1.0.0)."""
     environment: pulumi.Output[Literal["development", "testing", "acceptance", "production"] | None]
     """The environment the microservice is in (`development` when left out). In development,
     testing and acceptance its schemas can be added and changed; in production they cannot."""

@@ -26,6 +26,12 @@ PROJECT_HEADER = "X-Project-Id"
 # The account of an engine with security authentication whose password the engine's create sets
 # (PDF 004 §6.3.3, 表6-40: "root 账号密码").
 ENGINE_ADMIN = "root"
+# What to do when an engine refuses a request: its credentials are the resource's, not the stack's.
+ENGINE_HINTS = {
+    401: "; the engine wants its token: give the resource the password of the engine's root "
+    "account as `engine_password` (an engine with auth_type RBAC)",
+    403: "; the engine's root account lacks the permission for this operation",
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ def engine_client(address: str, *, password: str | None, settings: Settings) -> 
                 auth=auth,
                 retry=RetryPolicy(max_retries=settings.max_retries),
                 verify=verify,
+                hints=ENGINE_HINTS,
             )
         return existing
 

@@ -27,6 +27,9 @@ CREDENTIAL_KEY = re.compile(
     r"|api[-_.]?key|secret[-_.]?key)($|[^a-z])",
     re.IGNORECASE,
 )
+# 表11-3, SVCSTG.00400649: keys of digits, letters and -_.:[] up to 2048 (the row counts six
+# characters and prints five; the dot is taken, as the emulator does).
+CONFIG_KEY_PATTERN = r"^[a-zA-Z0-9_.:\[\]-]{1,2048}$"
 # Arguments that steer the provider and are not part of the item.
 _PACKAGE_FIELDS = frozenset({"secret"})
 
@@ -37,11 +40,12 @@ class ConfigItemArgs(EngineObjectArgs):
     Source: PDF 004 §7.7.1, 表7-160 (create request body); §7.7.2, 表7-167 (modify body).
     """
 
-    key: str = Field(min_length=1)
-    """The item's key. Changing it replaces the item."""
-    value: str | None = None
-    """The item's value, read by the microservices its labels select. Secret when `secret` is
-    true or the key names a credential."""
+    key: str = Field(pattern=CONFIG_KEY_PATTERN)
+    """The item's key: 1 to 2,048 letters, digits, `-`, `_`, `.`, `:`, `[` or `]` (表11-3,
+    SVCSTG.00400649). Changing it replaces the item."""
+    value: str | None = Field(default=None, max_length=131072)
+    """The item's value, at most 131,072 characters (表11-3), read by the microservices its
+    labels select. Secret when `secret` is true or the key names a credential."""
     labels: dict[str, str] | None = None
     """The item's labels, e.g. `{"app": "shop", "environment": "production", "service":
     "orders"}`: a key is unique under its labels. Changing them replaces the item."""

@@ -18,7 +18,7 @@ registers it again.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import quote
 
 import pulumi
@@ -34,6 +34,9 @@ from ._resource_types import (
 )
 
 _REGISTRY = "/v4/{project_id}/registry/microservices"
+# 表7-65: a schema id is 1 to 160 letters, digits, _, - or ., starting and ending with a letter
+# or digit.
+SCHEMA_ID = r"^[a-zA-Z0-9]+$|^[a-zA-Z0-9][a-zA-Z0-9_\-.]*[a-zA-Z0-9]$"
 
 
 class _RegistryInput(BaseModel):
@@ -88,8 +91,9 @@ class MicroserviceArgs(EngineObjectArgs):
     )
     """The application the microservice belongs to: 1 to 160 characters of the same kind;
     `default` when left out."""
-    version: str | None = Field(default=None, max_length=64, pattern=r"^[0-9]$|^[0-9]+(\.[0-9]+)+$")
-    """Microservice version, numbers separated by dots, at most 64 characters (e.g. `1.0.0`)."""
+    version: str | None = Field(default=None, max_length=64, pattern=r"^[0-9]+(\.[0-9]+)*$")
+    r"""Microservice version, numbers separated by dots, at most 64 characters (e.g. `1.0.0`;
+    表7-29 prints `^[0-9]$|^[0-9]+(\.[0-9]+)$`, yet its examples give 1.0.0)."""
     environment: Literal["development", "testing", "acceptance", "production"] | None = None
     """The environment the microservice is in (`development` when left out). In development,
     testing and acceptance its schemas can be added and changed; in production they cannot."""
@@ -97,7 +101,9 @@ class MicroserviceArgs(EngineObjectArgs):
     """Description, at most 256 characters."""
     level: Literal["FRONT", "MIDDLE", "BACK"] | None = None
     """The microservice's layer: FRONT, MIDDLE or BACK."""
-    schemas: list[str] | None = Field(default=None, max_length=100)
+    schemas: list[Annotated[str, Field(max_length=160, pattern=SCHEMA_ID)]] | None = Field(
+        default=None, max_length=100
+    )
     """IDs of the contracts (schemas) the microservice offers, at most 100; their content is
     written by `MicroserviceSchema`."""
     framework: Framework | None = None
@@ -193,7 +199,7 @@ class SchemaArgs(EngineObjectArgs):
     service_id: str = Field(min_length=1)
     """ID of the microservice the contract belongs to (a `Microservice`'s `service_id`).
     Changing it replaces the contract."""
-    schema_id: str = Field(min_length=1, max_length=160, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_\-.]*$")
+    schema_id: str = Field(max_length=160, pattern=SCHEMA_ID)
     """The contract's ID, one of the microservice's `schemas`. Changing it replaces the
     contract."""
     schema_content: str = Field(alias="schema", min_length=1)
@@ -404,5 +410,103 @@ def get_microservice_instances_output(
         get_microservice_instances,
         engine_id=engine_id,
         service_id=service_id,
+        engine_password=engine_password,
+    )
+
+
+def get_microservice_schemas(
+    *, engine_id: str, service_id: str, engine_password: str | None = None
+) -> list[dict[str, Any]]:
+    """The contracts of a microservice with their content (§7.4.3, `withSchema=1`)."""
+    client = engine_api(
+        engine_id, "serviceCenter", password=engine_password, clients=program_clients()
+    )
+    path = f"{_REGISTRY.format(project_id=ENGINE_PROJECT)}/{quote(service_id, safe='')}/schemas"
+    answer = client.get(path, params={"withSchema": 1}) or {}
+    return list(answer.get("schemas") or [])
+
+
+def get_microservice_schemas_output(
+    *,
+    engine_id: pulumi.Input[str],
+    service_id: pulumi.Input[str],
+    engine_password: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[dict[str, Any]]]:
+    """`get_microservice_schemas`, taking other resources' outputs: an `Output` of it."""
+    return output_of(
+        get_microservice_schemas,
+        engine_id=engine_id,
+        service_id=service_id,
+        engine_password=engine_password,
+    )
+
+
+def find_microservice_instances(
+    *,
+    engine_id: str,
+    consumer_id: str,
+    app_id: str,
+    service_name: str,
+    engine_password: str | None = None,
+) -> list[dict[str, Any]]:
+    """The instances of the microservice `service_name` of `app_id`, as the consumer
+    `consumer_id` discovers them (§7.5.8; the lookup records the consumer's dependency on it,
+    which `get_microservice_providers` then shows)."""
+    client = engine_api(
+        engine_id, "serviceCenter", password=engine_password, clients=program_clients()
+    )
+    answer = (
+        client.get(
+            f"/v4/{ENGINE_PROJECT}/registry/instances",
+            params={"appId": app_id, "serviceName": service_name},
+            headers={"X-ConsumerId": consumer_id},
+        )
+        or {}
+    )
+    return list(answer.get("instances") or [])
+
+
+def find_microservice_instances_output(
+    *,
+    engine_id: pulumi.Input[str],
+    consumer_id: pulumi.Input[str],
+    app_id: pulumi.Input[str],
+    service_name: pulumi.Input[str],
+    engine_password: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[dict[str, Any]]]:
+    """`find_microservice_instances`, taking other resources' outputs: an `Output` of it."""
+    return output_of(
+        find_microservice_instances,
+        engine_id=engine_id,
+        consumer_id=consumer_id,
+        app_id=app_id,
+        service_name=service_name,
+        engine_password=engine_password,
+    )
+
+
+def get_microservice_providers(
+    *, engine_id: str, consumer_id: str, engine_password: str | None = None
+) -> list[MicroserviceInfo]:
+    """The microservices the consumer `consumer_id` depends on (§7.6.1)."""
+    client = engine_api(
+        engine_id, "serviceCenter", password=engine_password, clients=program_clients()
+    )
+    path = f"{_REGISTRY.format(project_id=ENGINE_PROJECT)}/{quote(consumer_id, safe='')}/providers"
+    answer = client.get(path) or {}
+    return [MicroserviceInfo.from_api(item) for item in answer.get("providers") or []]
+
+
+def get_microservice_providers_output(
+    *,
+    engine_id: pulumi.Input[str],
+    consumer_id: pulumi.Input[str],
+    engine_password: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[MicroserviceInfo]]:
+    """`get_microservice_providers`, taking other resources' outputs: an `Output` of it."""
+    return output_of(
+        get_microservice_providers,
+        engine_id=engine_id,
+        consumer_id=consumer_id,
         engine_password=engine_password,
     )

@@ -28,6 +28,9 @@ _IAM_TIMEOUT_SECONDS = 30.0
 
 # How long an engine's token is valid (PDF 004 §7.2.1, 表7-2: "有效期为12小时").
 ENGINE_TOKEN_LIFETIME = timedelta(hours=12)
+_ENGINE_TOKEN_HINTS = {
+    401: "; the engine refused the password of its root account: check `engine_password`",
+}
 
 
 def utc_now() -> datetime:
@@ -235,7 +238,7 @@ class EngineTokenAuth(CachingTokenAuth):
         requested_at = self._clock()
         response = self._engine.post(self._token_url, json=self._credentials)
         if response.is_error:
-            raise status_error_from_response(response)
+            raise status_error_from_response(response, _ENGINE_TOKEN_HINTS)
         token = response.json().get("token") if response.content else None
         if not isinstance(token, str) or not token:
             raise ServiceStageError(f"the engine answered POST {self._token_url} without a token")

@@ -11,6 +11,7 @@ ServiceStageError
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -61,6 +62,7 @@ class APIStatusError(ServiceStageError):
         error_msg: str | None,
         request_id: str | None,
         body: Any = None,
+        hints: Mapping[int, str] | None = None,
     ) -> None:
         self.status_code = status_code
         self.method = method
@@ -71,7 +73,7 @@ class APIStatusError(ServiceStageError):
         self.body = body
         where = f"{method} {path}" + (f", request {request_id}" if request_id else "")
         what = " ".join(part for part in (error_code, error_msg) if part) or "no error details"
-        hint = _HINTS.get(status_code, "") if type(self) is APIStatusError else ""
+        hint = (hints or HINTS).get(status_code, "") if type(self) is APIStatusError else ""
         super().__init__(f"{status_code} {what} ({where}){hint}")
 
 
@@ -98,7 +100,7 @@ class AmbiguousWriteError(ServiceStageError):
 
 
 # What to do about the refusals whose cause is the deployment's own settings.
-_HINTS = {
+HINTS = {
     401: "; check the credentials: servicestage:accessKey and servicestage:secretKey (or a token, "
     "or an IAM user; README, Configuration) and servicestage:projectId",
     403: "; the credentials lack the IAM permission for this operation",
@@ -133,8 +135,11 @@ def _error_fields(body: Any) -> tuple[str | None, str | None]:
     return (str(code) if code is not None else None, str(message) if message is not None else None)
 
 
-def status_error_from_response(response: httpx.Response) -> APIStatusError:
-    """Build the exception for an error response, classifying "gone" answers as NotFoundError."""
+def status_error_from_response(
+    response: httpx.Response, hints: Mapping[int, str] | None = None
+) -> APIStatusError:
+    """Build the exception for an error response, classifying "gone" answers as NotFoundError;
+    `hints` say what to do about a status (by default `HINTS`, the cloud APIs')."""
     try:
         body: Any = response.json()
     except ValueError:
@@ -157,4 +162,5 @@ def status_error_from_response(response: httpx.Response) -> APIStatusError:
         error_msg=error_msg,
         request_id=request_id,
         body=body,
+        hints=hints,
     )

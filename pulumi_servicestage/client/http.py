@@ -125,7 +125,8 @@ class ApiClient:
     Thread-safe: one instance is shared by all provider calls running in the provider host.
     `headers` go on every request, besides the JSON content headers; `verify` is httpx's (True,
     or an SSL context trusting a private CA: `trusting`); `auth` None sends no credentials (an
-    engine without security authentication).
+    engine without security authentication); `hints` say what to do about an error status, when
+    the cloud APIs' (`errors.HINTS`) do not fit.
     """
 
     def __init__(
@@ -139,8 +140,10 @@ class ApiClient:
         sleep: Callable[[float], None] = clock.pause,
         headers: Mapping[str, str] | None = None,
         verify: ssl.SSLContext | bool = True,
+        hints: Mapping[int, str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._hints = hints
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._http = httpx.Client(
@@ -207,7 +210,7 @@ class ApiClient:
                 retry = self.retry.should_retry_status(
                     method, response.status_code, repeatable=repeatable
                 )
-                failure = status_error_from_response(response)
+                failure = status_error_from_response(response, self._hints)
                 hint = response.headers.get("Retry-After")
             if retry and attempt < self.retry.max_retries:
                 self._sleep(self.retry.delay(attempt, hint))

@@ -33,17 +33,22 @@ from pulumi_servicestage.application_configuration import ApplicationConfigurati
 from pulumi_servicestage.component import ComponentProvider
 from pulumi_servicestage.component_action import ComponentActionProvider, ComponentRefreshProvider
 from pulumi_servicestage.component_spec import ReferResource, Source
+from pulumi_servicestage.config_item import ConfigItemProvider
 from pulumi_servicestage.configuration import ConfigurationGroupProvider, ConfigurationProvider
 from pulumi_servicestage.configuration_import import ConfigurationImportProvider
+from pulumi_servicestage.emulator.cse.backend import CseBackend
+from pulumi_servicestage.emulator.cse.engines.schemas import EngineRequest
 from pulumi_servicestage.emulator.servicestage.configs.backend import ConfigsBackend
 from pulumi_servicestage.emulator.servicestage.repo_authorizations.backend import (
     RepoAuthorizationBackend,
 )
 from pulumi_servicestage.emulator.servicestage.schemas import ComponentSpec, ManagedResource
+from pulumi_servicestage.engine_configuration import EngineConfigurationProvider
 from pulumi_servicestage.environment import EnvironmentProvider
 from pulumi_servicestage.environment_resources import EnvironmentResourcesProvider
 from pulumi_servicestage.grayscale_release import GrayscaleReleaseProvider
 from pulumi_servicestage.imported_component import ImportedComponentProvider
+from pulumi_servicestage.microservice import MicroserviceProvider
 from pulumi_servicestage.microservice_engine import MicroserviceEngineProvider
 from pulumi_servicestage.plugin import PluginProvider
 from pulumi_servicestage.release_plan import ReleaseComponent, ReleasePlanProvider
@@ -570,6 +575,61 @@ MICROSERVICE_ENGINE = Case(
     _nothing,
 )
 
+ENGINE_PASSWORD = "Root-p4ss!word"
+
+
+def _engine(live: Any) -> dict[str, str]:
+    """An engine with security authentication, created and serving."""
+    engines = live.emulator.area(CseBackend).engines
+    request = EngineRequest.model_validate(
+        {
+            "name": "cse-props",
+            "payment": "1",
+            "flavor": "cse.s1.small2",
+            "azList": ["cn-north-4a"],
+            "authType": "RBAC",
+            "auth_cred": {"pwd": ENGINE_PASSWORD},
+            "vpc": "vpc-1",
+            "vpcId": "vpc-1",
+            "networkId": "subnet-1",
+            "subnetCidr": "192.168.0.0/24",
+            "specType": "CSE2",
+        }
+    )
+    engine = engines.create_engine(request, user_name="tests")
+    live.let_pass(live.emulator.jobs.default_duration * 2)
+    return {"engine_id": engine.id}
+
+
+ON_ENGINE: Hints = {
+    "engine_id": st.just(Ref("engine_id")),
+    "engine_password": st.just(ENGINE_PASSWORD),
+}
+
+CONFIG_ITEM = Case(
+    "config_item",
+    ConfigItemProvider(),
+    "ConfigItem",
+    _inputs(ConfigItemProvider(), ON_ENGINE),
+    _engine,
+)
+
+MICROSERVICE = Case(
+    "microservice",
+    MicroserviceProvider(),
+    "Microservice",
+    _inputs(MicroserviceProvider(), ON_ENGINE),
+    _engine,
+)
+
+ENGINE_CONFIGURATION = Case(
+    "engine_configuration",
+    EngineConfigurationProvider(),
+    "EngineConfiguration",
+    _inputs(EngineConfigurationProvider(), ON_ENGINE),
+    _engine,
+)
+
 CASES = (
     ENVIRONMENT,
     APPLICATION,
@@ -588,6 +648,9 @@ CASES = (
     RELEASE_PLAN,
     GRAYSCALE_RELEASE,
     MICROSERVICE_ENGINE,
+    CONFIG_ITEM,
+    MICROSERVICE,
+    ENGINE_CONFIGURATION,
 )
 
 

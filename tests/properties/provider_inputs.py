@@ -425,8 +425,8 @@ def plausible(annotation: Any, path: str, hints: Hints) -> st.SearchStrategy[Any
 
 #: Optional fields plausible inputs always carry, by path: a component needs its replica unless
 #: workload_content gives the workload, which these inputs never do; an engine with security
-#: authentication needs its password.
-ALWAYS_CARRIED = frozenset({"replica", "components.*.replica", "auth_cred"})
+#: authentication needs its password, and so do the objects such an engine keeps.
+ALWAYS_CARRIED = frozenset({"replica", "components.*.replica", "auth_cred", "engine_password"})
 
 
 def plausible_model(

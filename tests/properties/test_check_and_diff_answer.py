@@ -21,14 +21,17 @@ from provider_cases import (
     COMPONENT,
     COMPONENT_ACTION,
     COMPONENT_REFRESH,
+    CONFIG_ITEM,
     CONFIGURATION,
     CONFIGURATION_GROUP,
     CONFIGURATION_IMPORT,
+    ENGINE_CONFIGURATION,
     ENVIRONMENT,
     ENVIRONMENT_RESOURCES,
     FAKE_PLACES,
     GRAYSCALE_RELEASE,
     IMPORTED_COMPONENT,
+    MICROSERVICE,
     MICROSERVICE_ENGINE,
     PLUGIN,
     RELEASE_PLAN,
@@ -229,3 +232,21 @@ def test_grayscale_release(call: Call, workdir: Path) -> None:
 @given(call=calls(MICROSERVICE_ENGINE))
 def test_microservice_engine(call: Call, workdir: Path) -> None:
     check_and_diff_answer(MICROSERVICE_ENGINE, call, workdir)
+
+
+@CHECK_AND_DIFF
+@given(call=calls(CONFIG_ITEM))
+def test_config_item(call: Call, workdir: Path) -> None:
+    check_and_diff_answer(CONFIG_ITEM, call, workdir)
+
+
+@CHECK_AND_DIFF
+@given(call=calls(MICROSERVICE))
+def test_microservice(call: Call, workdir: Path) -> None:
+    check_and_diff_answer(MICROSERVICE, call, workdir)
+
+
+@CHECK_AND_DIFF
+@given(call=calls(ENGINE_CONFIGURATION))
+def test_engine_configuration(call: Call, workdir: Path) -> None:
+    check_and_diff_answer(ENGINE_CONFIGURATION, call, workdir)

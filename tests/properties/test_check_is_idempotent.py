@@ -22,14 +22,17 @@ from provider_cases import (
     COMPONENT,
     COMPONENT_ACTION,
     COMPONENT_REFRESH,
+    CONFIG_ITEM,
     CONFIGURATION,
     CONFIGURATION_GROUP,
     CONFIGURATION_IMPORT,
+    ENGINE_CONFIGURATION,
     ENVIRONMENT,
     ENVIRONMENT_RESOURCES,
     FAKE_PLACES,
     GRAYSCALE_RELEASE,
     IMPORTED_COMPONENT,
+    MICROSERVICE,
     MICROSERVICE_ENGINE,
     PLUGIN,
     RELEASE_PLAN,
@@ -192,3 +195,21 @@ def test_grayscale_release(inputs: dict[str, Any], workdir: Path) -> None:
 @given(inputs=MICROSERVICE_ENGINE.inputs)
 def test_microservice_engine(inputs: dict[str, Any], workdir: Path) -> None:
     checks_to_itself(MICROSERVICE_ENGINE, inputs, workdir)
+
+
+@IDEMPOTENT
+@given(inputs=CONFIG_ITEM.inputs)
+def test_config_item(inputs: dict[str, Any], workdir: Path) -> None:
+    checks_to_itself(CONFIG_ITEM, inputs, workdir)
+
+
+@IDEMPOTENT
+@given(inputs=MICROSERVICE.inputs)
+def test_microservice(inputs: dict[str, Any], workdir: Path) -> None:
+    checks_to_itself(MICROSERVICE, inputs, workdir)
+
+
+@IDEMPOTENT
+@given(inputs=ENGINE_CONFIGURATION.inputs)
+def test_engine_configuration(inputs: dict[str, Any], workdir: Path) -> None:
+    checks_to_itself(ENGINE_CONFIGURATION, inputs, workdir)

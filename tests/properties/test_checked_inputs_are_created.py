@@ -26,13 +26,16 @@ from provider_cases import (
     COMPONENT,
     COMPONENT_ACTION,
     COMPONENT_REFRESH,
+    CONFIG_ITEM,
     CONFIGURATION,
     CONFIGURATION_GROUP,
     CONFIGURATION_IMPORT,
+    ENGINE_CONFIGURATION,
     ENVIRONMENT,
     ENVIRONMENT_RESOURCES,
     GRAYSCALE_RELEASE,
     IMPORTED_COMPONENT,
+    MICROSERVICE,
     MICROSERVICE_ENGINE,
     PLUGIN,
     RELEASE_PLAN,
@@ -224,3 +227,24 @@ def test_grayscale_release(inputs: dict[str, Any], live: Any, workdir: Path) -> 
 @given(inputs=MICROSERVICE_ENGINE.inputs)
 def test_microservice_engine(inputs: dict[str, Any], live: Any, workdir: Path) -> None:
     created_and_unchanged(MICROSERVICE_ENGINE, inputs, live, workdir)
+
+
+@enough_created(CONFIG_ITEM)
+@CREATE
+@given(inputs=CONFIG_ITEM.inputs)
+def test_config_item(inputs: dict[str, Any], live: Any, workdir: Path) -> None:
+    created_and_unchanged(CONFIG_ITEM, inputs, live, workdir)
+
+
+@enough_created(MICROSERVICE)
+@CREATE
+@given(inputs=MICROSERVICE.inputs)
+def test_microservice(inputs: dict[str, Any], live: Any, workdir: Path) -> None:
+    created_and_unchanged(MICROSERVICE, inputs, live, workdir)
+
+
+@enough_created(ENGINE_CONFIGURATION)
+@CREATE
+@given(inputs=ENGINE_CONFIGURATION.inputs)
+def test_engine_configuration(inputs: dict[str, Any], live: Any, workdir: Path) -> None:
+    created_and_unchanged(ENGINE_CONFIGURATION, inputs, live, workdir)

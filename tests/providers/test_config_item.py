@@ -97,3 +97,14 @@ def test_an_existing_item_is_adopted_by_its_id(host, inputs):
     adopted = host.create(PROVIDER, checked(host, {**inputs, "adopt_id": created.id}))
 
     assert adopted.id == created.id
+
+
+def test_without_the_engine_password_the_error_says_to_give_it(host, inputs):
+    without = {key: value for key, value in inputs.items() if key != "engine_password"}
+
+    with pytest.raises(ProviderCallError) as refused:
+        host.create(PROVIDER, checked(host, without))
+
+    assert "401" in str(refused.value)
+    assert "engine_password" in str(refused.value)
+    assert "servicestage:accessKey" not in str(refused.value)

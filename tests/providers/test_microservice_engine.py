@@ -153,3 +153,23 @@ def test_a_hanging_create_job_is_cut_off_by_the_timeout_argument_naming_the_stag
 
     assert 90 <= live.now() - started < 200
     assert "was still Executing after 90 s; unfinished tasks:" in str(cut_off.value)
+
+
+@pytest.mark.real_time  # through the real provider host, as the engine drives it
+def test_through_the_real_host_an_engine_and_an_item_it_keeps(host, live, inputs, engines):
+    from pulumi_servicestage.config_item import ConfigItemProvider
+
+    created = create(host, inputs)
+    items = ConfigItemProvider()
+    item_inputs = {
+        "engine_id": created.id,
+        "engine_password": PASSWORD,
+        "key": "db.password",
+        "value": "s3cret",
+    }
+    item = host.create(items, host.check(items, None, item_inputs).inputs)
+
+    assert revealed(item.outs["value"]) == "s3cret"
+    host.delete(items, item.id, item.outs)
+    host.delete(PROVIDER, created.id, created.outs)
+    assert engines.list_engines(None) == []
