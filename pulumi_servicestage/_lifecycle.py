@@ -729,7 +729,8 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         ref = self.ref_from_id(id_)
-        with self.secrets_kept_out_of_errors(props), _during_call(props):
+        # The id's parts stand in for inputs a `get` does not have (e.g. the engine's id).
+        with self.secrets_kept_out_of_errors(props), _during_call({**ref.parts, **props}):
             try:
                 server = self.read_object(ref)
             except NotFoundError:
@@ -756,7 +757,7 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         ref = self.ref_from_id(id_)
-        with self.secrets_kept_out_of_errors(props), _during_call(props):
+        with self.secrets_kept_out_of_errors(props), _during_call({**ref.parts, **props}):
             self._delete(ref, _local_settings(props), props)
 
     # -- creating ----------------------------------------------------------------------------------

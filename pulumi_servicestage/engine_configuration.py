@@ -25,7 +25,7 @@ from urllib.parse import quote
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 from pulumi.runtime import rpc
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import _runtime
 from ._engine_api import ENGINE_PROJECT, EngineObjectArgs, engine_api
@@ -81,6 +81,16 @@ class EngineConfigurationArgs(EngineObjectArgs):
     """What the import does with an item that exists already (表6-2): `force` overwrites it
     (the default here, so that the package's values hold), `skip` leaves it and does not manage
     it, `abort` stops the import there (the resource then fails)."""
+
+    @field_validator("adopt_id")
+    @classmethod
+    def _nothing_to_adopt(cls, adopt_id: str | None) -> str | None:
+        if adopt_id is not None:
+            raise ValueError(
+                "an import is not an object the service keeps, so there is nothing to adopt; "
+                "manage existing items with ConfigItem(adopt_id=...) instead"
+            )
+        return adopt_id
 
     @model_validator(mode="after")
     def _one_item_per_key_and_labels(self) -> EngineConfigurationArgs:

@@ -113,3 +113,9 @@ def test_skip_leaves_an_existing_item_alone_and_unmanaged(host, live, inputs, en
     host.delete(PROVIDER, second.id, second.outs)
     assert set(stored(live, engine)) == {"orders.timeout", "orders.db.password"}
     assert first.outs["item_ids"]
+
+
+def test_adopt_id_is_refused_at_preview_naming_the_alternative(host, inputs):
+    failures = dict(host.check(PROVIDER, None, {**inputs, "adopt_id": "e/1"}).failures)
+
+    assert "ConfigItem(adopt_id=...)" in failures["adopt_id"]

@@ -13,6 +13,7 @@ from pulumi_servicestage._lifecycle import OWNER_KEY, owner_marker
 from pulumi_servicestage.application_configuration import ApplicationConfigurationProvider
 from pulumi_servicestage.component import ComponentProvider
 from pulumi_servicestage.configuration import ConfigurationProvider
+from pulumi_servicestage.emulator.cse.backend import CseBackend
 from pulumi_servicestage.emulator.errors import PARAMETER_INVALID
 from pulumi_servicestage.emulator.servicestage import state as component_state
 from pulumi_servicestage.emulator.servicestage.configs.backend import ConfigsBackend
@@ -41,6 +42,9 @@ MARKERS = {
     "file content": "MARKER-file-content-e29c",
     "token": "ghp_MARKERtoken00000000000000000000",
     "release password": "MARKER-release-password-44aa",
+    "engine password": "MARKER-engine-password-8e21",
+    "config value": "MARKER-config-value-1d90",
+    "imported value": "MARKER-imported-value-c7b3",
 }
 
 
@@ -209,3 +213,50 @@ def test_secret_env_content_token_and_release_credentials(live, place, audited):
     plan = audited("create", plans, audited("check", plans, None, plan_inputs).inputs)
     audited("read", plans, plan.id, plan.outs, plan_inputs)
     audited("read", plans, plan.id, None, {})
+
+
+def test_engine_password_and_configuration_values(live, audited):
+    from pulumi_servicestage.config_item import ConfigItemProvider
+    from pulumi_servicestage.engine_configuration import EngineConfigurationProvider
+    from pulumi_servicestage.microservice_engine import MicroserviceEngineProvider
+
+    engines = MicroserviceEngineProvider()
+    password = MARKERS["engine password"]
+    engine_inputs = {
+        "name": "cse-audit",
+        "flavor": "cse.s1.small2",
+        "az_list": ["cn-north-4a"],
+        "auth_type": "RBAC",
+        "auth_cred": {"pwd": password},
+        "vpc": "vpc-1",
+        "vpc_id": "vpc-1",
+        "network_id": "subnet-1",
+        "subnet_cidr": "192.168.0.0/24",
+    }
+    engine = audited("create", engines, audited("check", engines, None, engine_inputs).inputs)
+    audited("read", engines, engine.id, engine.outs, engine_inputs)
+    audited("read", engines, engine.id, None, {})
+    live.emulator.area(CseBackend).engines.plan("create", "FAILED", message="no capacity")
+    audited("create", engines, {**engine_inputs, "name": "cse-audit-2"})  # its job fails
+
+    items = ConfigItemProvider()
+    item_inputs = {
+        "engine_id": engine.id,
+        "engine_password": password,
+        "key": "db.password",
+        "value": MARKERS["config value"],
+    }
+    item = audited("create", items, audited("check", items, None, item_inputs).inputs)
+    audited("read", items, item.id, item.outs, item_inputs)
+    audited("create", items, {**item_inputs, "key": "db.password"})  # the key is taken
+    audited("create", items, {**item_inputs, "engine_password": f"{password}-wrong"})
+
+    packages = EngineConfigurationProvider()
+    package_inputs = {
+        "engine_id": engine.id,
+        "engine_password": password,
+        "items": [{"key": "api.token", "value": MARKERS["imported value"]}],
+    }
+    package = audited("create", packages, audited("check", packages, None, package_inputs).inputs)
+    audited("read", packages, package.id, package.outs, package_inputs)
+    audited("create", packages, {**package_inputs, "override": "abort"})  # a duplicate
