@@ -146,7 +146,13 @@ def test_an_output_lookup_waits_while_an_argument_is_unknown_as_in_a_preview():
             await answer(resolved("app-1", known=True)),
         ]
 
-    preview, up = asyncio.run(preview_then_up())
+    # A private loop: `asyncio.run` would leave this thread without a current event loop,
+    # which other tests' `pulumi.Output`s made outside a loop rely on.
+    loop = asyncio.new_event_loop()
+    try:
+        preview, up = loop.run_until_complete(preview_then_up())
+    finally:
+        loop.close()
 
     assert preview == (False, [])
     assert up == (True, [("app-1", "web")])
