@@ -8,6 +8,7 @@ A job kind (`DeployJobs`: ServiceStage's deployment jobs, `GET /v3/{project_id}/
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -215,6 +216,21 @@ def polls(
         sleep(min(interval, remaining))
 
 
+#: Who hears how a job waited for is doing: the provider plugin's engine log, for the resource
+#: being served (`provider_server`); nobody in the dynamic provider host, which has no log.
+PROGRESS: ContextVar[Callable[[str], None] | None] = ContextVar(
+    "servicestage_job_progress", default=None
+)
+
+
+def _report(description: str, job: Job) -> None:
+    hear = PROGRESS.get()
+    if hear is None:
+        return
+    running = f"; unfinished: {', '.join(job.unfinished[:2])}" if job.unfinished else ""
+    hear(f"{description}: job {job.job_id} {job.status}{running}")
+
+
 def _gone(job_id: str, vanished: NotFoundError) -> Job:
     return Job(
         job_id=job_id,
@@ -270,6 +286,8 @@ class JobWaiter:
                 # the wait's own time limit.
                 if not transient(unreadable):
                     raise
+            if last is not None:
+                _report(description, last)
             if last is not None and last.succeeded:
                 return last
             if last is not None and last.ended:

@@ -9,7 +9,9 @@ single source of truth. This script writes
 - `pulumi_servicestage/_resource_types.py`: per resource a class that the resource class inherits
   first: typed `__init__` overloads with every argument documented for the IDE's signature help,
   and the outputs that repeat the arguments, documented for hover;
-- `docs/<resource>.md` and `docs/README.md`: the reference pages.
+- `docs/<resource>.md` and `docs/README.md`: the reference pages;
+- `provider/schema.json`: the provider plugin's package schema (`pulumi_servicestage._schema`),
+  which other languages' SDKs are generated from.
 
 Run it after changing a model or a resource class: ``python scripts/generate.py``.
 `tests/test_generated_files.py` fails while any of these files is out of date. A new resource
@@ -19,6 +21,7 @@ class is listed in `pulumi_servicestage.__all__`; generate once before making it
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 import subprocess
@@ -33,13 +36,14 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 import pulumi_servicestage
-from pulumi_servicestage import _docs
+from pulumi_servicestage import _docs, _schema
 from pulumi_servicestage._lifecycle import RestResource
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = ROOT / "pulumi_servicestage" / "_inputs.py"
 TYPING = ROOT / "pulumi_servicestage" / "_resource_types.py"
 DOCS = ROOT / "docs"
+SCHEMA = ROOT / "provider" / "schema.json"
 
 INPUTS_HEADER = '''"""The typed keyword arguments of every resource, for type checkers and IDEs.
 
@@ -320,18 +324,24 @@ def formatted(text: str, path: Path) -> str:
     ).stdout
 
 
+def render_schema() -> str:
+    return json.dumps(_schema.package_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def render() -> dict[Path, str]:
     """Every generated file's text for the models as they are now."""
     return {
         INPUTS: formatted(render_inputs(), INPUTS),
         TYPING: formatted(render_typing(), TYPING),
         **render_docs(),
+        SCHEMA: render_schema(),
     }
 
 
 if __name__ == "__main__":
     files = render()
     DOCS.mkdir(exist_ok=True)
+    SCHEMA.parent.mkdir(exist_ok=True)
     for stale in set(DOCS.glob("*.md")) - set(files):
         stale.unlink()
     for path, text in files.items():
