@@ -64,12 +64,17 @@ class EngineObjectProvider(RestProvider[EngineArgsT]):
 
     def client(self) -> ApiClient:
         inputs = self.call_inputs()
-        password = inputs.get("engine_password")
+        engine_id = str(inputs["engine_id"])
+        clients = _runtime.clients()
+        # An import or a `get` has no arguments: the stack's `enginePasswords` stand in.
+        password = inputs.get("engine_password") or dict(clients.settings.engine_passwords).get(
+            engine_id
+        )
         return engine_api(
-            str(inputs["engine_id"]),
+            engine_id,
             self.engine_component,
             password=str(password) if password else None,
-            clients=_runtime.clients(),
+            clients=clients,
         )
 
     def request_body(self, args: EngineArgsT, *, exclude: Iterable[str]) -> dict[str, Any]:

@@ -78,6 +78,11 @@ _SETTING_MEANINGS = {
         "engines' own addresses (service registry, configuration center), when that CA is not "
         "a public one."
     ),
+    "enginePasswords": (
+        "The root passwords of engines with security authentication, as a JSON object of engine "
+        "id to password: what an import (or a `get`) of an object such an engine keeps uses "
+        "when no `enginePassword` argument gives it."
+    ),
     "maxRetries": (
         f"How many times a failed request is retried: 0 to {MAX_RETRIES_LIMIT} (by default 5)."
     ),

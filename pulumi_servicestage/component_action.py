@@ -222,6 +222,16 @@ def run_component_action(
     return waiter.wait(str(job_id), description=description, timeout=timeout)
 
 
+def _refuse_import(props: dict[str, Any], what: str) -> None:
+    """A read with no recorded state (`pulumi import`, `.get`) has nothing to read: a task run
+    is not an object the service keeps."""
+    if not any(name in props for name in ("application_id", "component_id")):
+        raise ServiceStageError(
+            f"{what} is not an object the service keeps, so it cannot be imported or read by "
+            "id; declare it in the program, and it runs on the next `pulumi up`"
+        )
+
+
 def _last_job_id(client: ApiClient, component_path: str) -> str | None:
     status = (client.get(component_path) or {}).get("status") or {}
     job_id = status.get("last_job_id") if isinstance(status, dict) else None
@@ -253,6 +263,7 @@ class ComponentActionProvider(ServiceStageProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh the job's status; a task that has run stays run, even once its job is purged."""
+        _refuse_import(props, "a component task run")
         inputs = {name: props[name] for name in ComponentActionArgs.model_fields if name in props}
         outs = {**props}
         job_id = props.get("job_id")
@@ -376,6 +387,7 @@ class ComponentRefreshProvider(ServiceStageProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """A refresh that was done stays done; once its component is gone, so is it."""
+        _refuse_import(props, "a component refresh")
         inputs = {name: props[name] for name in ComponentRefreshArgs.model_fields if name in props}
         application_id, _, component_id = id_.partition("/")
         clients = _runtime.clients()

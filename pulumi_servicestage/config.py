@@ -8,6 +8,7 @@ provider in the stack state.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -87,6 +88,10 @@ ASM_ENDPOINT = Setting("asmEndpoint", ("HW_ASM_ENDPOINT",))
 # The CA bundle (PEM file) that signed the certificates of the engines' own addresses (their
 # service registry and configuration center), when it is not a public CA.
 ENGINE_CA_BUNDLE = Setting("engineCaBundle", ("HW_CSE_ENGINE_CA_BUNDLE",))
+# The root passwords of engines with security authentication, as a JSON object of engine id to
+# password: what lets `pulumi import` (and a `get`) read an object such an engine keeps, when no
+# resource argument gives `engine_password`.
+ENGINE_PASSWORDS = Setting("enginePasswords", ("HW_CSE_ENGINE_PASSWORDS",), secret=True)
 MAX_RETRIES = Setting("maxRetries", ("HW_MAX_RETRIES",), peer_names=_peer("max_retries"))
 # How many provider calls the Python provider host may run at once (see `_host`); 0 leaves it at
 # its own four.
@@ -101,8 +106,8 @@ MAX_RETRIES_LIMIT = 20
 
 ALL_SETTINGS = (
     REGION, PROJECT_ID, ACCESS_KEY, SECRET_KEY, SECURITY_TOKEN, AUTH_TOKEN, USER_NAME, PASSWORD,
-    DOMAIN_NAME, ENDPOINT, IAM_ENDPOINT, CSE_ENDPOINT, ASM_ENDPOINT, ENGINE_CA_BUNDLE, MAX_RETRIES,
-    HOST_WORKERS,
+    DOMAIN_NAME, ENDPOINT, IAM_ENDPOINT, CSE_ENDPOINT, ASM_ENDPOINT, ENGINE_CA_BUNDLE,
+    ENGINE_PASSWORDS, MAX_RETRIES, HOST_WORKERS,
 )  # fmt: skip
 
 
@@ -139,6 +144,9 @@ class Settings:
     max_retries: int = 5
     #: How engine addresses are verified: True (public CAs) or the path of a CA bundle.
     engine_verify: str | bool = True
+    #: (engine id, root password) of engines whose objects resources may read without giving
+    #: their `engine_password`.
+    engine_passwords: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     @classmethod
     def resolve(cls, stack_config: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
@@ -177,7 +185,28 @@ class Settings:
             asm_endpoint=service_url(ASM_ENDPOINT, "asm"),
             max_retries=lookup.whole_number(MAX_RETRIES, default=5, maximum=MAX_RETRIES_LIMIT),
             engine_verify=_ca_bundle(lookup, ENGINE_CA_BUNDLE),
+            engine_passwords=_engine_passwords(lookup, ENGINE_PASSWORDS),
         )
+
+
+def _engine_passwords(lookup: _Lookup, setting: Setting) -> tuple[tuple[str, str], ...]:
+    """The setting as (engine id, password) pairs; it is a JSON object of strings."""
+    text = lookup.optional(setting)
+    if text is None:
+        return ()
+    try:
+        given = json.loads(text)
+    except ValueError:
+        given = None
+    if not isinstance(given, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) and value for key, value in given.items()
+    ):
+        # The value is secret: the message does not quote it.
+        raise ConfigurationError(
+            f"{setting.describe()} must be a JSON object of engine id to root password, e.g. "
+            '{"<engine id>": "<password>"}'
+        )
+    return tuple(sorted(given.items()))
 
 
 def _ca_bundle(lookup: _Lookup, setting: Setting) -> str | bool:

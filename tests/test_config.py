@@ -200,3 +200,20 @@ def test_stack_config_from_collects_ours_and_the_bridged_provider_s_keys():
         "servicestage:region": "cn-north-4",
         "huaweicloud:access_key": "ak",
     }
+
+
+def test_engine_passwords_are_a_json_object_and_never_quoted_in_errors():
+    from pulumi_servicestage.config import Settings
+    from pulumi_servicestage.emulator import Emulator
+
+    config = Emulator.stack_config("http://127.0.0.1:1")
+    given = {**config, "servicestage:enginePasswords": '{"e-1": "p4ss", "e-2": "w0rd"}'}
+
+    settings = Settings.resolve(given, {})
+
+    assert dict(settings.engine_passwords) == {"e-1": "p4ss", "e-2": "w0rd"}
+    assert "p4ss" not in repr(settings)
+    with pytest.raises(ConfigurationError) as refused:
+        Settings.resolve({**config, "servicestage:enginePasswords": "hunter2"}, {})
+    assert "JSON object of engine id" in str(refused.value)
+    assert "hunter2" not in str(refused.value)
