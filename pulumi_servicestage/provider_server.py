@@ -312,9 +312,22 @@ def _arguments(resource: type[RestResource], properties: Mapping[str, Any]) -> d
     provider = resource.provider_class
     computed = {camel(name): name for name in provider.output_only_fields()}
     renamed = {
-        computed.get(key, key): value for key, value in _without_internal(properties).items()
+        computed.get(key, key): _revealed(value)
+        for key, value in _without_internal(properties).items()
     }
     return from_schema(provider.args_model, renamed, top_level=True)
+
+
+def _revealed(value: Any) -> Any:
+    """`value` without the secret markers the engine sends to a plugin that accepts secrets:
+    the lifecycle takes plain values and marks its outputs secret itself."""
+    if rpc.is_rpc_secret(value):
+        return _revealed(rpc.unwrap_rpc_secret(value))
+    if isinstance(value, dict):
+        return {key: _revealed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_revealed(item) for item in value]
+    return value
 
 
 def _properties(resource: type[RestResource], values: Mapping[str, Any]) -> dict[str, Any]:

@@ -55,6 +55,14 @@ def configure(stub: Any, live: Any, **extra: str) -> None:
     stub.Configure(provider_pb2.ConfigureRequest(args=args))
 
 
+def with_engine_passwords(plugin: Any, live: Any, places: dict[str, str]) -> None:
+    """What reading by id alone an object an RBAC engine keeps needs: the engine's password,
+    from the provider's configuration."""
+    if "engine_id" in places:
+        passwords = json.dumps({places["engine_id"]: ENGINE_PASSWORD})
+        configure(plugin, live, enginePasswords=passwords)
+
+
 def urn_of(case: Case) -> str:
     return f"urn:pulumi:dev::shop::servicestage:index:{case.resource_type}::imported"
 
@@ -76,10 +84,7 @@ def test_what_was_created_is_imported_by_its_id_alone(
         provider = case.provider
         provider.configure(ConfigureRequest(Config(dict(live.stack_config()), "test")))
         places = case.setup(live)
-        if "engine_id" in places:
-            # What `pulumi import` of an object an RBAC engine keeps needs: its password.
-            passwords = json.dumps({places["engine_id"]: ENGINE_PASSWORD})
-            configure(plugin, live, enginePasswords=passwords)
+        with_engine_passwords(plugin, live, places)
         news = {**materialize(inputs, places, workdir), OWNER_KEY: case.owner}
         checked = provider.check({}, news)
         if checked.failures:
@@ -97,3 +102,63 @@ def test_what_was_created_is_imported_by_its_id_alone(
 
     attempt()
     assert imported, f"no example of {case.name} passed Check"
+
+
+def schema_named(case: Case, values: dict[str, Any]) -> dict[str, Any]:
+    """Arguments as a program of another language sends them: named as the schema names them."""
+    from pulumi_servicestage._schema_names import to_schema
+
+    return to_schema(case.provider.args_model, values, top_level=True)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_through_the_plugin_a_create_then_a_diff_sees_no_change_and_a_delete_removes_it(
+    case: Case, plugin: Any, served_emulator: Any, workdir: Path
+) -> None:
+    """Names go to the schema's camelCase and back at every level without losing a value."""
+    created_count: list[str] = []
+
+    @settings(max_examples=15, deadline=None, derandomize=True, database=None)
+    @given(inputs=case.inputs)
+    def attempt(inputs: dict[str, Any]) -> None:
+        live = served_emulator
+        live.emulator.reset()
+        live.emulator.jobs.default_duration = 0
+        places = case.setup(live)
+        with_engine_passwords(plugin, live, places)
+        news = schema_named(case, materialize(inputs, places, workdir))
+        checked = plugin.Check(
+            provider_pb2.CheckRequest(urn=urn_of(case), olds=serialized({}), news=serialized(news))
+        )
+        if checked.failures:
+            return
+        created = plugin.Create(
+            provider_pb2.CreateRequest(urn=urn_of(case), properties=checked.inputs)
+        )
+        diff = plugin.Diff(
+            provider_pb2.DiffRequest(
+                id=created.id, urn=urn_of(case), olds=created.properties, news=checked.inputs
+            )
+        )
+        assert diff.changes == provider_pb2.DiffResponse.DIFF_NONE, dict(diff.detailedDiff)
+        plugin.Delete(
+            provider_pb2.DeleteRequest(
+                id=created.id, urn=urn_of(case), properties=created.properties
+            )
+        )
+        # An environment's managed resources are a setting of the environment, which stays.
+        if case.name not in NOT_IMPORTABLE | {"environment_resources"}:
+            gone = plugin.Read(provider_pb2.ReadRequest(id=created.id, urn=urn_of(case)))
+            assert gone.id == "", f"{case.name} {created.id} is still there after its delete"
+        created_count.append(created.id)
+
+    attempt()
+    assert created_count, f"no example of {case.name} passed Check"
+
+
+def serialized(values: dict[str, Any]) -> Any:
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(values, {}))
+    finally:
+        loop.close()
