@@ -551,3 +551,71 @@ def test_update__a_put_whose_answer_is_lost_is_applied_once_and_its_job_waited_f
     assert [record.spec.version for record in records] == ["1.0.1", "1.0.0"], (
         f"{len(records)} releases after one update whose PUT was sent {puts} times"
     )
+
+
+# -- what CSE engines keep, through the same faults --
+
+ENGINE_INPUTS = {
+    "name": "cse-faults",
+    "flavor": "cse.s1.small2",
+    "az_list": ["cn-north-4a"],
+    "auth_type": "RBAC",
+    "auth_cred": {"pwd": "Root-p4ss!word"},
+    "vpc": "vpc-1",
+    "vpc_id": "vpc-1",
+    "network_id": "subnet-1",
+    "subnet_cidr": "192.168.0.0/24",
+}
+
+
+@pytest.mark.parametrize(("fault", "status"), CREATE_FAULTS)
+def test_create__one_fault_on_the_engine_post_still_makes_exactly_one_available_engine(
+    live: Any, fault: FaultName, status: int | None
+) -> None:
+    from pulumi_servicestage.emulator.cse.backend import CseBackend
+    from pulumi_servicestage.microservice_engine import MicroserviceEngineProvider
+
+    engines_path = f"/v2/{DEFAULT_PROJECT_ID}/enginemgr/engines"
+    seed = seed_answering(status) if fault == "server_error" else SEED
+    with host_behind_proxy(live, FaultOnRequest(fault), seed=seed) as (proxy, host):
+        created = checked_create(
+            host, MicroserviceEngineProvider(), "MicroserviceEngine", "engine", ENGINE_INPUTS
+        )
+        assert faulted(proxy) == [ProxyEvent("POST", engines_path, fault, status)]
+
+    engines = live.emulator.area(CseBackend).engines.list_engines(None)
+    assert [engine.id for engine in engines] == [created.id]
+    assert created.outs["status"] == "Available"
+
+
+@pytest.mark.parametrize(
+    "fault", ["server_error", "throttle", "drop_before", "drop_after", "bad_gateway_after"]
+)
+def test_create__one_fault_on_the_item_post_still_makes_exactly_one_item(
+    live: Any, direct_host: ProviderHost | ProviderInProcess, fault: FaultName
+) -> None:
+    from pulumi_servicestage.config_item import ConfigItemProvider
+    from pulumi_servicestage.emulator.cse.backend import CseBackend
+    from pulumi_servicestage.microservice_engine import MicroserviceEngineProvider
+
+    engine = checked_create(
+        direct_host, MicroserviceEngineProvider(), "MicroserviceEngine", "engine", ENGINE_INPUTS
+    )
+    item_path = f"/_engines/{DEFAULT_PROJECT_ID}/{engine.id}/v1/default/kie/kv"
+    inputs = {
+        "engine_id": engine.id,
+        "engine_password": "Root-p4ss!word",
+        "key": "orders.timeout",
+        "value": "30s",
+    }
+    # Through the proxy: the engine's detail (its address), its token, then the item's POST,
+    # the one faulted (with whichever 5xx the seed draws for it).
+    with host_behind_proxy(live, FaultOnRequest(fault, 2)) as (proxy, host):
+        created = checked_create(host, ConfigItemProvider(), "ConfigItem", "timeout", inputs)
+        hit = [(event.method, event.path, event.fault) for event in faulted(proxy)]
+        assert hit == [("POST", item_path, fault)]
+
+    servicecomb = live.emulator.area(CseBackend).servicecomb
+    with servicecomb.engine_configuration(engine.id) as center:
+        items = center.list_kvs(labels={}, exact=False)
+    assert [item.id for item in items] == [created.id.split("/")[1]]
