@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -35,8 +37,26 @@ class LookupResult(BaseModel):
         return cls.model_validate(dict(data))
 
 
+# Set while the provider plugin answers an `Invoke`: the lookup then takes the provider's
+# settings, as no program's config is at hand.
+_ANSWERING_INVOKE: ContextVar[bool] = ContextVar("servicestage_answering_invoke", default=False)
+
+
+@contextmanager
+def answering_invoke() -> Iterator[None]:
+    """Make the lookups called in the block take the provider's settings (`_runtime`)."""
+    token = _ANSWERING_INVOKE.set(True)
+    try:
+        yield
+    finally:
+        _ANSWERING_INVOKE.reset(token)
+
+
 def program_clients() -> _runtime.Clients:
-    """The API clients for the running program's stack config and environment."""
+    """The API clients for the running program's stack config and environment (while the
+    provider plugin answers an `Invoke`, the provider's; see `answering_invoke`)."""
+    if _ANSWERING_INVOKE.get():
+        return _runtime.clients()
 
     def config_get(key: str) -> str | None:
         namespace, _, name = key.partition(":")

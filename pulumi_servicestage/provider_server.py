@@ -43,6 +43,7 @@ import pulumi_servicestage
 
 from . import _runtime
 from ._lifecycle import OWNER_KEY, RestResource, comparable, owner_marker
+from ._lookup import answering_invoke
 from ._schema_names import camel, from_schema, to_schema
 from .client import clock
 from .client.errors import ServiceStageError
@@ -248,7 +249,7 @@ class ProviderServer(provider_pb2_grpc.ResourceProviderServicer):
             _snake(key): rpc.unwrap_rpc_secret(value)
             for key, value in rpc.deserialize_properties(request.args).items()
         }
-        with _answered(context), _program_settings():
+        with _answered(context), answering_invoke():
             answer = function(**args)
         return provider_pb2.InvokeResponse(**{"return": _serialized(function_outputs(answer))})
 
@@ -376,19 +377,6 @@ def _answered(context: Any) -> Iterator[None]:
         yield
     except ServiceStageError as error:
         context.abort(grpc.StatusCode.UNKNOWN, str(error))
-
-
-@contextmanager
-def _program_settings() -> Iterator[None]:
-    """Lookups read their settings as a program does; in the plugin, they are the provider's."""
-    from . import _lookup
-
-    original = _lookup.program_clients
-    _lookup.program_clients = _runtime.clients
-    try:
-        yield
-    finally:
-        _lookup.program_clients = original
 
 
 def _engine_address(argv: list[str]) -> str | None:
