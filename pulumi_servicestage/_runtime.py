@@ -6,6 +6,7 @@ objects are, created lazily on first use in the process that really talks to the
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ import httpx
 
 from . import _host
 from .client.auth import EngineTokenAuth, IamPasswordAuth, TokenAuth
+from .client.budget import RequestBudget, budget_for
 from .client.http import ApiClient, RetryPolicy, trusting
 from .client.signing import AkSkAuth
 from .config import Credentials, Settings
@@ -84,17 +86,40 @@ def clients_for(settings: Settings) -> Clients:
 def _build(settings: Settings) -> Clients:
     auth = _auth(settings)
     retry = RetryPolicy(max_retries=settings.max_retries)
+    credential = _credential_id(settings.credentials)
+
+    def budget(endpoint: str) -> RequestBudget:
+        return budget_for(endpoint, credential, settings.max_requests_per_second)
+
     return Clients(
         settings=settings,
-        servicestage=ApiClient(settings.servicestage_endpoint, auth=auth, retry=retry),
+        servicestage=ApiClient(
+            settings.servicestage_endpoint,
+            auth=auth,
+            retry=retry,
+            budget=budget(settings.servicestage_endpoint),
+        ),
         asm=ApiClient(
             settings.asm_endpoint,
             auth=auth,
             retry=retry,
             headers={PROJECT_HEADER: settings.project_id},
+            budget=budget(settings.asm_endpoint),
         ),
-        cse=ApiClient(settings.cse_endpoint, auth=auth, retry=retry),
+        cse=ApiClient(
+            settings.cse_endpoint, auth=auth, retry=retry, budget=budget(settings.cse_endpoint)
+        ),
     )
+
+
+def _credential_id(credentials: Credentials) -> str:
+    """What tells credentials apart for the request budgets, without being a secret."""
+    if credentials.access_key:
+        return f"ak:{credentials.access_key}"
+    if credentials.user_name:
+        return f"user:{credentials.domain_name}/{credentials.user_name}"
+    token = (credentials.auth_token or "").encode()
+    return f"token:{hashlib.sha256(token).hexdigest()[:16]}"
 
 
 _engine_clients: dict[tuple[str, str | None, str | bool, int], ApiClient] = {}
@@ -124,6 +149,9 @@ def engine_client(address: str, *, password: str | None, settings: Settings) -> 
                 retry=RetryPolicy(max_retries=settings.max_retries),
                 verify=verify,
                 hints=ENGINE_HINTS,
+                budget=budget_for(
+                    address, f"engine:{ENGINE_ADMIN}", settings.max_requests_per_second
+                ),
             )
         return existing
 

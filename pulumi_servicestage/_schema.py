@@ -83,6 +83,11 @@ _SETTING_MEANINGS = {
         "id to password: what an import (or a `get`) of an object such an engine keeps uses "
         "when no `enginePassword` argument gives it."
     ),
+    "maxRequestsPerSecond": (
+        "The request budget of each API endpoint and credential, shared by every call of the "
+        "provider: 0.1 to 10000 requests per second (by default 8, under Huawei Cloud's "
+        "published quota of 10 per API and user); a 429 halves it, answers recover it."
+    ),
     "maxRetries": (
         f"How many times a failed request is retried: 0 to {MAX_RETRIES_LIMIT} (by default 5)."
     ),
@@ -92,6 +97,7 @@ _SETTING_MEANINGS = {
     ),
 }
 _INTEGER_SETTINGS = frozenset({"maxRetries", "hostWorkers"})
+_NUMBER_SETTINGS = frozenset({"maxRequestsPerSecond"})
 
 _LIST_OUTPUTS_NOTE = (
     "A function answers an object: the list is its `items` output (in Python, "
@@ -440,7 +446,11 @@ def _setting_property(setting: Setting) -> dict[str, Any]:
     if elsewhere:
         description += f" If unset, read from {' or '.join(elsewhere)}."
     spec: dict[str, Any] = {
-        "type": "integer" if setting.key in _INTEGER_SETTINGS else "string",
+        "type": "integer"
+        if setting.key in _INTEGER_SETTINGS
+        else "number"
+        if setting.key in _NUMBER_SETTINGS
+        else "string",
         "description": description,
     }
     if setting.secret:

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from .client.budget import DEFAULT_RATE
 from .client.errors import ConfigurationError
 
 NAMESPACE = "servicestage"
@@ -93,6 +94,9 @@ ENGINE_CA_BUNDLE = Setting("engineCaBundle", ("HW_CSE_ENGINE_CA_BUNDLE",))
 # resource argument gives `engine_password`.
 ENGINE_PASSWORDS = Setting("enginePasswords", ("HW_CSE_ENGINE_PASSWORDS",), secret=True)
 MAX_RETRIES = Setting("maxRetries", ("HW_MAX_RETRIES",), peer_names=_peer("max_retries"))
+# Requests per second to one API endpoint with one credential, shared by all calls of a
+# provider process (`client.budget`).
+MAX_REQUESTS_PER_SECOND = Setting("maxRequestsPerSecond", ("HW_MAX_REQUESTS_PER_SECOND",))
 # How many provider calls the Python provider host may run at once (see `_host`); 0 leaves it at
 # its own four.
 HOST_WORKERS = Setting("hostWorkers", ("PULUMI_SERVICESTAGE_HOST_WORKERS",))
@@ -103,11 +107,12 @@ _REGION_FORM = re.compile(r"[a-z]{2,}(-[a-z0-9]+)+")
 # Project ids are the 32 hexadecimal characters IAM assigns.
 _PROJECT_ID_FORM = re.compile(r"[0-9a-fA-F]{32}")
 MAX_RETRIES_LIMIT = 20
+MAX_RATE = 10000.0
 
 ALL_SETTINGS = (
     REGION, PROJECT_ID, ACCESS_KEY, SECRET_KEY, SECURITY_TOKEN, AUTH_TOKEN, USER_NAME, PASSWORD,
     DOMAIN_NAME, ENDPOINT, IAM_ENDPOINT, CSE_ENDPOINT, ASM_ENDPOINT, ENGINE_CA_BUNDLE,
-    ENGINE_PASSWORDS, MAX_RETRIES, HOST_WORKERS,
+    ENGINE_PASSWORDS, MAX_RETRIES, MAX_REQUESTS_PER_SECOND, HOST_WORKERS,
 )  # fmt: skip
 
 
@@ -142,6 +147,8 @@ class Settings:
     cse_endpoint: str
     asm_endpoint: str
     max_retries: int = 5
+    #: The request budget of each endpoint and credential (`client.budget`).
+    max_requests_per_second: float = DEFAULT_RATE
     #: How engine addresses are verified: True (public CAs) or the path of a CA bundle.
     engine_verify: str | bool = True
     #: (engine id, root password) of engines whose objects resources may read without giving
@@ -186,7 +193,24 @@ class Settings:
             max_retries=lookup.whole_number(MAX_RETRIES, default=5, maximum=MAX_RETRIES_LIMIT),
             engine_verify=_ca_bundle(lookup, ENGINE_CA_BUNDLE),
             engine_passwords=_engine_passwords(lookup, ENGINE_PASSWORDS),
+            max_requests_per_second=_rate(lookup, MAX_REQUESTS_PER_SECOND),
         )
+
+
+def _rate(lookup: _Lookup, setting: Setting) -> float:
+    text = lookup.optional(setting)
+    if text is None:
+        return DEFAULT_RATE
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = 0.0
+    if not 0.1 <= rate <= MAX_RATE:
+        raise ConfigurationError(
+            f"{setting.describe()} must be a number of requests per second from 0.1 to "
+            f"{MAX_RATE:g}, got {text!r}"
+        )
+    return rate
 
 
 def _engine_passwords(lookup: _Lookup, setting: Setting) -> tuple[tuple[str, str], ...]:

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from . import clock
+from .budget import RequestBudget
 from .errors import (
     AmbiguousWriteError,
     APIConnectionError,
@@ -126,7 +127,8 @@ class ApiClient:
     `headers` go on every request, besides the JSON content headers; `verify` is httpx's (True,
     or an SSL context trusting a private CA: `trusting`); `auth` None sends no credentials (an
     engine without security authentication); `hints` say what to do about an error status, when
-    the cloud APIs' (`errors.HINTS`) do not fit.
+    the cloud APIs' (`errors.HINTS`) do not fit; every attempt first takes a token of `budget`,
+    the request budget shared with every other client of the endpoint and credential.
     """
 
     def __init__(
@@ -141,9 +143,11 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
         verify: ssl.SSLContext | bool = True,
         hints: Mapping[int, str] | None = None,
+        budget: RequestBudget | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._hints = hints
+        self._budget = budget
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._http = httpx.Client(
@@ -194,6 +198,8 @@ class ApiClient:
         attempt = 0
         while True:
             failure: ServiceStageError
+            if self._budget is not None:
+                self._budget.take()
             try:
                 response = self._send(method, path, clean_params, json, multipart, headers)
             except httpx.TransportError as error:
@@ -202,6 +208,14 @@ class ApiClient:
                 failure = _connection_error(method, self.base_url + path, error)
                 hint = None
             else:
+                if self._budget is not None:
+                    if response.status_code == 429:
+                        retry_after = _parse_retry_after(
+                            response.headers.get("Retry-After"), now=clock.wall()
+                        )
+                        self._budget.throttled(retry_after)
+                    else:
+                        self._budget.answered()
                 if response.is_success:
                     return _decode(response)
                 if method == "DELETE" and attempt > 0 and response.status_code == 404:

@@ -85,6 +85,9 @@ from .server import ControlApi, RequestStats, WsgiApp, serve_in_thread
 from .servicestage.backend import ServiceStageBackend
 from .servicestage.responses import ServiceStageApi
 
+#: Requests per second the emulator's stack config allows each endpoint and credential.
+EMULATOR_REQUEST_BUDGET = 1000
+
 __all__ = [
     "DEFAULT_ACCESS_KEY",
     "DEFAULT_DOMAIN_ID",
@@ -211,13 +214,15 @@ class Emulator:
     @staticmethod
     def stack_config(base_url: str) -> dict[str, str]:
         """The ``servicestage:*`` stack config that points this package's providers at
-        `base_url` (the keys of `SECRET_CONFIG_KEYS` are secrets)."""
+        `base_url` (the keys of `SECRET_CONFIG_KEYS` are secrets). The emulator throttles no
+        one, so the request budget, sized for Huawei Cloud's quotas, is lifted."""
         return {
             "servicestage:region": DEFAULT_REGION,
             "servicestage:projectId": DEFAULT_PROJECT_ID,
             "servicestage:accessKey": DEFAULT_ACCESS_KEY,
             "servicestage:secretKey": DEFAULT_SECRET_KEY,
             "servicestage:endpoint": base_url,
+            "servicestage:maxRequestsPerSecond": str(EMULATOR_REQUEST_BUDGET),
         }
 
     @staticmethod
@@ -230,4 +235,5 @@ class Emulator:
             "HW_SECRET_KEY": DEFAULT_SECRET_KEY,
             "HW_SERVICESTAGE_ENDPOINT": base_url,
             "HW_IAM_ENDPOINT": base_url,
+            "HW_MAX_REQUESTS_PER_SECOND": str(EMULATOR_REQUEST_BUDGET),
         }

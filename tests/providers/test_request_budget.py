@@ -1,0 +1,46 @@
+"""The request budget end to end: providers in one process share it, so however many resources
+are created at once, the emulator sees no more requests per second than the budget."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from pulumi_servicestage.application import ApplicationProvider
+from pulumi_servicestage.config import Settings
+from pulumi_servicestage.testing import ProviderInProcess
+
+PROVIDER = ApplicationProvider()
+
+
+def test_by_default_the_budget_stays_under_the_published_quota():
+    settings = Settings.resolve(
+        {
+            "servicestage:region": "cn-north-4",
+            "servicestage:projectId": "0" * 32,
+            "servicestage:accessKey": "ak",
+            "servicestage:secretKey": "sk",
+        },
+        {},
+    )
+
+    assert settings.max_requests_per_second == 8.0
+
+
+def test_creates_at_once_are_spread_at_the_budget_s_rate(live):
+    host = ProviderInProcess()
+    host.configure({**live.stack_config(), "servicestage:maxRequestsPerSecond": "4"})
+    started = live.now()
+
+    def create(index: int) -> str:
+        checked = host.check(PROVIDER, None, {"name": f"app-{index}"})
+        return host.create(PROVIDER, checked.inputs).id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        created = list(pool.map(create, range(12)))
+
+    elapsed = live.now() - started
+    requests = sum(live.emulator.request_counts().values())
+    assert len(set(created)) == 12
+    # A full bucket of 4 goes at once; every request after it waits its quarter second.
+    assert elapsed >= (requests - 4) / 4 - 0.01
+    assert requests >= 24  # a create and a read back per application
