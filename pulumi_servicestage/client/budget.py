@@ -26,6 +26,7 @@ DEFAULT_RATE = 8.0
 # slows a deployment down without stalling it.
 _FLOOR = 0.1
 _RECOVERY = 0.05
+_LEAST_WAIT_SECONDS = 0.001
 
 
 class RequestBudget:
@@ -64,7 +65,9 @@ class RequestBudget:
                     self._tokens -= 1
                     return
                 wait = max(self._closed_until - now, (1 - self._tokens) / self._rate)
-            self._sleep(wait)
+            # Never less than a millisecond: a clock far from its start (a long-lived process,
+            # a virtual clock) cannot add less, and the wait would never end.
+            self._sleep(max(wait, _LEAST_WAIT_SECONDS))
 
     def throttled(self, retry_after: float | None) -> None:
         """The service answered 429: halve the rate, and send nothing before `retry_after`."""

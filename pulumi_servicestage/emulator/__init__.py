@@ -81,7 +81,7 @@ from .areas import AREAS, AreaBackend
 from .auth import CredentialStore
 from .iam import IamApi
 from .jobs import JobBackend
-from .server import ControlApi, RequestStats, WsgiApp, serve_in_thread
+from .server import ControlApi, RequestQuota, RequestStats, WsgiApp, serve_in_thread
 from .servicestage.backend import ServiceStageBackend
 from .servicestage.responses import ServiceStageApi
 
@@ -153,7 +153,16 @@ class Emulator:
             ),
             *ControlApi(reset=self.reset, jobs=self.jobs, stats=self._stats).routes(),
         ]
-        self.wsgi_app = WsgiApp(routes, credentials=self.credentials, stats=self._stats)
+        self.quota = RequestQuota(clock)
+        self.wsgi_app = WsgiApp(
+            routes, credentials=self.credentials, stats=self._stats, quota=self.quota
+        )
+
+    def throttle(self, rate: float | None) -> None:
+        """Answer a credential's requests to an API beyond `rate` per second with API Gateway's
+        429 ``APIGW.0308`` and a Retry-After, as Huawei Cloud's request throttling does; None
+        (the default) throttles nothing."""
+        self.quota.rate = rate
 
     def add_project(self, project_id: str, name: str) -> ServiceStageBackend:
         """Add a project to the account (IAM scopes tokens to it) and return its backend."""
@@ -189,7 +198,8 @@ class Emulator:
             return self._area_backends[area_index, project_id]
 
     def reset(self) -> None:
-        """Forget every object, job, plan and request count; credentials and tokens stay valid."""
+        """Forget every object, job, plan and request count, and throttle nothing; credentials and
+        tokens stay valid."""
         with self._lock:
             self.jobs.reset()
             for backend in self._backends.values():
@@ -197,6 +207,7 @@ class Emulator:
             for area_backend in self._area_backends.values():
                 area_backend.reset()
             self._stats.clear()
+            self.quota.reset()
 
     def request_counts(self) -> dict[str, int]:
         """Requests per API operation so far, keyed ``"GET /v3/{project_id}/cas/environments"``."""

@@ -15,11 +15,24 @@ class ApiError(Exception):
     so `echo_request_id` says which kind of body this is.
     """
 
-    def __init__(self, status: int, body: Mapping[str, Any], *, echo_request_id: bool = False):
+    def __init__(
+        self,
+        status: int,
+        body: Mapping[str, Any],
+        *,
+        echo_request_id: bool = False,
+        headers: Mapping[str, str] | None = None,
+    ):
         super().__init__(f"{status} {dict(body)}")
         self.status = status
         self.body = dict(body)
         self.echo_request_id = echo_request_id
+        self.headers = dict(headers or {})
+
+    def with_headers(self, headers: Mapping[str, str]) -> ApiError:
+        """This error, answered with `headers` too (a 429's Retry-After)."""
+        self.headers.update(headers)
+        return self
 
     def render(self, request_id: str) -> dict[str, Any]:
         return {**self.body, "request_id": request_id} if self.echo_request_id else dict(self.body)
@@ -107,3 +120,10 @@ CONTROL_REQUEST_INVALID = ErrorCode(400, "EMULATOR.0400", "control request inval
 def keystone_error(status: int, title: str, message: str) -> ApiError:
     """IAM's token API answers errors in the OpenStack Keystone shape, not with error_code."""
     return ApiError(status, {"error": {"code": status, "message": message, "title": title}})
+
+
+# API Gateway's answer to a credential over its request quota for an API ("Request Throttling":
+# 10 per second per API and user); the emulator sends it only when told to throttle.
+THROTTLED = ErrorCode(
+    429, "APIGW.0308", "The throttling threshold has been reached", from_gateway=True
+)

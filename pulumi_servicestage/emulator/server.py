@@ -26,6 +26,7 @@ from .errors import (
     CONTROL_REQUEST_INVALID,
     PARAMETER_INVALID,
     SERVICE_INTERNAL_ERROR,
+    THROTTLED,
     ApiError,
 )
 from .jobs import JobBackend, JobOperation, Outcome
@@ -135,6 +136,40 @@ class RequestStats:
             self._counts.clear()
 
 
+class RequestQuota:
+    """API Gateway's request throttling, when the emulator is told to throttle: at most `rate`
+    requests per second per API and credential (a sliding second on the emulator's clock);
+    beyond it, 429 ``APIGW.0308`` with a Retry-After of the time until a request is allowed."""
+
+    def __init__(self, now: Callable[[], float]) -> None:
+        self._now = now
+        self._lock = threading.Lock()
+        self._sent: dict[tuple[str, str], list[float]] = {}
+        self.rate: float | None = None
+        #: 429s answered, for benchmarks and tests.
+        self.refused = 0
+
+    def reset(self) -> None:
+        with self._lock:
+            self.rate = None
+            self.refused = 0
+            self._sent.clear()
+
+    def count(self, user: str, api: str) -> None:
+        with self._lock:
+            if self.rate is None:
+                return
+            now = self._now()
+            recent = [at for at in self._sent.get((user, api), []) if now - at < 1.0]
+            if len(recent) >= self.rate:
+                self.refused += 1
+                retry_after = max(1, int(1.0 - (now - recent[0]) + 0.999))
+                raise THROTTLED.error(
+                    f"{api} allows {self.rate:g} requests per second"
+                ).with_headers({"Retry-After": str(retry_after)})
+            self._sent[(user, api)] = [*recent, now]
+
+
 class WsgiApp:
     """Routes a request, authenticates it, calls its handler and renders the answer or error.
 
@@ -142,8 +177,14 @@ class WsgiApp:
     """
 
     def __init__(
-        self, routes: Iterable[Route], *, credentials: CredentialStore, stats: RequestStats
+        self,
+        routes: Iterable[Route],
+        *,
+        credentials: CredentialStore,
+        stats: RequestStats,
+        quota: RequestQuota | None = None,
     ):
+        self._quota = quota
         self._routes = {f"{route.method} {route.rule}": route for route in routes}
         rules = [
             Rule(route.rule, methods=[route.method], endpoint=key)
@@ -164,7 +205,7 @@ class WsgiApp:
         try:
             answer = self._answer(request)
         except ApiError as error:
-            answer = ApiResponse(error.status, error.render(request_id))
+            answer = ApiResponse(error.status, error.render(request_id), headers=error.headers)
         except Exception:
             logger.exception("emulator failed to answer %s %s", request.method, request.path)
             internal = SERVICE_INTERNAL_ERROR.error()
@@ -185,6 +226,8 @@ class WsgiApp:
             principal = self._credentials.authenticate(
                 request.environ, body, project_id=params.get("project_id")
             )
+            if self._quota is not None:
+                self._quota.count(principal.user_name, route.template)
         content_type = request.content_type or ""
         if not content_type.startswith("multipart/") and json_depth(body) > MAX_JSON_DEPTH:
             raise route.invalid(

@@ -44,3 +44,22 @@ def test_creates_at_once_are_spread_at_the_budget_s_rate(live):
     # A full bucket of 4 goes at once; every request after it waits its quarter second.
     assert elapsed >= (requests - 4) / 4 - 0.01
     assert requests >= 24  # a create and a read back per application
+
+
+def test_an_emulator_throttling_at_10_per_second_fails_nothing_with_a_higher_budget(live):
+    """The service's 429s (APIGW.0308, with Retry-After) slow the budget down: every create
+    succeeds, no request is lost to the throttling."""
+    live.emulator.throttle(10)
+    host = ProviderInProcess()
+    host.configure({**live.stack_config(), "servicestage:maxRequestsPerSecond": "50"})
+
+    def create(index: int) -> str:
+        checked = host.check(PROVIDER, None, {"name": f"app-{index}"})
+        return host.create(PROVIDER, checked.inputs).id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        created = list(pool.map(create, range(30)))
+
+    assert len(set(created)) == 30
+    assert live.emulator.quota.refused > 0  # the service did throttle
+    assert len(live.backend.list_applications().items) == 30
