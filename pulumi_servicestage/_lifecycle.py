@@ -632,10 +632,8 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
         """The inputs of the create, read, update (its new inputs) or delete in progress, secrets
         revealed: for what a hook needs that the object's id does not carry, such as the
         password of the engine whose registry keeps the object. Empty outside such a call."""
-        return {
-            key: rpc.unwrap_rpc_secret(value) if rpc.is_rpc_secret(value) else value
-            for key, value in _CALL_INPUTS.get().items()
-        }
+        revealed: dict[str, Any] = strip_secrets(dict(_CALL_INPUTS.get()))
+        return revealed
 
     def argument_named(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """A request body's top-level fields named as the arguments (and `server_inputs`) name
@@ -1133,6 +1131,18 @@ def _during_call(props: Mapping[str, Any]) -> Iterator[None]:
         yield
     finally:
         _CALL_INPUTS.reset(token)
+
+
+def strip_secrets(value: Any) -> Any:
+    """`value` without secret wrappers at any depth, as the engine sends it to a provider that
+    does not accept secrets: the lifecycle takes plain values and seals its outputs itself."""
+    if rpc.is_rpc_secret(value):
+        return strip_secrets(rpc.unwrap_rpc_secret(value))
+    if isinstance(value, Mapping):
+        return {key: strip_secrets(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strip_secrets(item) for item in value]
+    return value
 
 
 def _busy(error: ServiceStageError) -> bool:

@@ -25,6 +25,11 @@ def camel(name: str) -> str:
     return head + "".join(word[:1].upper() + word[1:] for word in rest)
 
 
+def snake(name: str) -> str:
+    """`applicationId` → `application_id`: a schema name back to its Python name."""
+    return "".join(f"_{char.lower()}" if char.isupper() else char for char in name)
+
+
 def schema_names(model: type[BaseModel]) -> dict[str, str]:
     """Schema name → Python field name, for one model's fields."""
     return {camel(name): name for name in model.model_fields}

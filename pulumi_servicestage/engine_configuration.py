@@ -8,23 +8,23 @@ deletes are calls to the engine's own configuration center (§7.7.5), hence `eng
 for an engine with security authentication.
 
 The import itself answers per item (表6-5): an item that fails fails the resource, naming its
-key, labels and the service's code, after the items imported with it are deleted again. With
-`override` `skip`, an item that already exists is left as it is and not managed (nor deleted)
-by the resource; with `force` (the default here) the package's values win.
+key, labels and the service's code, after the items that import created are deleted again
+(items it overwrote stay). With `override` `skip`, an item that already exists is left as it is
+and not managed (nor deleted) by the resource; with `force` (the default here) the package's
+values win, and such an item is managed by the resource from then on.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from contextlib import suppress
 from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
-from pulumi.runtime import rpc
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import _runtime
@@ -35,6 +35,7 @@ from ._lifecycle import (
     ServiceStageProvider,
     comparable,
     parse_arguments,
+    strip_secrets,
 )
 from ._resource_types import EngineConfigurationTyping
 from .client.errors import NotFoundError, ServiceStageError
@@ -134,14 +135,14 @@ class EngineConfigurationProvider(ServiceStageProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         args = self._parse(props)
         with self.secrets_kept_out_of_errors(props):
-            item_ids = self._import(args, args.items)
+            item_ids = self._import(args)
         outs = {**_inputs(props), "item_ids": item_ids}
         return CreateResult(f"{args.engine_id}/{uuid.uuid4().hex}", self.sealed(outs))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         args = self._parse(news)
         with self.secrets_kept_out_of_errors(olds, news):
-            item_ids = self._import(args, args.items)
+            item_ids = self._import(args)
             kept = set(item_ids)
             gone = [item_id for item_id in _ids(olds) if item_id not in kept]
             self._delete_items(args.engine_id, args.engine_password, gone)
@@ -172,14 +173,17 @@ class EngineConfigurationProvider(ServiceStageProvider):
     # -- the service ---------------------------------------------------------------------------
 
     def _parse(self, props: Mapping[str, Any]) -> EngineConfigurationArgs:
-        return parse_arguments(EngineConfigurationArgs, _revealed(props), "engine configuration")
+        return parse_arguments(
+            EngineConfigurationArgs, strip_secrets(props), "engine configuration"
+        )
 
-    def _import(
-        self, args: EngineConfigurationArgs, items: Iterable[ConfigurationEntry]
-    ) -> list[str]:
-        """Import `items`; the ids of those the package now manages, in its order."""
+    def _import(self, args: EngineConfigurationArgs) -> list[str]:
+        """Import the package; the ids of the items it now manages, in its order."""
         clients = _runtime.clients()
-        data = {"data": [item.model_dump(exclude_none=True) for item in items]}
+        # What exists already is not this import's to delete if the import fails: with
+        # `force`, an item it overwrote stays (with the package's value).
+        existing = {str(item.get("id")) for item in self._export(args.engine_id, None)}
+        data = {"data": [item.model_dump(exclude_none=True) for item in args.items]}
         upload = ("configuration.json", json.dumps(data).encode(), "application/json")
         answer = (
             clients.cse.request(
@@ -200,7 +204,8 @@ class EngineConfigurationProvider(ServiceStageProvider):
             if not (args.override == "skip" and failure.get("error_code") == ALREADY_EXISTS)
         ]
         if failures:
-            self._delete_items(args.engine_id, args.engine_password, list(imported.values()))
+            created = [item_id for item_id in imported.values() if item_id not in existing]
+            self._delete_items(args.engine_id, args.engine_password, created)
             reasons = "; ".join(
                 f"{failure.get('key')!r} {failure.get('labels') or {}}: "
                 f"{failure.get('error_code')} {failure.get('error_message') or ''}".strip()
@@ -208,19 +213,20 @@ class EngineConfigurationProvider(ServiceStageProvider):
             )
             raise ServiceStageError(
                 f"engine {args.engine_id} refused {len(failures)} configuration item(s) "
-                f"({reasons}); the items imported with them were deleted again"
+                f"({reasons}); the items the import created with them were deleted again"
             )
         entries = [item.model_dump() for item in args.items]
         return [imported[key] for key in map(_identity, entries) if key in imported]
 
-    def _export(self, engine_id: str, item_ids: list[str]) -> list[dict[str, Any]]:
-        if not item_ids:
+    def _export(self, engine_id: str, item_ids: list[str] | None) -> list[dict[str, Any]]:
+        """The engine's items with `item_ids` (§6.2.2); None: every item."""
+        if item_ids == []:
             return []
         clients = _runtime.clients()
         try:
             answer = clients.cse.post(
                 f"/v1/{clients.settings.project_id}/kie/download",
-                {"ids": item_ids},
+                {"ids": item_ids or []},
                 headers={ENGINE_HEADER: engine_id},
             )
         except NotFoundError:  # the engine is gone, and its configuration with it
@@ -234,13 +240,6 @@ class EngineConfigurationProvider(ServiceStageProvider):
         for item_id in item_ids:
             with suppress(NotFoundError):
                 client.delete(f"/v1/{ENGINE_PROJECT}/kie/kv/{quote(item_id, safe='')}")
-
-
-def _revealed(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        key: rpc.unwrap_rpc_secret(value) if rpc.is_rpc_secret(value) else value
-        for key, value in props.items()
-    }
 
 
 def _inputs(props: Mapping[str, Any]) -> dict[str, Any]:

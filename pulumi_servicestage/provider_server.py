@@ -42,27 +42,17 @@ from pulumi.runtime.proto import (
 import pulumi_servicestage
 
 from . import _runtime
-from ._lifecycle import OWNER_KEY, RestResource, comparable, owner_marker
+from ._lifecycle import OWNER_KEY, RestResource, comparable, owner_marker, strip_secrets
 from ._lookup import answering_invoke
-from ._schema_names import camel, from_schema, to_schema
+from ._schema import resource_classes, token
+from ._schema_names import camel, from_schema, snake, to_schema
 from .client import clock
 from .client.errors import ServiceStageError
 from .config import ALL_SETTINGS, NAMESPACE
 from .jobs import PROGRESS
 
-TYPE_PREFIX = f"{NAMESPACE}:index:"
 #: The least time between two progress lines of one resource, unless its job's state changes.
 PROGRESS_INTERVAL_SECONDS = 5.0
-
-
-def resource_classes() -> dict[str, type[RestResource]]:
-    """Type token → resource class, for every resource the package exports."""
-    exported = (getattr(pulumi_servicestage, name) for name in pulumi_servicestage.__all__)
-    return {
-        f"{TYPE_PREFIX}{item.__name__}": item
-        for item in exported
-        if isinstance(item, type) and issubclass(item, RestResource)
-    }
 
 
 class ProviderServer(provider_pb2_grpc.ResourceProviderServicer):
@@ -74,7 +64,7 @@ class ProviderServer(provider_pb2_grpc.ResourceProviderServicer):
             if engine_address
             else None
         )
-        self._resources = resource_classes()
+        self._resources = {token(item.__name__): item for item in resource_classes()}
 
     # -- plugin and configuration ---------------------------------------------------------------
 
@@ -246,8 +236,8 @@ class ProviderServer(provider_pb2_grpc.ResourceProviderServicer):
         if function is None:
             return context.abort(grpc.StatusCode.NOT_FOUND, f"no function {request.tok}")
         args = {
-            _snake(key): rpc.unwrap_rpc_secret(value)
-            for key, value in rpc.deserialize_properties(request.args).items()
+            snake(key): value
+            for key, value in strip_secrets(rpc.deserialize_properties(request.args)).items()
         }
         with _answered(context), answering_invoke():
             answer = function(**args)
@@ -295,10 +285,6 @@ def _unknown_setting(key: str) -> str:
     return f"unknown setting {key!r}; the provider takes {known}"
 
 
-def _snake(name: str) -> str:
-    return "".join(f"_{char.lower()}" if char.isupper() else char for char in name)
-
-
 def _owner(urn: str, resource: type[RestResource]) -> str:
     """The ownership marker the dynamic front end gives the same resource (`urn:pulumi:stack::
     project::type::name`), so that either front end recognises the other's objects."""
@@ -313,22 +299,10 @@ def _arguments(resource: type[RestResource], properties: Mapping[str, Any]) -> d
     provider = resource.provider_class
     computed = {camel(name): name for name in provider.output_only_fields()}
     renamed = {
-        computed.get(key, key): _revealed(value)
+        computed.get(key, key): strip_secrets(value)
         for key, value in _without_internal(properties).items()
     }
     return from_schema(provider.args_model, renamed, top_level=True)
-
-
-def _revealed(value: Any) -> Any:
-    """`value` without the secret markers the engine sends to a plugin that accepts secrets:
-    the lifecycle takes plain values and marks its outputs secret itself."""
-    if rpc.is_rpc_secret(value):
-        return _revealed(rpc.unwrap_rpc_secret(value))
-    if isinstance(value, dict):
-        return {key: _revealed(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_revealed(item) for item in value]
-    return value
 
 
 def _properties(resource: type[RestResource], values: Mapping[str, Any]) -> dict[str, Any]:

@@ -44,6 +44,8 @@ from pulumi.runtime import proto, rpc
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime._serialization import _serialize
 
+from .._lifecycle import strip_secrets
+
 __all__ = [
     "PROVIDER_KEY",
     "CheckOutcome",
@@ -175,18 +177,6 @@ def serialized_provider(provider: ResourceProvider) -> str:
     with _SERIALIZE_LOCK, _sdk_pickler_patches_reverted():
         value, _contains_secrets = _serialize(True, serialize_provider, provider)
     return str(value)
-
-
-def strip_secrets(value: Any) -> Any:
-    """Remove secret wrappers at any depth, as the engine does for a provider that does not
-    accept secrets."""
-    if rpc.is_rpc_secret(value):
-        return strip_secrets(rpc.unwrap_rpc_secret(value))
-    if isinstance(value, Mapping):
-        return {k: strip_secrets(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [strip_secrets(v) for v in value]
-    return value
 
 
 def revealed(value: Any) -> Any:

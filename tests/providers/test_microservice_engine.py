@@ -130,7 +130,7 @@ def test_refresh_of_an_engine_deleted_outside_pulumi_drops_it(host, live, inputs
     assert host.read(PROVIDER, created.id, created.outs, inputs).id == ""  # gone
 
 
-def test_adoption_waits_for_the_engine_s_job_and_refuses_differences(host, live, inputs, engines):
+def test_adoption_takes_the_engine_by_its_id_and_refuses_differences(host, live, inputs, engines):
     created = create(host, inputs)
 
     adopted = host.create(PROVIDER, checked(host, {**inputs, "adopt_id": created.id}))
