@@ -30,7 +30,8 @@ from pulumi_servicestage.testing import serialized_provider
 
 PROVIDER_LIMIT_BYTES = 4096
 IMPORT_LIMIT_SECONDS = 0.5
-PREVIEW_LIMIT_SECONDS = 2.0
+PREVIEW_LIMIT_SECONDS = 3.0
+PREVIEW_TARGET_RESOURCES = 1000
 COLD_HOSTS = 3
 WARM_CHECKS = 5
 # Markers dill writes when it pickles a class or function by value.
@@ -100,31 +101,47 @@ def cold_import(served: ServedEmulator) -> Row:
 
 
 def preview(served: ServedEmulator, resources: int) -> Row:
-    environment_id, application_id = served.new_application("preview")
+    """Check then Diff of each of `resources` existing components, as a preview sends them.
+
+    The requests are built before the clock starts (the engine's own marshalling is not the
+    provider's cost: the engine is a Go program), the Diff of each with the inputs its Check
+    answers, which an untimed pass through another host computes.
+    """
+    environment_id, application_id = served.new_application(f"preview-{resources}")
     callers = 4 * (os.cpu_count() or 1)
     items = []
     for index in range(resources):
         inputs = component_inputs(environment_id, application_id, f"p{index}")
         outputs = {**inputs, "component_id": f"c{index}", "status": {"component_status": "RUNNING"}}
         items.append((f"{application_id}/c{index}", inputs, outputs))
+    with provider_host(served, call_timeout=60) as untimed:
+        checked = [untimed.check(COMPONENT, inputs, inputs).inputs for _, inputs, _ in items]
     with provider_host(served, call_timeout=60) as host:
+        requests = [
+            (
+                host.check_request(COMPONENT, inputs, inputs),
+                host.diff_request(COMPONENT, resource_id, outputs, news),
+            )
+            for (resource_id, inputs, outputs), news in zip(items, checked, strict=True)
+        ]
 
-        def check_and_diff(item: tuple[str, dict[str, object], dict[str, object]]) -> None:
-            resource_id, inputs, outputs = item
-            checked = host.check(COMPONENT, inputs, inputs)
-            host.diff(COMPONENT, resource_id, outputs, checked.inputs)
+        def check_and_diff(pair: tuple[object, object]) -> None:
+            check, diff = pair
+            host.send("Check", check)
+            host.send("Diff", diff)
 
         started = time.perf_counter()
         with ThreadPoolExecutor(callers) as pool:
-            list(pool.map(check_and_diff, items))
+            list(pool.map(check_and_diff, requests))
         seconds = time.perf_counter() - started
+    judged = resources == PREVIEW_TARGET_RESOURCES
     return Row(
         4,
         f"Check + Diff of {resources} components, fresh host, {callers} callers",
         f"{seconds:.2f} s",
         f"{1000 * seconds / resources:.1f} ms per resource",
-        f"< {PREVIEW_LIMIT_SECONDS:g} s" if resources == 200 else "",
-        seconds < PREVIEW_LIMIT_SECONDS if resources == 200 else None,
+        f"< {PREVIEW_LIMIT_SECONDS:g} s" if judged else "",
+        seconds < PREVIEW_LIMIT_SECONDS if judged else None,
     )
 
 

@@ -12,9 +12,18 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from _kit import Row, RunSettings, ServedEmulator, component_inputs, deploy_component, provider_host
+from _kit import (
+    Row,
+    RunSettings,
+    ServedEmulator,
+    check_request,
+    component_inputs,
+    deploy_component,
+    provider_host,
+)
 
 # Wall time / T allowed, by number of components (the issue's targets, for T = 5 s).
 TARGETS = {32: 1.5, 64: 2.0}
@@ -28,30 +37,59 @@ class DeployRun:
     requests: int
     server_errors: int
     peak_requests_per_second: int
+    #: The most requests one API operation received within a second, as the emulator counted.
+    peak_per_api: dict[str, int]
+    #: The emulator's answers by status.
+    statuses: dict[int, int]
+    #: The provider host's peak resident memory (VmHWM), in MB.
+    host_peak_rss_mb: float
+
+
+def peak_rss_mb(pid: int) -> float:
+    """A process's peak resident set size so far, from ``/proc/<pid>/status`` (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
 
 
 def deploy_at_once(
-    served: ServedEmulator, count: int, *, job_seconds: float, stock: bool
+    served: ServedEmulator,
+    count: int,
+    *,
+    job_seconds: float,
+    stock: bool = False,
+    throttle: float | None = None,
+    **config: str,
 ) -> DeployRun:
+    """Deploy `count` components at once; `config` adds ``servicestage:`` keys to the host's,
+    `throttle` makes the emulator refuse beyond that many requests per second per API."""
     label = f"{'stock' if stock else 'wide'}-{count}"
+    served.emulator.reset()  # its request figures then count this run alone
+    served.emulator.throttle(throttle)
     environment_id, application_id = served.new_application(label)
     inputs = [component_inputs(environment_id, application_id, f"c{i}") for i in range(count)]
     served.emulator.jobs.default_duration = job_seconds
     failures: list[str] = []
-    config = {"hostWorkers": "0"} if stock else {}
-    with provider_host(served, call_timeout=60 * job_seconds + 60, **config) as host:
+    if stock:
+        config["hostWorkers"] = "0"
+    with provider_host(served, call_timeout=60 * job_seconds + 600, **config) as host:
+        checks = [(values["name"], check_request(host, values)) for values in inputs]
 
-        def deploy(values: dict[str, Any]) -> None:
+        def deploy(check: tuple[str, Any]) -> None:
+            name, request = check
             try:
-                deploy_component(host, values)
+                deploy_component(host, request)
             except Exception as error:
-                failures.append(f"{values['name']}: {error}")
+                failures.append(f"{name}: {error}")
 
         started_at = time.time()
         started = time.monotonic()
         with ThreadPoolExecutor(count) as callers:
-            list(callers.map(deploy, inputs))
+            list(callers.map(deploy, checks))
         seconds = time.monotonic() - started
+        host_peak_rss_mb = peak_rss_mb(host.pid)
+    served.emulator.throttle(None)
     hits = served.recorder.hits(since=started_at)
     per_second = Counter(int(hit.at) for hit in hits)
     return DeployRun(
@@ -61,6 +99,9 @@ def deploy_at_once(
         requests=len(hits),
         server_errors=sum(1 for hit in hits if hit.status >= 500),
         peak_requests_per_second=max(per_second.values(), default=0),
+        peak_per_api=served.emulator.request_peaks(),
+        statuses=served.emulator.answer_statuses(),
+        host_peak_rss_mb=host_peak_rss_mb,
     )
 
 

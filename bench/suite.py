@@ -1,11 +1,12 @@
 """The performance benchmark: deploys through the real provider host against the local emulator.
 
-    python bench/suite.py            # the full run, about 9 minutes; prints a Markdown table
-    python bench/suite.py --quick    # shorter jobs and fewer of them, about 1.5 minutes
+    python bench/suite.py            # the full run; prints a Markdown table
+    python bench/suite.py --quick    # shorter jobs and fewer of them
 
 Parts (see each module): 1 parallel deploy (`parallel_deploy`), 2 detection lag and 3 API economy
 (`job_wait`), 4 provider overhead (`overhead`), 5 the emulator's own capacity (`emulator_load`, and
-the emulator's answers during the largest deploy of part 1). Each figure is printed beside what it
+the emulator's answers during the largest deploy of part 1 and the runs of part 6), 6 deploys at
+account scale within the request budget (`at_scale`). Each figure is printed beside what it
 is compared with, its target, and PASS or FAIL; a quick run marks targets it cannot judge (jobs
 shorter than the targets assume) with "-". Timing figures need a quiet machine: the table starts
 with the machine and its load average.
@@ -20,6 +21,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import at_scale
 import emulator_load
 import job_wait
 import overhead
@@ -30,7 +32,7 @@ from parallel_deploy import DeployRun
 from pulumi_servicestage.emulator import DEFAULT_PROJECT_ID
 from pulumi_servicestage.emulator.servicestage.schemas import ComponentSpec
 
-PARTS = ("deploy", "wait", "overhead", "load")
+PARTS = ("deploy", "wait", "overhead", "load", "scale")
 
 
 def machine() -> str:
@@ -124,6 +126,8 @@ def main() -> None:
             rows.append(emulator_during_deploy(largest))
         if "load" in parts:
             rows.append(steady_load(served, settings))
+        if "scale" in parts:
+            rows += at_scale.measure(served, settings)
     print(f"load average after: {load_average()}")
     kind = "quick run" if options.quick else "full run"
     print(f"\n{kind}, jobs of T = {settings.job_seconds:g} s\n")

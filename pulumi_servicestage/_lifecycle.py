@@ -84,7 +84,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from . import _runtime
 from ._common import OWNER_LABEL, is_id_segment
 from ._docs import ClassHelp, help_text, signature
-from .client.clock import ShutdownError, pause
+from .client.clock import ShutdownError, now, pause
 from .client.errors import (
     AmbiguousWriteError,
     APIConnectionError,
@@ -94,7 +94,7 @@ from .client.errors import (
 )
 from .client.http import ApiClient
 from .config import stack_config_from
-from .jobs import DeployJobs, JobWaiter, polls, transient
+from .jobs import SHARED_READS, DeployJobs, JobWaiter, polls, transient
 
 logger = logging.getLogger(__name__)
 
@@ -406,6 +406,10 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
     write_only: ClassVar[frozenset[str]] = frozenset()
     #: Whether a delete is finished only once a read answers "not found".
     delete_is_asynchronous: ClassVar[bool] = False
+    #: Whether the collection's list (`list_key`, without filters) shows every object a read
+    #: finds: then the deletes of a collection's objects waiting at once share one list call per
+    #: look, instead of a read of each object.
+    gone_when_unlisted: ClassVar[bool] = False
     #: Whether a replacement must free the old object first (e.g. its name is unique).
     replace_deletes_first: ClassVar[bool] = False
     #: Whether the modify starts a job (a new deployment): then a modify whose answer was lost is
@@ -1038,6 +1042,22 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
         if self.delete_is_asynchronous:
             self._wait_until_gone(ref, timeout)
 
+    def _gone_or_unlisted(
+        self, ref: ObjectRef, client: ApiClient, collection: str, since: float
+    ) -> bool:
+        """Whether the object is gone: by a list of its collection shared with the other waits
+        on it, where the resource allows and there are others; else by reading it."""
+        shared = (id(client), collection)
+        if not (self.gone_when_unlisted and self.list_key and SHARED_READS.others_waiting(shared)):
+            return self._gone(ref)
+        list_key = self.list_key
+
+        def listed_ids() -> frozenset[str | None]:
+            return frozenset(self.listed_id(o) for o in client.paginate(collection, list_key))
+
+        own_id = ref.parts[self.id_fields[-1]]
+        return own_id not in SHARED_READS.read(shared, listed_ids, since=since)
+
     def _gone(self, ref: ObjectRef) -> bool:
         try:
             self.read_object(ref)
@@ -1063,13 +1083,19 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
             pass  # a job that failed no longer keeps the object busy; the delete goes on
 
     def _wait_until_gone(self, ref: ObjectRef, timeout: float) -> None:
-        for _ in polls(timeout):
-            try:
-                if self._gone(ref):
-                    return
-            except (APIConnectionError, APIStatusError) as unreadable:
-                if not transient(unreadable):
-                    raise
+        client = self.client()
+        collection = self.collection_of(ref)
+        shared = (id(client), collection)
+        with SHARED_READS.waiting(shared):
+            since = now()
+            for _ in polls(timeout):
+                try:
+                    if self._gone_or_unlisted(ref, client, collection, since):
+                        return
+                except (APIConnectionError, APIStatusError) as unreadable:
+                    if not transient(unreadable):
+                        raise
+                since = now()
         raise ServiceStageError(
             f"{self.noun} {ref.resource_id()} still exists {timeout:g} s after it was "
             "deleted; raise this resource's `timeouts.delete` to wait longer"

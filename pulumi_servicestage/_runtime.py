@@ -6,6 +6,7 @@ objects are, created lazily on first use in the process that really talks to the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -17,9 +18,11 @@ import httpx
 
 from . import _host
 from .client.auth import EngineTokenAuth, IamPasswordAuth, TokenAuth
-from .client.budget import RequestBudget, budget_for
-from .client.http import ApiClient, RetryPolicy, trusting
+from .client.budget import ApiBudgets, budgets_for
+from .client.errors import ConfigurationError
+from .client.http import ApiClient, RetryPolicy
 from .client.signing import AkSkAuth
+from .client.trust import trusting
 from .config import Credentials, Settings
 
 # API Gateway scopes a request whose path has no project (ASM's `/v2/meshes/...`) by this header;
@@ -60,6 +63,10 @@ def configure(stack_config: Mapping[str, Any]) -> None:
     global _stack_config
     with _lock:
         _stack_config = dict(stack_config)
+    # Build the clients now, before the engine's first calls come in at once and would all wait
+    # for the one that builds them; settings that are wrong are reported by those calls.
+    with contextlib.suppress(ConfigurationError):
+        clients()
     _host.enlarge_as_configured(stack_config, os.environ)
     _host.stop_waits_with_host()
     _host.readable_errors_in_host()
@@ -88,8 +95,8 @@ def _build(settings: Settings) -> Clients:
     retry = RetryPolicy(max_retries=settings.max_retries)
     credential = _credential_id(settings.credentials)
 
-    def budget(endpoint: str) -> RequestBudget:
-        return budget_for(endpoint, credential, settings.max_requests_per_second)
+    def budgets(endpoint: str) -> ApiBudgets:
+        return budgets_for(endpoint, credential, settings.max_requests_per_second)
 
     return Clients(
         settings=settings,
@@ -97,17 +104,17 @@ def _build(settings: Settings) -> Clients:
             settings.servicestage_endpoint,
             auth=auth,
             retry=retry,
-            budget=budget(settings.servicestage_endpoint),
+            budgets=budgets(settings.servicestage_endpoint),
         ),
         asm=ApiClient(
             settings.asm_endpoint,
             auth=auth,
             retry=retry,
             headers={PROJECT_HEADER: settings.project_id},
-            budget=budget(settings.asm_endpoint),
+            budgets=budgets(settings.asm_endpoint),
         ),
         cse=ApiClient(
-            settings.cse_endpoint, auth=auth, retry=retry, budget=budget(settings.cse_endpoint)
+            settings.cse_endpoint, auth=auth, retry=retry, budgets=budgets(settings.cse_endpoint)
         ),
     )
 
@@ -149,7 +156,7 @@ def engine_client(address: str, *, password: str | None, settings: Settings) -> 
                 retry=RetryPolicy(max_retries=settings.max_retries),
                 verify=verify,
                 hints=ENGINE_HINTS,
-                budget=budget_for(
+                budgets=budgets_for(
                     address, f"engine:{ENGINE_ADMIN}", settings.max_requests_per_second
                 ),
             )

@@ -84,9 +84,9 @@ _SETTING_MEANINGS = {
         "when no `enginePassword` argument gives it."
     ),
     "maxRequestsPerSecond": (
-        "The request budget of each API endpoint and credential, shared by every call of the "
-        "provider: 0.1 to 10000 requests per second (by default 8, under Huawei Cloud's "
-        "published quota of 10 per API and user); a 429 halves it, answers recover it."
+        "The request budget of each API (method and path) and credential, shared by every "
+        "call of the provider: 0.1 to 10000 requests per second (by default 8, under Huawei "
+        "Cloud's published quota of 10 per API and user); a 429 halves it, answers recover it."
     ),
     "maxRetries": (
         f"How many times a failed request is retried: 0 to {MAX_RETRIES_LIMIT} (by default 5)."

@@ -79,6 +79,7 @@ class ComponentProvider(RestProvider[ComponentArgs]):
     computed = ("status",)
     write_only = frozenset(WRITE_ONLY_PATHS)
     delete_is_asynchronous = True
+    gone_when_unlisted = True
     # A name is unique within an application, and a replacement caused by another field keeps
     # it, so the old component has to go first.
     replace_deletes_first = True

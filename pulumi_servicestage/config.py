@@ -94,8 +94,8 @@ ENGINE_CA_BUNDLE = Setting("engineCaBundle", ("HW_CSE_ENGINE_CA_BUNDLE",))
 # resource argument gives `engine_password`.
 ENGINE_PASSWORDS = Setting("enginePasswords", ("HW_CSE_ENGINE_PASSWORDS",), secret=True)
 MAX_RETRIES = Setting("maxRetries", ("HW_MAX_RETRIES",), peer_names=_peer("max_retries"))
-# Requests per second to one API endpoint with one credential, shared by all calls of a
-# provider process (`client.budget`).
+# Requests per second to one API (method and path template) of an endpoint with one credential,
+# shared by all calls of a provider process (`client.budget`).
 MAX_REQUESTS_PER_SECOND = Setting("maxRequestsPerSecond", ("HW_MAX_REQUESTS_PER_SECOND",))
 # How many provider calls the Python provider host may run at once (see `_host`); 0 leaves it at
 # its own four.
@@ -147,7 +147,7 @@ class Settings:
     cse_endpoint: str
     asm_endpoint: str
     max_retries: int = 5
-    #: The request budget of each endpoint and credential (`client.budget`).
+    #: The request budget of each API, endpoint and credential (`client.budget`).
     max_requests_per_second: float = DEFAULT_RATE
     #: How engine addresses are verified: True (public CAs) or the path of a CA bundle.
     engine_verify: str | bool = True

@@ -2,17 +2,24 @@
 
 A job kind (`DeployJobs`: ServiceStage's deployment jobs, `GET /v3/{project_id}/cas/jobs/{id}`;
 `EngineJobs`: a CSE engine's jobs, §6.3.6) says where a job is read and how its answer reads;
-`JobWaiter` polls any of them the same way.
+`JobWaiter` polls any of them the same way, each look chosen from what the last one showed
+(`PollPace`), and asks the request budget for it with that urgency (`client.budget.priority`):
+every wait of the process goes through its APIs' budgets, which let the due looks go together
+within the budget, likeliest ends first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
+from .client import budget
 from .client.clock import now, pause
 from .client.errors import APIConnectionError, APIStatusError, NotFoundError, ServiceStageError
 from .client.http import ApiClient
@@ -47,6 +54,48 @@ class PollSchedule:
         while True:
             interval = min(self.maximum, interval * self.factor)
             yield interval
+
+
+@dataclass(frozen=True)
+class PollPace:
+    """Seconds until the next look at a job, from what the last look showed.
+
+    The first look comes `first_look` seconds after the wait starts: a job just started has
+    not ended yet, and a look at once would only show its first task starting.
+
+    A job ends when its last task does. While that task runs (or nothing tells which task
+    runs), looks come often: `final_least` seconds apart at first, the gap growing by
+    `final_growth` per second the task has run and never shorter than `final_job_share` of the
+    time the whole wait has lasted, up to `final_most`: a few seconds late on a job of minutes
+    costs little. While an earlier task runs, the job cannot end before the later ones have run
+    too, so looks come rarely: after `early_share` of the time the task has run so far (a task
+    that has run long is likely to run longer), from `early_least` (just after a task ended,
+    when the next may be short) up to `early_most`.
+
+    How long a task has run counts from the first look that saw it running, on this process's
+    clock: the service's timestamps come from another clock. With the defaults a job of three
+    equal tasks of 5 s in all costs 5 looks and is noticed within 0.4 s of its end; jobs of 1 to
+    60 s whose last task takes a tenth to a quarter of them are noticed under 2 s late, and a
+    5-minute job costs at most about 10 looks a minute. `tests/test_jobs.py` holds the pace to
+    these figures on a virtual clock; `bench/job_wait.py` measures them against the emulator.
+    """
+
+    first_look: float = 0.3
+    final_least: float = 0.4
+    final_growth: float = 0.08
+    final_job_share: float = 0.03
+    final_most: float = 10.0
+    early_share: float = 0.16
+    early_least: float = 2.0
+    early_most: float = 30.0
+
+    def next_look(self, job: Job | None, *, task_running_for: float, waited: float) -> float:
+        """Seconds until the next look, after `job` was seen (None: it could not be read) when
+        its running task had run `task_running_for` seconds and the wait had lasted `waited`."""
+        if job is None or job.running_task is None or job.last_task_running:
+            growing = self.final_least + self.final_growth * task_running_for
+            return min(self.final_most, max(growing, self.final_job_share * waited))
+        return min(self.early_most, max(self.early_least, self.early_share * task_running_for))
 
 
 def transient(error: ServiceStageError) -> bool:
@@ -87,6 +136,11 @@ class Job:
     #: The tasks not yet done, for the error of a job that outlasted its wait.
     unfinished: list[str]
     payload: dict[str, Any]
+    #: The task (or stage) running now, by whatever tells it from the others; None when the
+    #: answer shows none (a job not started yet, or a service that lists no tasks).
+    running_task: str | None = None
+    #: Whether the task running now is the job's last: once it ends, so does the job.
+    last_task_running: bool = False
 
 
 class JobKind(Protocol):
@@ -124,6 +178,16 @@ class DeployJobs:
                 if predicate(str(task.get("task_status") or "").upper())
             ]
 
+        ordered = sorted(tasks, key=lambda task: _number(task.get("task_index")))
+        running_task, last_task_running = _progress(
+            [
+                (
+                    str(task.get("task_id") or index),
+                    str(task.get("task_status") or "").upper() in _TASK_DONE_STATES,
+                )
+                for index, task in enumerate(ordered)
+            ]
+        )
         return Job(
             job_id=job_id,
             status=status,
@@ -132,7 +196,27 @@ class DeployJobs:
             failing=tasks_in(lambda task_status: task_status in FAILED_STATES),
             unfinished=tasks_in(lambda task_status: task_status != SUCCEEDED),
             payload=payload,
+            running_task=running_task,
+            last_task_running=last_task_running,
         )
+
+
+# Task states (表4-369) after which a task no longer holds the job up.
+_TASK_DONE_STATES = frozenset({SUCCEEDED, "SKIPPED"})
+
+
+def _progress(tasks: list[tuple[str, bool]]) -> tuple[str | None, bool]:
+    """The running task of tasks in their order, given as (key, whether done), and whether it is
+    the last: the first not done. Once all are done the job is about to end: its last task is
+    taken to be still running."""
+    if not tasks:
+        return None, False
+    running = next((index for index, (_, done) in enumerate(tasks) if not done), len(tasks) - 1)
+    return tasks[running][0], running == len(tasks) - 1
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) else float("inf")
 
 
 # A CSE engine job's states (PDF 004 §6.3.6, 表6-64): Init, Executing, then Finished, or Error or
@@ -162,6 +246,15 @@ class EngineJobs:
         ]
         failing = [_describe_step(step) for step in steps if _engine_failed(step)]
         failing = failing or [_describe_step(stage) for stage in stages if _engine_failed(stage)]
+        running_task, last_task_running = _progress(
+            [
+                (
+                    str(stage.get("id") or stage.get("taskName") or index),
+                    str(stage.get("status") or "").lower() == ENGINE_JOB_FINISHED,
+                )
+                for index, stage in enumerate(stages)
+            ]
+        )
         return Job(
             job_id=job_id,
             status=status,
@@ -174,6 +267,8 @@ class EngineJobs:
                 if str(stage.get("status") or "").lower() != ENGINE_JOB_FINISHED
             ],
             payload=payload,
+            running_task=running_task,
+            last_task_running=last_task_running,
         )
 
 
@@ -246,7 +341,10 @@ def _gone(job_id: str, vanished: NotFoundError) -> Job:
 class JobWaiter:
     """Polls one job until it ends, raising JobFailedError or JobTimeoutError.
 
-    `sleep` and `clock` are injectable so tests run without waiting.
+    Each look is paced by `pace` from what the last one showed, and sent with that pace as its
+    priority among requests waiting for the same budget: a look at a job in its last task goes
+    before one at a job in an early task. `sleep` and `clock` are injectable so tests run
+    without waiting.
     """
 
     # A job id returned by a write is sometimes not readable for a moment.
@@ -257,13 +355,13 @@ class JobWaiter:
         client: ApiClient,
         kind: JobKind,
         *,
-        schedule: PollSchedule | None = None,
+        pace: PollPace | None = None,
         sleep: Callable[[float], None] = pause,
         clock: Callable[[], float] = now,
     ) -> None:
         self._client = client
         self._kind = kind
-        self._schedule = schedule or PollSchedule()
+        self._pace = pace or PollPace()
         self._sleep = sleep
         self._clock = clock
 
@@ -271,10 +369,32 @@ class JobWaiter:
         """Wait for `job_id`; `description` says what the job does, for error messages."""
         path = self._kind.path(job_id)
         started = self._clock()
+        deadline = started + timeout
+        # When each task was first seen running (None: no task shown), for how long it has run.
+        running_since: dict[str | None, float] = {}
         last: Job | None = None
-        for _ in polls(timeout, schedule=self._schedule, sleep=self._sleep, clock=self._clock):
+        # The first look knows nothing yet: it ranks with looks at jobs in an early task.
+        gap = self._pace.early_least
+        self._sleep(min(self._pace.first_look, timeout))
+        while True:
+            if self._defer(last, path, deadline - self._clock()):
+                # The budget is taken by looks likelier to find their jobs ended: leave it to
+                # them, and look at this job in an early task (or not seen yet) later.
+                task = None if last is None else last.running_task
+                since = running_since.get(task, self._clock())
+                gap = max(
+                    gap,
+                    self._pace.early_least
+                    if last is None
+                    else self._pace.next_look(
+                        last, task_running_for=self._clock() - since, waited=self._clock() - started
+                    ),
+                )
+                self._sleep(gap)
+                continue
             try:
-                last = self._kind.read(job_id, self._client.get(path) or {})
+                with budget.priority(gap):
+                    last = self._kind.read(job_id, self._client.get(path) or {})
             except NotFoundError as vanished:
                 if self._kind.vanishes_when_done:
                     return _gone(job_id, vanished)
@@ -286,13 +406,35 @@ class JobWaiter:
                 # the wait's own time limit.
                 if not transient(unreadable):
                     raise
+            looked = self._clock()
             if last is not None:
                 _report(description, last)
-            if last is not None and last.succeeded:
-                return last
-            if last is not None and last.ended:
-                raise self._failed(last, description)
-        raise self._timed_out(job_id, last, description, timeout)
+                if last.succeeded:
+                    return last
+                if last.ended:
+                    raise self._failed(last, description)
+            task = None if last is None else last.running_task
+            gap = self._pace.next_look(
+                last,
+                task_running_for=looked - running_since.setdefault(task, looked),
+                waited=looked - started,
+            )
+            remaining = deadline - looked
+            if remaining <= 0:
+                raise self._timed_out(job_id, last, description, timeout)
+            # The last look comes at the deadline rather than one gap before it.
+            self._sleep(min(gap, remaining))
+
+    def _defer(self, last: Job | None, path: str, remaining: float) -> bool:
+        """Whether to skip a look: one at a job not seen in its last task, when its API's budget
+        would hold it back longer than looks at last tasks are apart, and the wait has time
+        left for a later look."""
+        early = last is None or (last.running_task is not None and not last.last_task_running)
+        return (
+            early
+            and remaining > self._pace.early_least
+            and self._client.backlog("GET", path) > self._pace.final_least
+        )
 
     @staticmethod
     def _failed(job: Job, description: str) -> JobFailedError:
@@ -319,3 +461,77 @@ class JobWaiter:
             description=description,
             payload=None if job is None else job.payload,
         )
+
+
+ReadT = TypeVar("ReadT")
+
+
+@dataclass
+class _Read:
+    started: float
+    done: threading.Event
+    answer: Any = None
+    error: BaseException | None = None
+
+
+class SharedReads:
+    """Reads that many waits can share: one list call answering every wait for objects of the
+    same collection to be gone, instead of one read of each object.
+
+    A wait asks for an answer read no earlier than `since` (its previous look, or the write it
+    waits on). The latest read of the key serves it if that read started at or after `since`,
+    joining it while it is still under way; otherwise the wait starts a new read, which serves
+    those who ask after it.
+    """
+
+    def __init__(self, clock: Callable[[], float] = now) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._latest: dict[Hashable, _Read] = {}
+        self._waits: Counter[Hashable] = Counter()
+
+    @contextmanager
+    def waiting(self, key: Hashable) -> Iterator[None]:
+        """Count a wait on `key` while the block runs (see `others_waiting`)."""
+        with self._lock:
+            self._waits[key] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._waits[key] -= 1
+                if not self._waits[key]:
+                    del self._waits[key]
+                    self._latest.pop(key, None)
+
+    def others_waiting(self, key: Hashable) -> bool:
+        """Whether a wait besides the caller's is counted on `key`: only then is sharing worth
+        a list call instead of one object's read."""
+        with self._lock:
+            return self._waits[key] > 1
+
+    def read(self, key: Hashable, fetch: Callable[[], ReadT], *, since: float) -> ReadT:
+        with self._lock:
+            latest = self._latest.get(key)
+            mine = latest is None or latest.started < since
+            if mine:
+                latest = self._latest[key] = _Read(self._clock(), threading.Event())
+        assert latest is not None
+        if mine:
+            try:
+                latest.answer = fetch()
+            except BaseException as error:
+                latest.error = error
+                raise
+            finally:
+                latest.done.set()
+        else:
+            latest.done.wait()
+            if latest.error is not None:
+                raise latest.error
+        answer: ReadT = latest.answer
+        return answer
+
+
+#: The reads every wait of this process shares.
+SHARED_READS = SharedReads()

@@ -2,6 +2,7 @@ import itertools
 
 import pytest
 
+from pulumi_servicestage.client import budget
 from pulumi_servicestage.client.errors import NotFoundError
 from pulumi_servicestage.jobs import (
     DeployJobs,
@@ -9,7 +10,9 @@ from pulumi_servicestage.jobs import (
     JobFailedError,
     JobTimeoutError,
     JobWaiter,
+    PollPace,
     PollSchedule,
+    SharedReads,
     polls,
 )
 
@@ -42,9 +45,17 @@ class ScriptedClient:
         self.clock = clock
         self.answer_at = answer_at
         self.paths = []
+        self.priorities = []
+        self.looks = []
+        self.budget_spare = lambda t: True
+
+    def backlog(self, method, path):
+        return 0.0 if self.budget_spare(self.clock.now) else 3.0
 
     def get(self, path):
         self.paths.append(path)
+        self.priorities.append(budget.PRIORITY.get())
+        self.looks.append(self.clock.now)
         answer = self.answer_at(self.clock.now)
         if isinstance(answer, Exception):
             raise answer
@@ -64,7 +75,7 @@ def test_wait__returns_on_success_and_polls_the_job_path():
     result = waiter.wait("j1", description="create component 'web'", timeout=60)
     assert result.status == "SUCCEEDED"
     assert set(client.paths) == {"/v3/proj/cas/jobs/j1"}
-    assert 3 <= clock.now <= 3.5
+    assert 3 <= clock.now <= 3.7
 
 
 @pytest.mark.parametrize(
@@ -139,6 +150,108 @@ def test_schedule__short_jobs_noticed_fast_long_jobs_cost_at_most_12_calls_a_min
     assert len(last_minute) <= 12
 
 
+def job_of_tasks(durations):
+    """A deploy job whose tasks take `durations` one after the other, as read at time t."""
+
+    def answer_at(t):
+        ends = list(itertools.accumulate(durations))
+        tasks = []
+        for index, end in enumerate(ends):
+            start = end - durations[index]
+            state = "SUCCEEDED" if t >= end else "RUNNING" if t >= start else "SUBMITTED"
+            tasks.append(
+                {
+                    "task_id": f"t{index}",
+                    "task_index": index + 1,
+                    "task_name": f"STEP_{index}",
+                    "task_status": state,
+                }
+            )
+        done = t >= ends[-1]
+        # The service lists tasks in either order (`desc`); the waiter goes by task_index.
+        return {"job": {"job_id": "j1", "execution_status": "SUCCEEDED" if done else "RUNNING"},
+                "tasks": tasks[::-1], "task_count": len(tasks)}  # fmt: skip
+
+    return answer_at
+
+
+def test_pace__a_short_job_of_three_tasks_costs_five_looks_and_is_noticed_within_half_a_second():
+    waiter, client, clock = waiter_for(job_of_tasks([5 / 3] * 3))
+
+    waiter.wait("j1", description="create component 'web'", timeout=60)
+
+    assert len(client.looks) <= 5
+    assert clock.now - 5 < 0.5
+
+
+@pytest.mark.parametrize(
+    "durations",
+    [(30, 240, 30), (90, 150, 60), (15, 270, 15), (60, 180, 60)],
+    ids=["short-last", "two-long", "long-middle", "quarter-last"],
+)
+def test_pace__a_five_minute_job_costs_at_most_12_looks_a_minute(durations):
+    waiter, client, clock = waiter_for(job_of_tasks(durations))
+
+    waiter.wait("j1", description="create component 'web'", timeout=900)
+
+    assert len(client.looks) / 5 <= 12
+    assert clock.now - 300 < 10
+
+
+@pytest.mark.parametrize("seconds", [1.5, 4, 12, 25, 40, 60])
+@pytest.mark.parametrize("shares", [(0.1, 0.7, 0.2), (0.3, 0.5, 0.2), (0.05, 0.8, 0.15)])
+def test_pace__jobs_up_to_a_minute_with_a_shorter_last_task_are_noticed_under_2_s(seconds, shares):
+    waiter, _, clock = waiter_for(job_of_tasks([seconds * share for share in shares]))
+
+    waiter.wait("j1", description="create component 'web'", timeout=600)
+
+    assert clock.now - seconds < 2.0
+
+
+def test_pace__looks_are_rare_in_an_early_task_often_in_the_last_and_ranked_by_it():
+    waiter, client, _ = waiter_for(job_of_tasks([60, 10]))
+
+    waiter.wait("j1", description="create component 'web'", timeout=600)
+
+    gaps = [later - earlier for earlier, later in itertools.pairwise(client.looks)]
+    early = [gap for look, gap in zip(client.looks, gaps, strict=False) if look < 60]
+    last = [gap for look, gap in zip(client.looks, gaps, strict=False) if look >= 60]
+    assert max(early) >= 8  # a task that has run a while is looked at rarely
+    assert max(last) <= 2.2  # the last task often
+    # Each look asks the budget with the gap that led to it: looks in the last task go before
+    # those at a job whose early task has run a while.
+    ranked_by = dict(zip(client.looks[1:], client.priorities[1:], strict=True))
+    after_a_look_in_the_last_task = [
+        ranked_by[later] for earlier, later in itertools.pairwise(client.looks) if earlier >= 60
+    ]
+    after_a_look_in_a_long_early_task = [
+        ranked_by[later]
+        for earlier, later in itertools.pairwise(client.looks)
+        if 30 <= earlier < 60
+    ]
+    assert max(after_a_look_in_the_last_task) < min(after_a_look_in_a_long_early_task)
+
+
+def test_pace__while_the_budget_has_none_to_spare_looks_at_early_tasks_wait_not_the_last():
+    waiter, client, clock = waiter_for(job_of_tasks([5, 10, 3]))
+    # Other waits take the whole budget for the first 12 s.
+    client.budget_spare = lambda t: t >= 12
+
+    waiter.wait("j1", description="create component 'web'", timeout=600)
+
+    assert min(client.looks) >= 12  # no look at the early tasks while the budget was short
+    assert clock.now - 18 < 1.0  # the last task is still looked at often
+
+
+def test_pace__a_look_at_the_last_task_goes_even_when_the_budget_is_short():
+    waiter, client, clock = waiter_for(job_of_tasks([1, 1, 10]))
+    client.budget_spare = lambda t: t < 2.5  # short from the moment the last task runs
+
+    waiter.wait("j1", description="create component 'web'", timeout=600)
+
+    assert clock.now - 12 < 1.5
+
+
 def test_polls__first_look_at_once_last_look_at_the_deadline_then_the_timeout():
     clock = FakeClock()
     looks = []
@@ -188,7 +301,7 @@ def test_engine_job__error_and_timeout_fail_at_once_quoting_the_failing_task_s_l
     with pytest.raises(JobFailedError) as raised:
         waiter.wait("17655", description="create engine 'cse-1'", timeout=600)
 
-    assert clock.now == 0  # the first answer decides
+    assert clock.now == PollPace().first_look  # the first answer decides
     assert str(raised.value) == (
         f"job 17655 (create engine 'cse-1') ended {status}: "
         f"HelmTaskExecutor ({status}: no capacity in az1)"
@@ -205,3 +318,35 @@ def test_engine_job__a_wait_cut_short_names_the_unfinished_stages():
     assert "was still Executing after 30 s; unfinished tasks: deploy (Executing)" in str(
         raised.value
     )
+
+
+def test_shared_reads__one_read_answers_every_wait_that_asks_after_it_started():
+    clock = FakeClock()
+    reads = SharedReads(clock)
+    fetched = []
+
+    def fetch():
+        fetched.append(clock.now)
+        return {"a", "b"}
+
+    with reads.waiting("components"), reads.waiting("components"):
+        assert reads.others_waiting("components")
+        first = reads.read("components", fetch, since=0.0)
+        clock.now = 1.0
+        # A wait whose last look came before the latest read started is answered by it...
+        assert reads.read("components", fetch, since=0.0) is first
+        # ...one that looked after it needs a new read.
+        reads.read("components", fetch, since=0.5)
+
+    assert fetched == [0.0, 1.0]
+    assert not reads.others_waiting("components")
+
+
+def test_shared_reads__a_failed_read_fails_every_wait_it_answers():
+    reads = SharedReads(FakeClock())
+
+    def fetch():
+        raise ValueError("list failed")
+
+    with pytest.raises(ValueError, match="list failed"):
+        reads.read("components", fetch, since=0.0)

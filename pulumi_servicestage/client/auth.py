@@ -17,6 +17,7 @@ import httpx
 
 from . import clock
 from .errors import ConfigurationError, ServiceStageError, status_error_from_response
+from .trust import verification
 
 TOKEN_HEADER = "X-Auth-Token"
 
@@ -185,7 +186,9 @@ class IamPasswordAuth(CachingTokenAuth):
             }
         }
         super().__init__(clock)
-        self._iam = httpx.Client(transport=transport, timeout=_IAM_TIMEOUT_SECONDS)
+        self._iam = httpx.Client(
+            transport=transport, timeout=_IAM_TIMEOUT_SECONDS, verify=verification(True)
+        )
 
     def attach(self, request: httpx.Request, token: str) -> None:
         request.headers[TOKEN_HEADER] = token
@@ -231,7 +234,7 @@ class EngineTokenAuth(CachingTokenAuth):
         self._token_url = address.rstrip("/") + "/v4/token"
         self._credentials = {"name": user_name, "password": password}
         self._engine = httpx.Client(
-            transport=transport, timeout=_IAM_TIMEOUT_SECONDS, verify=verify
+            transport=transport, timeout=_IAM_TIMEOUT_SECONDS, verify=verification(verify)
         )
 
     def fetch_token(self) -> _CachedToken:

@@ -1,36 +1,70 @@
-"""One request budget per endpoint and credential, shared by every call of the process.
+"""Request budgets: one per API, endpoint and credential, shared by every call of the process.
 
 Huawei Cloud's API Gateway throttles each API per user, counting by source IP, API and account,
 with quotas of the order of 10 requests per second ("Request Throttling",
 https://support.huaweicloud.com/intl/en-us/api-oce/fci_00002.html: "10/1(s) ... a single user
 or source IP address can send up to 10 requests to the API every second"; the same on the
-partner operations pages). A deployment that waits on many jobs at once would exceed that if
-each wait polled on its own schedule, and be answered 429 (``APIGW.0308``). So every request,
-reads and writes alike, first takes a token from the budget of its endpoint and credential: a
-token bucket of `rate` requests per second, which halves its rate when the service answers 429
-(and takes nothing until its Retry-After has passed) and then recovers by a twentieth of its
-ceiling per request answered.
+partner operations pages). An API there is one operation, a method on a path template, so the
+budgets are kept per API as well: a deployment's creates do not wait for its job polls.
+
+A deployment that waits on many jobs at once would exceed the quota if each wait polled on its
+own schedule, and be answered 429 (``APIGW.0308``). So every request, reads and writes alike,
+first takes a token from the budget of its API: a token bucket of `rate` requests per second
+that holds a single token, so that requests go at least 1 / rate apart and no second, however
+API Gateway counts its seconds, sees more than `rate` of them. When the service answers 429 the
+quota is smaller than what the budget sent in the last second (another process may share it):
+the budget takes nothing until the Retry-After has passed, then goes at nine tenths of that
+(never faster than before, nor slower than a tenth of its ceiling), holds that rate for
+`_HOLD_SECONDS`, and then recovers by a twentieth of its ceiling per second, up to the ceiling,
+the next 429 setting it back again. When more requests are due than the budget
+allows, they go in order of `priority` (lowest first), then of arrival: a job wait asks for its
+next look with the urgency its last answer showed (`jobs.JobWaiter`), so under a tight budget
+the looks likeliest to find a job ended go first.
 """
 
 from __future__ import annotations
 
+import collections
+import heapq
+import itertools
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from . import clock
 
-#: Requests per second of one endpoint and credential when `servicestage:maxRequestsPerSecond`
-#: is not set: below the 10 per second per API and user of the published quotas.
+#: Requests per second of one API and credential when `servicestage:maxRequestsPerSecond` is not
+#: set: below the 10 per second per API and user of the published quotas.
 DEFAULT_RATE = 8.0
 # A throttled budget never falls below this share of its ceiling, so that a burst of 429s
 # slows a deployment down without stalling it.
 _FLOOR = 0.1
-_RECOVERY = 0.05
+# After a 429: the share of the last second's requests to go on at, how long to hold that rate,
+# and the share of the ceiling to add per second after that.
+_BELOW_REFUSAL = 0.9
+_HOLD_SECONDS = 10.0
+_RECOVERY_PER_SECOND = 0.05
 _LEAST_WAIT_SECONDS = 0.001
+
+#: The order of the requests the current context sends among those waiting for the same budget.
+PRIORITY: ContextVar[float] = ContextVar("servicestage_request_priority", default=0.0)
+
+
+@contextmanager
+def priority(value: float) -> Iterator[None]:
+    """Send the block's requests with `priority`: lower goes first when the budget is short."""
+    token = PRIORITY.set(value)
+    try:
+        yield
+    finally:
+        PRIORITY.reset(token)
 
 
 class RequestBudget:
-    """A token bucket shared by the threads that call one endpoint with one credential."""
+    """A token bucket shared by the threads that call one API with one credential, serving
+    waiting requests by priority, then in the order they came."""
 
     def __init__(
         self,
@@ -41,12 +75,17 @@ class RequestBudget:
     ) -> None:
         self.ceiling = rate
         self._rate = rate
-        self._tokens = rate
+        self._tokens = 1.0
         self._now = now
         self._sleep = sleep
         self._updated = now()
         self._closed_until = 0.0
+        self._held_until = self._recovered_at = 0.0
+        # When the requests of the last second were sent.
+        self._sent: collections.deque[float] = collections.deque()
         self._lock = threading.Lock()
+        self._waiting: list[tuple[float, int]] = []
+        self._arrivals = itertools.count()
 
     @property
     def rate(self) -> float:
@@ -54,45 +93,130 @@ class RequestBudget:
         with self._lock:
             return self._rate
 
+    @property
+    def queued(self) -> int:
+        """Requests waiting for their turn now."""
+        with self._lock:
+            return len(self._waiting)
+
+    def backlog(self) -> float:
+        """Seconds a request asking now would wait for its turn, by the budget's rate and the
+        requests already waiting."""
+        with self._lock:
+            now = self._now()
+            tokens = min(1.0, self._tokens + (now - self._updated) * self._rate)
+            queued = (len(self._waiting) + 1 - tokens) / self._rate
+            return max(0.0, self._closed_until - now, queued)
+
     def take(self) -> None:
         """Wait, if need be, until a request may be sent, and count it."""
-        while True:
+        ticket = (PRIORITY.get(), next(self._arrivals))
+        with self._lock:
+            heapq.heappush(self._waiting, ticket)
+        try:
+            while True:
+                with self._lock:
+                    now = self._now()
+                    self._tokens = min(1.0, self._tokens + (now - self._updated) * self._rate)
+                    self._updated = now
+                    ahead = sum(1 for other in self._waiting if other < ticket)
+                    if not ahead and now >= self._closed_until and self._tokens >= 1:
+                        heapq.heappop(self._waiting)
+                        self._tokens -= 1
+                        self._sent.append(now)
+                        return
+                    # The turn comes once the requests ahead have had theirs; a request that
+                    # arrives ahead meanwhile only makes this one look again.
+                    wait = max(self._closed_until - now, (1 + ahead - self._tokens) / self._rate)
+                # Never less than a millisecond: a clock far from its start (a long-lived process,
+                # a virtual clock) cannot add less, and the wait would never end.
+                self._sleep(max(wait, _LEAST_WAIT_SECONDS))
+        except BaseException:
             with self._lock:
-                now = self._now()
-                self._tokens = min(self._rate, self._tokens + (now - self._updated) * self._rate)
-                self._updated = now
-                if now >= self._closed_until and self._tokens >= 1:
-                    self._tokens -= 1
-                    return
-                wait = max(self._closed_until - now, (1 - self._tokens) / self._rate)
-            # Never less than a millisecond: a clock far from its start (a long-lived process,
-            # a virtual clock) cannot add less, and the wait would never end.
-            self._sleep(max(wait, _LEAST_WAIT_SECONDS))
+                if ticket in self._waiting:
+                    self._waiting.remove(ticket)
+                    heapq.heapify(self._waiting)
+            raise
 
     def throttled(self, retry_after: float | None) -> None:
-        """The service answered 429: halve the rate, and send nothing before `retry_after`."""
+        """The service answered 429: after `retry_after`, go on below what was sent in the last
+        second, and hold that rate a while."""
         with self._lock:
-            self._rate = max(self.ceiling * _FLOOR, self._rate / 2)
+            now = self._now()
+            self._forget_before(now - 1.0)
+            below = _BELOW_REFUSAL * len(self._sent)
+            self._rate = max(self.ceiling * _FLOOR, min(self._rate, below))
             self._tokens = 0.0
-            if retry_after:
-                self._closed_until = max(self._closed_until, self._now() + retry_after)
+            self._closed_until = max(self._closed_until, now + (retry_after or 0.0))
+            self._held_until = self._recovered_at = self._closed_until + _HOLD_SECONDS
 
     def answered(self) -> None:
-        """A request went through: recover a little of the rate a 429 took."""
+        """A request went through: once the hold after a 429 is over, recover a little."""
         with self._lock:
-            self._rate = min(self.ceiling, self._rate + self.ceiling * _RECOVERY)
+            now = self._now()
+            if now < self._held_until or self._rate >= self.ceiling:
+                return
+            gained = self.ceiling * _RECOVERY_PER_SECOND * (now - self._recovered_at)
+            self._recovered_at = now
+            self._rate = min(self.ceiling, self._rate + gained)
+
+    def _forget_before(self, moment: float) -> None:
+        while self._sent and self._sent[0] < moment:
+            self._sent.popleft()
 
 
-_budgets: dict[tuple[str, str], RequestBudget] = {}
+# A path segment that names an object rather than a part of the API: anything but lowercase words
+# (``components``, ``release-plans``, ``deploy-info``) and versions (``v3``). Ids and project ids
+# carry digits; an object named in lowercase letters alone gets a budget of its own, which errs
+# on the side of sending more, never on that of stalling.
+_API_WORD = re.compile(r"v\d+|[a-z]+(?:[-_][a-z]+)*")
+
+
+def api_of(method: str, path: str) -> str:
+    """The API a request calls, as API Gateway counts it: its method and path template."""
+    segments = path.split("?", 1)[0].split("/")
+    template = "/".join(s if not s or _API_WORD.fullmatch(s) else "{}" for s in segments)
+    return f"{method.upper()} {template}"
+
+
+class ApiBudgets:
+    """The budgets of one endpoint and credential: one `RequestBudget` of `rate` per API."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        now: Callable[[], float] = clock.now,
+        sleep: Callable[[float], None] = clock.pause,
+    ) -> None:
+        self.rate = rate
+        self._now = now
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._by_api: dict[str, RequestBudget] = {}
+
+    def of(self, method: str, path: str) -> RequestBudget:
+        """The budget of the API that `method` on `path` calls."""
+        api = api_of(method, path)
+        with self._lock:
+            budget = self._by_api.get(api)
+            if budget is None:
+                budget = self._by_api[api] = RequestBudget(
+                    self.rate, now=self._now, sleep=self._sleep
+                )
+            return budget
+
+
+_budgets: dict[tuple[str, str], ApiBudgets] = {}
 _budgets_lock = threading.Lock()
 
 
-def budget_for(endpoint: str, credential: str, rate: float) -> RequestBudget:
-    """The process's budget for `endpoint` called with `credential` (an identifier of it, not
-    the secret), made with `rate` when it is first asked for."""
+def budgets_for(endpoint: str, credential: str, rate: float) -> ApiBudgets:
+    """The process's budgets for `endpoint` called with `credential` (an identifier of it, not
+    the secret), made with `rate` when they are first asked for."""
     key = (endpoint, credential)
     with _budgets_lock:
-        budget = _budgets.get(key)
-        if budget is None or budget.ceiling != rate:
-            budget = _budgets[key] = RequestBudget(rate)
-        return budget
+        budgets = _budgets.get(key)
+        if budgets is None or budgets.rate != rate:
+            budgets = _budgets[key] = ApiBudgets(rate)
+        return budgets

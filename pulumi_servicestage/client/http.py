@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from . import clock
-from .budget import RequestBudget
+from .budget import ApiBudgets
 from .errors import (
     AmbiguousWriteError,
     APIConnectionError,
@@ -23,6 +23,7 @@ from .errors import (
     ServiceStageError,
     status_error_from_response,
 )
+from .trust import verification
 
 JSON_CONTENT_TYPE = "application/json;charset=utf8"
 
@@ -120,6 +121,12 @@ class Multipart:
     files: Mapping[str, tuple[str, bytes, str]]
 
 
+# Connections kept open to one endpoint: as many as the provider host runs calls at once by
+# default (`_host.DEFAULT_HOST_WORKERS`), so that a deployment waiting on many jobs reuses its
+# connections instead of opening one per request beyond httpx's default 20.
+_CONNECTIONS = httpx.Limits(max_connections=100, max_keepalive_connections=64)
+
+
 class ApiClient:
     """JSON-over-HTTPS client of one service endpoint.
 
@@ -127,8 +134,8 @@ class ApiClient:
     `headers` go on every request, besides the JSON content headers; `verify` is httpx's (True,
     or an SSL context trusting a private CA: `trusting`); `auth` None sends no credentials (an
     engine without security authentication); `hints` say what to do about an error status, when
-    the cloud APIs' (`errors.HINTS`) do not fit; every attempt first takes a token of `budget`,
-    the request budget shared with every other client of the endpoint and credential.
+    the cloud APIs' (`errors.HINTS`) do not fit; every attempt first takes a token of the budget
+    of its API among `budgets`, shared with every other client of the endpoint and credential.
     """
 
     def __init__(
@@ -143,11 +150,11 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
         verify: ssl.SSLContext | bool = True,
         hints: Mapping[int, str] | None = None,
-        budget: RequestBudget | None = None,
+        budgets: ApiBudgets | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._hints = hints
-        self._budget = budget
+        self._budgets = budgets
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._http = httpx.Client(
@@ -155,7 +162,8 @@ class ApiClient:
             auth=auth,
             transport=transport,
             timeout=timeout,
-            verify=verify,
+            verify=verification(verify),
+            limits=_CONNECTIONS,
             headers={
                 "Content-Type": JSON_CONTENT_TYPE,
                 "Accept": "application/json",
@@ -172,6 +180,11 @@ class ApiClient:
 
     def close(self) -> None:
         self._http.close()
+
+    def backlog(self, method: str, path: str) -> float:
+        """Seconds a request of `method` on `path` sent now would wait for its API's budget (0
+        without budgets): for a request worth sending only when it would go soon."""
+        return 0.0 if self._budgets is None else self._budgets.of(method, path).backlog()
 
     def request(
         self,
@@ -196,10 +209,11 @@ class ApiClient:
         writes = method not in _SAFE_METHODS
         ambiguous = False
         attempt = 0
+        budget = None if self._budgets is None else self._budgets.of(method, path)
         while True:
             failure: ServiceStageError
-            if self._budget is not None:
-                self._budget.take()
+            if budget is not None:
+                budget.take()
             try:
                 response = self._send(method, path, clean_params, json, multipart, headers)
             except httpx.TransportError as error:
@@ -208,14 +222,14 @@ class ApiClient:
                 failure = _connection_error(method, self.base_url + path, error)
                 hint = None
             else:
-                if self._budget is not None:
+                if budget is not None:
                     if response.status_code == 429:
                         retry_after = _parse_retry_after(
                             response.headers.get("Retry-After"), now=clock.wall()
                         )
-                        self._budget.throttled(retry_after)
+                        budget.throttled(retry_after)
                     else:
-                        self._budget.answered()
+                        budget.answered()
                 if response.is_success:
                     return _decode(response)
                 if method == "DELETE" and attempt > 0 and response.status_code == 404:
@@ -330,11 +344,6 @@ class ApiClient:
             total = (page or {}).get("count", (page or {}).get("total"))
             if len(items) < page_size or (isinstance(total, int) and offset >= total):
                 return
-
-
-def trusting(ca_bundle: str | bool) -> ssl.SSLContext | bool:
-    """What verifies certificates: the system's CAs (True), or those of a CA bundle file."""
-    return ssl.create_default_context(cafile=ca_bundle) if isinstance(ca_bundle, str) else True
 
 
 def _connection_error(method: str, url: str, error: httpx.TransportError) -> APIConnectionError:

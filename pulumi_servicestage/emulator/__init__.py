@@ -25,7 +25,10 @@ Control routes, without authentication and left out of the statistics:
 =======  =========================  =========================================================
 POST     /_emulator/reset           forget every object, job, plan and count (keeps
                                     credentials and tokens); 204
-GET      /_emulator/stats           ``{"requests": {"GET /v3/{project_id}/cas/environments": 3}}``
+GET      /_emulator/stats           ``{"requests": {"GET /v3/{project_id}/cas/environments": 3},
+                                    "peak_per_second": {...}, "statuses": {"200": 3}}``: per
+                                    API operation the requests and the most in one second,
+                                    and the answers by status
 GET      /_emulator/jobs/settings   ``{"default_duration": 2.0}`` (seconds)
 PUT      /_emulator/jobs/settings   body ``{"default_duration": 0.2}``; answers the settings
 GET      /_emulator/jobs/plans      ``{"plans": [...]}``: outcomes queued for coming jobs
@@ -34,7 +37,9 @@ POST     /_emulator/jobs/plans      queue a plan; body fields, all optional: ``o
                                     ``stop_at_task`` (e.g. DEPLOY_002), ``message``,
                                     ``operation`` (a ``jobs.JobOperation`` value such as
                                     create_component, scale_component or
-                                    import_component), ``component_name``; answers the plans
+                                    import_component), ``component_name``,
+                                    ``task_weights`` (relative task lengths, e.g.
+                                    ``[1, 8, 1]``); answers the plans
 DELETE   /_emulator/jobs/plans      drop the queued plans; 204
 =======  =========================  =========================================================
 
@@ -142,7 +147,7 @@ class Emulator:
         self._backends: dict[str, ServiceStageBackend] = {}
         self._area_backends: dict[tuple[int, str], AreaBackend] = {}
         self.add_project(DEFAULT_PROJECT_ID, DEFAULT_REGION)
-        self._stats = RequestStats()
+        self._stats = RequestStats(clock)
         routes = [
             *IamApi(self.credentials, region=DEFAULT_REGION).routes(),
             *ServiceStageApi(self.backend).routes(),
@@ -212,6 +217,15 @@ class Emulator:
     def request_counts(self) -> dict[str, int]:
         """Requests per API operation so far, keyed ``"GET /v3/{project_id}/cas/environments"``."""
         return self._stats.snapshot()
+
+    def request_peaks(self) -> dict[str, int]:
+        """The most requests each API operation received within one second of the emulator's
+        clock, since the start or the last reset."""
+        return self._stats.peaks()
+
+    def answer_statuses(self) -> dict[int, int]:
+        """How many of the API operations' answers had each HTTP status."""
+        return self._stats.statuses()
 
     @contextmanager
     def serve(

@@ -1,6 +1,7 @@
 """Deploy jobs: planned outcomes, progress computed from elapsed time, effects applied at the end.
 
-A job is a fixed list of tasks that share its duration in equal slots and run one after the other.
+A job is a fixed list of tasks that share its duration and run one after the other: in equal
+slots, or in slots of the relative lengths its plan gives (`task_weights`).
 Nothing runs in the background: every read computes the state from the clock, and `settle()`
 (called under the emulator's state lock before any request reads state) hands each job that has
 ended since the last look to its `on_end` callback, exactly once.
@@ -8,6 +9,7 @@ ended since the last look to its `on_end` callback, exactly once.
 
 from __future__ import annotations
 
+import math
 import threading
 import uuid
 from collections.abc import Callable
@@ -255,6 +257,8 @@ class JobPlan:
     `stop_at_task` names the task that fails (FAILED) or never finishes (HANG), either in full
     (``CCEAPP_DEPLOY_002``) or without its platform prefix (``DEPLOY_002``); a plan naming a task
     applies only to jobs that have it. `duration` overrides the default job duration.
+    `task_weights` are the relative lengths of the job's tasks, in order (``(1, 8, 1)``: a long
+    middle task); a plan with weights applies only to jobs with that many tasks.
     """
 
     outcome: Outcome = Outcome.SUCCEEDED
@@ -263,10 +267,15 @@ class JobPlan:
     message: str | None = None
     operation: JobOperation | None = None
     component_name: str | None = None
+    task_weights: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.duration is not None:
             _check_duration("duration", self.duration)
+        if self.task_weights is not None and (
+            not self.task_weights or not all(0 < weight < math.inf for weight in self.task_weights)
+        ):
+            raise ValueError("task_weights must be positive numbers, one per task")
         if self.stop_at_task is not None:
             operations = [self.operation] if self.operation else list(JobOperation)
             steps = {task.step for operation in operations for task in operation.tasks}
@@ -279,6 +288,7 @@ class JobPlan:
             self.operation in (None, operation)
             and self.component_name in (None, component_name)
             and (self.stop_at_task is None or self._stop_index(tasks) is not None)
+            and (self.task_weights is None or len(self.task_weights) == len(tasks))
         )
 
     def stop_index(self, tasks: list[str]) -> int:
@@ -300,6 +310,7 @@ class JobPlan:
             "message": self.message,
             "operation": self.operation.value if self.operation else None,
             "component_name": self.component_name,
+            "task_weights": None if self.task_weights is None else list(self.task_weights),
         }
 
 
@@ -321,6 +332,8 @@ class Job:
     stop_index: int
     failure_message: str
     on_end: JobEndCallback
+    #: Relative lengths of the tasks' slots; equal when None.
+    task_weights: tuple[float, ...] | None = None
 
     @property
     def ends_at(self) -> float | None:
@@ -359,7 +372,8 @@ class Job:
         }
 
     def _slot_start(self, index: int) -> float:
-        return self.started_at + self.duration * index / len(self.task_names)
+        weights = self.task_weights or (1.0,) * len(self.task_names)
+        return self.started_at + self.duration * sum(weights[:index]) / sum(weights)
 
     def _slot_end(self, index: int) -> float:
         return self._slot_start(index + 1)
@@ -441,8 +455,10 @@ class JobBackend:
         message: str | None = None,
         operation: JobOperation | str | None = None,
         component_name: str | None = None,
+        task_weights: tuple[float, ...] | None = None,
     ) -> None:
-        """Queue the outcome of the next `count` jobs that match `operation` and `component_name`.
+        """Queue the outcome of the next `count` jobs that match `operation` and `component_name`
+        (and have as many tasks as `task_weights`, when given).
 
         Jobs take the first queued plan that applies to them; unplanned jobs succeed after
         `default_duration` seconds.
@@ -456,6 +472,7 @@ class JobBackend:
             message=message,
             operation=JobOperation(operation) if operation is not None else None,
             component_name=component_name,
+            task_weights=None if task_weights is None else tuple(task_weights),
         )
         with self._lock:
             self._plans.extend([planned] * count)
@@ -503,6 +520,7 @@ class JobBackend:
                 stop_index=planned.stop_index(task_names),
                 failure_message=planned.message or _FAILURE_MESSAGES[operation],
                 on_end=on_end,
+                task_weights=planned.task_weights,
             )
             self._jobs[job.id] = job
             self._running.append(job)

@@ -117,23 +117,51 @@ class Route:
 
 
 class RequestStats:
-    """How many requests each API operation received, keyed ``"METHOD /path/{template}"``."""
+    """What the API operations received and answered: requests per operation, keyed
+    ``"METHOD /path/{template}"``; the most any operation received within one second of the
+    emulator's clock; and the answers by status, for a benchmark's report of the emulator's own
+    rate and errors."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], float]) -> None:
+        self._now = now
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
+        self._per_second: Counter[tuple[str, int]] = Counter()
+        self._statuses: Counter[int] = Counter()
 
     def record(self, route: Route) -> None:
+        api = f"{route.method} {route.template}"
+        second = int(self._now())
         with self._lock:
-            self._counts[f"{route.method} {route.template}"] += 1
+            self._counts[api] += 1
+            self._per_second[(api, second)] += 1
+
+    def answered(self, status: int) -> None:
+        with self._lock:
+            self._statuses[status] += 1
 
     def snapshot(self) -> dict[str, int]:
         with self._lock:
             return dict(sorted(self._counts.items()))
 
+    def peaks(self) -> dict[str, int]:
+        """The most requests each operation received within one second (of the clock's)."""
+        with self._lock:
+            peaks: dict[str, int] = {}
+            for (api, _), count in self._per_second.items():
+                peaks[api] = max(peaks.get(api, 0), count)
+            return dict(sorted(peaks.items()))
+
+    def statuses(self) -> dict[int, int]:
+        """How many answers of the operations had each status."""
+        with self._lock:
+            return dict(sorted(self._statuses.items()))
+
     def clear(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._per_second.clear()
+            self._statuses.clear()
 
 
 class RequestQuota:
@@ -170,6 +198,10 @@ class RequestQuota:
             self._sent[(user, api)] = [*recent, now]
 
 
+# Where `WsgiApp._route` leaves the matched path parameters for `_answer`.
+_PATH_PARAMS = "servicestage.emulator.path_params"
+
+
 class WsgiApp:
     """Routes a request, authenticates it, calls its handler and renders the answer or error.
 
@@ -202,22 +234,30 @@ class WsgiApp:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
         request_id = uuid.uuid4().hex
+        route = None
         try:
-            answer = self._answer(request)
+            route = self._route(request)
+            answer = self._answer(request, route)
         except ApiError as error:
             answer = ApiResponse(error.status, error.render(request_id), headers=error.headers)
         except Exception:
             logger.exception("emulator failed to answer %s %s", request.method, request.path)
             internal = SERVICE_INTERNAL_ERROR.error()
             answer = ApiResponse(internal.status, internal.render(request_id))
+        if route is not None and route.counted:
+            self._stats.answered(answer.status)
         return _to_response(answer, request_id)(environ, start_response)
 
-    def _answer(self, request: Request) -> ApiResponse:
+    def _route(self, request: Request) -> Route:
         try:
             endpoint, params = self._map.bind_to_environ(request.environ).match()
         except (NotFound, MethodNotAllowed):
             raise API_NOT_FOUND.error() from None
-        route = self._routes[endpoint]
+        request.environ[_PATH_PARAMS] = params
+        return self._routes[endpoint]
+
+    def _answer(self, request: Request, route: Route) -> ApiResponse:
+        params: dict[str, str] = request.environ[_PATH_PARAMS]
         if route.counted:
             self._stats.record(route)
         body = _read_body(request, route)
@@ -227,7 +267,7 @@ class WsgiApp:
                 request.environ, body, project_id=params.get("project_id")
             )
             if self._quota is not None:
-                self._quota.count(principal.user_name, route.template)
+                self._quota.count(principal.user_name, f"{route.method} {route.template}")
         content_type = request.content_type or ""
         if not content_type.startswith("multipart/") and json_depth(body) > MAX_JSON_DEPTH:
             raise route.invalid(
@@ -331,6 +371,7 @@ class _JobPlanRequest(BaseModel):
     message: str | None = None
     operation: JobOperation | None = None
     component_name: str | None = None
+    task_weights: list[float] | None = None
 
 
 class ControlApi:
@@ -367,7 +408,14 @@ class ControlApi:
         return ApiResponse(204)
 
     def show_stats(self, call: ApiCall) -> ApiResponse:
-        return ApiResponse(200, {"requests": self._stats.snapshot()})
+        return ApiResponse(
+            200,
+            {
+                "requests": self._stats.snapshot(),
+                "peak_per_second": self._stats.peaks(),
+                "statuses": {str(status): n for status, n in self._stats.statuses().items()},
+            },
+        )
 
     def show_job_settings(self, call: ApiCall) -> ApiResponse:
         return ApiResponse(200, {"default_duration": self._jobs.default_duration})

@@ -414,6 +414,13 @@ class ProviderHost:
         return self._stub
 
     @property
+    def pid(self) -> int:
+        """The host's process id (for a benchmark reading its memory from ``/proc``)."""
+        if self._proc is None:
+            raise RuntimeError("the provider host is not running")
+        return self._proc.pid
+
+    @property
     def returncode(self) -> int | None:
         """The host's exit status, or ``None`` while it runs."""
         return None if self._proc is None else self._proc.poll()
@@ -508,14 +515,7 @@ class ProviderHost:
         ``olds`` are the old *inputs*; pass ``None`` for a resource being created, for which
         the engine sends an empty struct (without ``__provider``).
         """
-        request = proto.CheckRequest(
-            urn=self._urn(),
-            name=_RESOURCE_NAME,
-            type=_RESOURCE_TYPE,
-            olds=self._props(provider, olds, "Check", unknowns=True),
-            news=self._props(provider, news, "Check", unknowns=True),
-        )
-        response = self._call("Check", request)
+        response = self._call("Check", self.check_request(provider, olds, news))
         failures = [(f.property, f.reason) for f in response.failures]
         return CheckOutcome(_decode(response.inputs), failures)
 
@@ -527,7 +527,39 @@ class ProviderHost:
         news: Mapping[str, Any],
     ) -> DiffOutcome:
         """Send ``Diff``: ``olds`` are the old *outputs* (state), ``news`` the new inputs."""
-        request = proto.DiffRequest(
+        response = self._call("Diff", self.diff_request(provider, id, olds, news))
+        return DiffOutcome(
+            changes=_DIFF_CHANGES[response.changes],
+            replaces=list(response.replaces),
+            stables=list(response.stables),
+            delete_before_replace=response.deleteBeforeReplace,
+        )
+
+    def check_request(
+        self,
+        provider: ResourceProvider,
+        olds: Mapping[str, Any] | None,
+        news: Mapping[str, Any],
+    ) -> Any:
+        """The ``CheckRequest`` that `check` sends, to send later with `send` (a benchmark
+        builds its requests first, as the engine's own marshalling is not the provider's cost)."""
+        return proto.CheckRequest(
+            urn=self._urn(),
+            name=_RESOURCE_NAME,
+            type=_RESOURCE_TYPE,
+            olds=self._props(provider, olds, "Check", unknowns=True),
+            news=self._props(provider, news, "Check", unknowns=True),
+        )
+
+    def diff_request(
+        self,
+        provider: ResourceProvider,
+        id: str,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+    ) -> Any:
+        """The ``DiffRequest`` that `diff` sends, to send later with `send`."""
+        return proto.DiffRequest(
             id=id,
             urn=self._urn(),
             name=_RESOURCE_NAME,
@@ -535,13 +567,17 @@ class ProviderHost:
             olds=self._props(provider, olds, "Diff", unknowns=True),
             news=self._props(provider, news, "Diff", unknowns=True),
         )
-        response = self._call("Diff", request)
-        return DiffOutcome(
-            changes=_DIFF_CHANGES[response.changes],
-            replaces=list(response.replaces),
-            stables=list(response.stables),
-            delete_before_replace=response.deleteBeforeReplace,
+
+    def create_request_from(self, checked: Any) -> Any:
+        """The ``CreateRequest`` of the inputs a raw ``CheckResponse`` answered, passed on as
+        they came, as the engine passes them."""
+        return proto.CreateRequest(
+            urn=self._urn(), name=_RESOURCE_NAME, type=_RESOURCE_TYPE, properties=checked.inputs
         )
+
+    def send(self, method: str, request: Any) -> Any:
+        """Send a request built beforehand (`check_request`, `diff_request`); the raw response."""
+        return self._call(method, request)
 
     def create(self, provider: ResourceProvider, props: Mapping[str, Any]) -> CreateOutcome:
         """Send ``Create`` with the (checked) inputs."""

@@ -136,7 +136,7 @@ def serve_alone(clock: VirtualClock) -> ServiceCombAlone:
         *IamApi(credentials, region=DEFAULT_REGION).routes(),
         *ServiceCombApi(backend_for).routes(),
     ]
-    app = WsgiApp(routes, credentials=credentials, stats=RequestStats())
+    app = WsgiApp(routes, credentials=credentials, stats=RequestStats(clock.wall))
     http = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://cse.emulator")
     return ServiceCombAlone(http=http, app=app, backend=backend, engines=engines)
 

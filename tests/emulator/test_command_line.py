@@ -45,7 +45,7 @@ def test_run_command() -> None:
     assert environment["HW_SECRET_KEY"] == DEFAULT_SECRET_KEY
     assert environment["HW_SERVICESTAGE_ENDPOINT"].startswith("http://127.0.0.1:")
     assert environment["HW_IAM_ENDPOINT"] == environment["HW_SERVICESTAGE_ENDPOINT"]
-    assert reported["stats"] == {"requests": {}}
+    assert reported["stats"] == {"requests": {}, "peak_per_second": {}, "statuses": {}}
 
 
 def test_serve_until_interrupted() -> None:

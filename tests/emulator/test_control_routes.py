@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from emulator_support import CAS, CreateComponent, error_of, ok
 
 from pulumi_servicestage.emulator import Emulator
@@ -41,7 +42,14 @@ def test_show_stats(client: httpx.Client, emulator: Emulator) -> None:
             "GET /v3/{project_id}/cas/environments": 2,
             "GET /v3/{project_id}/cas/environments/{environment_id}": 1,
             "POST /v3/auth/tokens": 1,
-        }
+        },
+        # All on one instant of the virtual clock.
+        "peak_per_second": {
+            "GET /v3/{project_id}/cas/environments": 2,
+            "GET /v3/{project_id}/cas/environments/{environment_id}": 1,
+            "POST /v3/auth/tokens": 1,
+        },
+        "statuses": {"200": 2, "201": 1, "404": 1},
     }
     assert emulator.request_counts() == stats["requests"]
 
@@ -80,10 +88,37 @@ def test_add_job_plan(
     job = ok(client.get(f"{CAS}/jobs/{job_id}"))
 
     expected = {key: value for key, value in plan.items() if key != "count"}
-    assert plans == [{**expected, "duration": None, "component_name": None}] * 2
+    assert (
+        plans == [{**expected, "duration": None, "component_name": None, "task_weights": None}] * 2
+    )
     assert job["job"]["execution_status"] == "FAILED"
     assert job["tasks"][1]["messages"] == "quota exceeded"
     assert len(ok(client.get("/_emulator/jobs/plans"))["plans"]) == 1
+
+
+def test_a_plan_s_task_weights_set_the_lengths_of_its_tasks(
+    client: httpx.Client, create_component: CreateComponent, clock: VirtualClock
+) -> None:
+    plan = {"duration": 10, "task_weights": [1, 8, 1], "operation": "create_component"}
+    ok(client.post("/_emulator/jobs/plans", json=plan))
+    job_id = create_component()["job_id"]
+
+    def statuses_at(seconds: float) -> list[str]:
+        clock.advance(seconds)
+        tasks = ok(client.get(f"{CAS}/jobs/{job_id}"))["tasks"]
+        return [task["task_status"] for task in tasks]
+
+    assert statuses_at(0.5) == ["RUNNING", "SUBMITTED", "SUBMITTED"]
+    assert statuses_at(1.0) == ["SUCCEEDED", "RUNNING", "SUBMITTED"]  # at 1.5 s
+    assert statuses_at(7.6) == ["SUCCEEDED", "SUCCEEDED", "RUNNING"]  # at 9.1 s
+    assert statuses_at(1.0) == ["SUCCEEDED"] * 3
+
+
+@pytest.mark.parametrize("weights", [[], [1, 0, 1], [1, -2, 1]])
+def test_task_weights_must_be_positive(client: httpx.Client, weights: list[int]) -> None:
+    response = client.post("/_emulator/jobs/plans", json={"task_weights": weights})
+
+    assert error_of(response, 400)[0] == "EMULATOR.0400"
 
 
 def test_add_job_plan__invalid(client: httpx.Client) -> None:

@@ -48,6 +48,7 @@ from provider_inputs import as_sent_by_engine, materialize
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_servicestage._lifecycle import OWNER_KEY
+from pulumi_servicestage.client import clock
 from pulumi_servicestage.testing import strip_secrets
 
 PROPERTY = "create+diff"
@@ -63,7 +64,8 @@ def created_and_unchanged(case: Case, inputs: dict[str, Any], live: Any, workdir
     tally = counts(PROPERTY, case)
     tally.tried += 1
     live.emulator.reset()
-    # Jobs and release phases end at once: the providers' first poll finds them ended.
+    # Jobs and release phases end at once: the providers' first look, moments later on the
+    # virtual clock, finds them ended.
     live.emulator.jobs.default_duration = 0
     provider = case.provider
     provider.configure(ConfigureRequest(Config(dict(live.stack_config()), "test")))
@@ -90,14 +92,16 @@ def enough_created(case: Case) -> Callable[[Any], Callable[[Any, Path], None]]:
     enough of its examples reached the create.
 
     Hypothesis runs every example of a test within one call of its function-scoped fixtures,
-    so the examples take the session's emulator and empty it themselves.
+    so the examples take the session's emulator and empty it themselves. It runs on a virtual
+    clock, which the providers' waits go by too.
     """
 
     def decorate(prop: Any) -> Callable[[Any, Path], None]:
-        def test(served_emulator: Any, workdir: Path) -> None:
+        def test(virtual_emulator: Any, workdir: Path) -> None:
             seen = counts(PROPERTY, case)
             seen.tried = seen.refused = seen.created = 0
-            prop(live=served_emulator, workdir=workdir)
+            with clock.use(virtual_emulator.clock):
+                prop(live=virtual_emulator, workdir=workdir)
             assert seen.created >= MIN_CREATED_SHARE * seen.tried, (
                 f"only {seen.created} of {seen.tried} examples passed Check: make the "
                 f"plausible inputs of {case.name} more plausible"

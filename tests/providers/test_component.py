@@ -1,3 +1,6 @@
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import pytest
 
@@ -5,7 +8,13 @@ from pulumi_servicestage.client.signing import AkSkAuth
 from pulumi_servicestage.component import ComponentProvider
 from pulumi_servicestage.emulator import DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY
 from pulumi_servicestage.emulator.errors import PARAMETER_INVALID
-from pulumi_servicestage.testing import DOCKER_STACK, DiffChanges, ProviderCallError, revealed
+from pulumi_servicestage.testing import (
+    DOCKER_STACK,
+    DiffChanges,
+    ProviderCallError,
+    ProviderInProcess,
+    revealed,
+)
 
 PROVIDER = ComponentProvider()
 
@@ -405,3 +414,29 @@ def test_the_one_camel_case_wire_field_is_a_snake_case_argument_and_output(host,
     assert dict(host.check(PROVIDER, None, {**inputs, "sermantAgentInjectActionFlag": True})
                 .failures) == {"sermantAgentInjectActionFlag": (
         "unknown argument; did you mean 'sermant_agent_inject_action_flag'?")}  # fmt: skip
+
+
+@pytest.mark.real_time  # deletes waiting side by side on real time, as under the engine
+def test_deletes_of_one_application_s_components_at_once_share_list_calls_while_waiting(
+    live, inputs
+):
+    host = ProviderInProcess()
+    host.configure(live.stack_config())
+    created = [create(host, {**inputs, "name": f"web-{index}"}) for index in range(6)]
+    live.emulator.jobs.default_duration = 2.0  # each component takes 2 s to go
+    before = live.emulator.request_counts()
+
+    with ThreadPoolExecutor(len(created)) as pool:
+        list(pool.map(lambda done: host.delete(PROVIDER, done.id, done.outs), created))
+
+    counts = Counter(live.emulator.request_counts())
+    counts.subtract(before)
+    assert live.backend.list_components(application_id=inputs["application_id"]).items == []
+    # Six waits of about 2 s each, looking every half second or so: reading each component
+    # would take over 20 reads; one list of the application answers all six at each look.
+    lists = counts["GET /v3/{project_id}/cas/applications/{application_id}/components"]
+    reads = counts[
+        "GET /v3/{project_id}/cas/applications/{application_id}/components/{component_id}"
+    ]
+    assert lists + reads <= 12
+    assert lists >= 1
