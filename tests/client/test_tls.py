@@ -12,8 +12,8 @@ import pytest
 
 from pulumi_servicestage.client.errors import APIConnectionError, ConfigurationError
 from pulumi_servicestage.client.http import ApiClient, RetryPolicy
-from pulumi_servicestage.client.trust import trusting
 from pulumi_servicestage.client.signing import AkSkAuth
+from pulumi_servicestage.client.trust import trusting
 from pulumi_servicestage.config import Settings
 from pulumi_servicestage.emulator import (
     DEFAULT_ACCESS_KEY,
