@@ -377,21 +377,6 @@ class JobWaiter:
         gap = self._pace.early_least
         self._sleep(min(self._pace.first_look, timeout))
         while True:
-            if self._defer(last, path, deadline - self._clock()):
-                # The budget is taken by looks likelier to find their jobs ended: leave it to
-                # them, and look at this job in an early task (or not seen yet) later.
-                task = None if last is None else last.running_task
-                since = running_since.get(task, self._clock())
-                gap = max(
-                    gap,
-                    self._pace.early_least
-                    if last is None
-                    else self._pace.next_look(
-                        last, task_running_for=self._clock() - since, waited=self._clock() - started
-                    ),
-                )
-                self._sleep(gap)
-                continue
             try:
                 with budget.priority(gap):
                     last = self._kind.read(job_id, self._client.get(path) or {})
@@ -424,17 +409,6 @@ class JobWaiter:
                 raise self._timed_out(job_id, last, description, timeout)
             # The last look comes at the deadline rather than one gap before it.
             self._sleep(min(gap, remaining))
-
-    def _defer(self, last: Job | None, path: str, remaining: float) -> bool:
-        """Whether to skip a look: one at a job not seen in its last task, when its API's budget
-        would hold it back longer than looks at last tasks are apart, and the wait has time
-        left for a later look."""
-        early = last is None or (last.running_task is not None and not last.last_task_running)
-        return (
-            early
-            and remaining > self._pace.early_least
-            and self._client.backlog("GET", path) > self._pace.final_least
-        )
 
     @staticmethod
     def _failed(job: Job, description: str) -> JobFailedError:

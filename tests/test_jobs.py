@@ -47,10 +47,6 @@ class ScriptedClient:
         self.paths = []
         self.priorities = []
         self.looks = []
-        self.budget_spare = lambda t: True
-
-    def backlog(self, method, path):
-        return 0.0 if self.budget_spare(self.clock.now) else 3.0
 
     def get(self, path):
         self.paths.append(path)
@@ -230,26 +226,6 @@ def test_pace__looks_are_rare_in_an_early_task_often_in_the_last_and_ranked_by_i
         if 30 <= earlier < 60
     ]
     assert max(after_a_look_in_the_last_task) < min(after_a_look_in_a_long_early_task)
-
-
-def test_pace__while_the_budget_has_none_to_spare_looks_at_early_tasks_wait_not_the_last():
-    waiter, client, clock = waiter_for(job_of_tasks([5, 10, 3]))
-    # Other waits take the whole budget for the first 12 s.
-    client.budget_spare = lambda t: t >= 12
-
-    waiter.wait("j1", description="create component 'web'", timeout=600)
-
-    assert min(client.looks) >= 12  # no look at the early tasks while the budget was short
-    assert clock.now - 18 < 1.0  # the last task is still looked at often
-
-
-def test_pace__a_look_at_the_last_task_goes_even_when_the_budget_is_short():
-    waiter, client, clock = waiter_for(job_of_tasks([1, 1, 10]))
-    client.budget_spare = lambda t: t < 2.5  # short from the moment the last task runs
-
-    waiter.wait("j1", description="create component 'web'", timeout=600)
-
-    assert clock.now - 12 < 1.5
 
 
 def test_polls__first_look_at_once_last_look_at_the_deadline_then_the_timeout():

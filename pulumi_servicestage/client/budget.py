@@ -85,6 +85,9 @@ class RequestBudget:
         self._sent: collections.deque[float] = collections.deque()
         self._lock = threading.Lock()
         self._waiting: list[tuple[float, int]] = []
+        # When each waiting request means to look again: one asleep does not hold back those
+        # behind it, so that no token goes unused while it sleeps.
+        self._wakes: dict[tuple[float, int], float] = {}
         self._arrivals = itertools.count()
 
     @property
@@ -99,15 +102,6 @@ class RequestBudget:
         with self._lock:
             return len(self._waiting)
 
-    def backlog(self) -> float:
-        """Seconds a request asking now would wait for its turn, by the budget's rate and the
-        requests already waiting."""
-        with self._lock:
-            now = self._now()
-            tokens = min(1.0, self._tokens + (now - self._updated) * self._rate)
-            queued = (len(self._waiting) + 1 - tokens) / self._rate
-            return max(0.0, self._closed_until - now, queued)
-
     def take(self) -> None:
         """Wait, if need be, until a request may be sent, and count it."""
         ticket = (PRIORITY.get(), next(self._arrivals))
@@ -119,24 +113,32 @@ class RequestBudget:
                     now = self._now()
                     self._tokens = min(1.0, self._tokens + (now - self._updated) * self._rate)
                     self._updated = now
-                    ahead = sum(1 for other in self._waiting if other < ticket)
-                    if not ahead and now >= self._closed_until and self._tokens >= 1:
-                        heapq.heappop(self._waiting)
+                    ahead = [other for other in self._waiting if other < ticket]
+                    awake_ahead = any(self._wakes.get(other, now) <= now for other in ahead)
+                    if not awake_ahead and now >= self._closed_until and self._tokens >= 1:
+                        self._leave(ticket)
                         self._tokens -= 1
                         self._sent.append(now)
                         return
                     # The turn comes once the requests ahead have had theirs; a request that
                     # arrives ahead meanwhile only makes this one look again.
-                    wait = max(self._closed_until - now, (1 + ahead - self._tokens) / self._rate)
+                    wait = max(
+                        self._closed_until - now, (1 + len(ahead) - self._tokens) / self._rate
+                    )
+                    self._wakes[ticket] = now + max(wait, _LEAST_WAIT_SECONDS)
                 # Never less than a millisecond: a clock far from its start (a long-lived process,
                 # a virtual clock) cannot add less, and the wait would never end.
                 self._sleep(max(wait, _LEAST_WAIT_SECONDS))
         except BaseException:
             with self._lock:
                 if ticket in self._waiting:
-                    self._waiting.remove(ticket)
-                    heapq.heapify(self._waiting)
+                    self._leave(ticket)
             raise
+
+    def _leave(self, ticket: tuple[float, int]) -> None:
+        self._waiting.remove(ticket)
+        heapq.heapify(self._waiting)
+        self._wakes.pop(ticket, None)
 
     def throttled(self, retry_after: float | None) -> None:
         """The service answered 429: after `retry_after`, go on below what was sent in the last

@@ -181,11 +181,6 @@ class ApiClient:
     def close(self) -> None:
         self._http.close()
 
-    def backlog(self, method: str, path: str) -> float:
-        """Seconds a request of `method` on `path` sent now would wait for its API's budget (0
-        without budgets): for a request worth sending only when it would go soon."""
-        return 0.0 if self._budgets is None else self._budgets.of(method, path).backlog()
-
     def request(
         self,
         method: str,
