@@ -63,13 +63,17 @@ def configure(stack_config: Mapping[str, Any]) -> None:
     global _stack_config
     with _lock:
         _stack_config = dict(stack_config)
-    # Build the clients now, before the engine's first calls come in at once and would all wait
-    # for the one that builds them; settings that are wrong are reported by those calls.
-    with contextlib.suppress(ConfigurationError):
-        clients()
+    # Build the clients meanwhile, before the engine's first writes come in at once and would
+    # all wait for the one that builds them; settings that are wrong are reported by the calls.
+    threading.Thread(target=_build_clients_early, name="servicestage-clients", daemon=True).start()
     _host.enlarge_as_configured(stack_config, os.environ)
     _host.stop_waits_with_host()
     _host.readable_errors_in_host()
+
+
+def _build_clients_early() -> None:
+    with contextlib.suppress(ConfigurationError):
+        clients()
 
 
 def validate_settings() -> None:

@@ -373,8 +373,9 @@ class JobWaiter:
         # When each task was first seen running (None: no task shown), for how long it has run.
         running_since: dict[str | None, float] = {}
         last: Job | None = None
-        # The first look knows nothing yet: it ranks with looks at jobs in an early task.
-        gap = self._pace.early_least
+        # The first look knows nothing yet, and a job just started is in its first task: under a
+        # short budget it goes after every look at a job seen further on.
+        gap = self._pace.early_most
         self._sleep(min(self._pace.first_look, timeout))
         while True:
             try:
