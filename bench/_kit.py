@@ -159,7 +159,7 @@ class Row:
 
 @dataclass
 class RunSettings:
-    """Sizes of one benchmark run; `quick()` trades fidelity for a run of about 1.5 minutes."""
+    """Sizes of one benchmark run; `quick()` trades fidelity for a shorter run."""
 
     job_seconds: float = 5.0
     sizes: tuple[int, ...] = (1, 8, 32, 64)

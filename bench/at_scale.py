@@ -27,6 +27,7 @@ from _kit import Row, RunSettings, ServedEmulator, format_table, served_emulator
 from parallel_deploy import DeployRun, deploy_at_once
 
 from pulumi_servicestage.client.budget import DEFAULT_RATE
+from pulumi_servicestage.emulator import EMULATOR_REQUEST_BUDGET
 
 SIZES = (64, 256)
 # Wall time / T allowed unthrottled, by number of components.
@@ -47,13 +48,18 @@ class Mode:
     #: The emulator's throttle, requests per second per API and credential; None: none.
     throttle: float | None
 
+    @property
+    def rate(self) -> float:
+        """Requests per second per API: the budget's, or the throttle's if it is lower."""
+        return min(self.budget, self.throttle or self.budget)
+
     def limit(self, components: int, job_seconds: float) -> float:
-        """The least wall time the budget (or the throttle, if lower) allows."""
-        rate = min(self.budget, self.throttle or self.budget)
-        return job_seconds + (components / rate if rate < 1000 else 0.0)
+        """The least wall time the rate allows: the last create starts N / rate s after the
+        first, and its job takes T."""
+        return job_seconds + components / self.rate
 
 
-UNTHROTTLED = Mode("unthrottled", 1000.0, None)
+UNTHROTTLED = Mode("unthrottled", float(EMULATOR_REQUEST_BUDGET), None)
 DEFAULT = Mode("default budget", DEFAULT_RATE, None)
 THROTTLED = Mode(f"emulator throttling at {THROTTLED_RATE:g}/s", THROTTLED_BUDGET, THROTTLED_RATE)
 
@@ -126,7 +132,7 @@ def budgeted_row(run: DeployRun, mode: Mode, settings: RunSettings) -> Row:
     return Row(
         6,
         f"N = {run.components} at once, {mode.name}: wall time / its limit "
-        f"(T + N / {min(mode.budget, mode.throttle or mode.budget):g} = {limit:.1f} s)",
+        f"(T + N / {mode.rate:g} = {limit:.1f} s)",
         f"{run.seconds / limit:.2f} ({run.seconds:.1f} s)",
         compared,
         f"<= {slack}" + (", peak <= budget, 0 failures" if mode is DEFAULT else ", 0 failures"),

@@ -1053,7 +1053,10 @@ class RestProvider(ServiceStageProvider, Generic[ArgsT]):
         list_key = self.list_key
 
         def listed_ids() -> frozenset[str | None]:
-            return frozenset(self.listed_id(o) for o in client.paginate(collection, list_key))
+            try:
+                return frozenset(self.listed_id(o) for o in client.paginate(collection, list_key))
+            except NotFoundError:
+                return frozenset()  # the collection itself is gone, and its objects with it
 
         own_id = ref.parts[self.id_fields[-1]]
         return own_id not in SHARED_READS.read(shared, listed_ids, since=since)

@@ -318,11 +318,21 @@ def test_shared_reads__one_read_answers_every_wait_that_asks_after_it_started():
     assert not reads.others_waiting("components")
 
 
-def test_shared_reads__a_failed_read_fails_every_wait_it_answers():
-    reads = SharedReads(FakeClock())
+def test_shared_reads__a_failed_read_fails_every_wait_it_answers_and_a_later_look_reads_again():
+    clock = FakeClock()
+    reads = SharedReads(clock)
+    fetched = []
 
     def fetch():
+        fetched.append(clock.now)
         raise ValueError("list failed")
 
     with pytest.raises(ValueError, match="list failed"):
         reads.read("components", fetch, since=0.0)
+    with pytest.raises(ValueError, match="list failed"):
+        reads.read("components", fetch, since=0.0)  # answered by the same failed read
+    clock.now = 1.0
+    with pytest.raises(ValueError, match="list failed"):
+        reads.read("components", fetch, since=0.5)  # a look after it reads again
+
+    assert fetched == [0.0, 1.0]

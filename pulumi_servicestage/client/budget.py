@@ -25,8 +25,8 @@ the looks likeliest to find a job ended go first.
 from __future__ import annotations
 
 import collections
-import heapq
 import itertools
+import math
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -81,13 +81,12 @@ class RequestBudget:
         self._updated = now()
         self._closed_until = 0.0
         self._held_until = self._recovered_at = 0.0
-        # When the requests of the last second were sent.
+        # When the requests of the last second were sent (what a 429 judges the quota by).
         self._sent: collections.deque[float] = collections.deque()
         self._lock = threading.Lock()
-        self._waiting: list[tuple[float, int]] = []
-        # When each waiting request means to look again: one asleep does not hold back those
-        # behind it, so that no token goes unused while it sleeps.
-        self._wakes: dict[tuple[float, int], float] = {}
+        # The waiting requests, (priority, arrival), each with when it means to look again: one
+        # asleep does not hold back those behind it, so that no token goes unused while it sleeps.
+        self._waiting: dict[tuple[float, int], float] = {}
         self._arrivals = itertools.count()
 
     @property
@@ -106,7 +105,7 @@ class RequestBudget:
         """Wait, if need be, until a request may be sent, and count it."""
         ticket = (PRIORITY.get(), next(self._arrivals))
         with self._lock:
-            heapq.heappush(self._waiting, ticket)
+            self._waiting[ticket] = -math.inf  # awake
         try:
             while True:
                 with self._lock:
@@ -114,31 +113,26 @@ class RequestBudget:
                     self._tokens = min(1.0, self._tokens + (now - self._updated) * self._rate)
                     self._updated = now
                     ahead = [other for other in self._waiting if other < ticket]
-                    awake_ahead = any(self._wakes.get(other, now) <= now for other in ahead)
+                    awake_ahead = any(self._waiting[other] <= now for other in ahead)
                     if not awake_ahead and now >= self._closed_until and self._tokens >= 1:
-                        self._leave(ticket)
+                        del self._waiting[ticket]
                         self._tokens -= 1
                         self._sent.append(now)
+                        self._forget_before(now - 1.0)
                         return
                     # The turn comes once the requests ahead have had theirs; a request that
                     # arrives ahead meanwhile only makes this one look again.
                     wait = max(
                         self._closed_until - now, (1 + len(ahead) - self._tokens) / self._rate
                     )
-                    self._wakes[ticket] = now + max(wait, _LEAST_WAIT_SECONDS)
+                    self._waiting[ticket] = now + max(wait, _LEAST_WAIT_SECONDS)
                 # Never less than a millisecond: a clock far from its start (a long-lived process,
                 # a virtual clock) cannot add less, and the wait would never end.
                 self._sleep(max(wait, _LEAST_WAIT_SECONDS))
         except BaseException:
             with self._lock:
-                if ticket in self._waiting:
-                    self._leave(ticket)
+                self._waiting.pop(ticket, None)
             raise
-
-    def _leave(self, ticket: tuple[float, int]) -> None:
-        self._waiting.remove(ticket)
-        heapq.heapify(self._waiting)
-        self._wakes.pop(ticket, None)
 
     def throttled(self, retry_after: float | None) -> None:
         """The service answered 429: after `retry_after`, go on below what was sent in the last

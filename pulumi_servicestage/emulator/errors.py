@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 
 class ApiError(Exception):
@@ -115,6 +115,17 @@ IAM_USER_NOT_AUTHORIZED = ErrorCode(
 
 # The emulator's own control routes (/_emulator/...).
 CONTROL_REQUEST_INVALID = ErrorCode(400, "EMULATOR.0400", "control request invalid")
+
+StateT = TypeVar("StateT")
+
+
+def controlled(state_for: Callable[[str], StateT], project_id: str) -> StateT:
+    """The project's state a control request addresses: 400 ``EMULATOR.0400`` for a project the
+    emulator does not have (`state_for` raises KeyError)."""
+    try:
+        return state_for(project_id)
+    except KeyError:
+        raise CONTROL_REQUEST_INVALID.error(f"no project {project_id}") from None
 
 
 def keystone_error(status: int, title: str, message: str) -> ApiError:

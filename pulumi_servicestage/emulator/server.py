@@ -126,7 +126,9 @@ class RequestStats:
         self._now = now
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
-        self._per_second: Counter[tuple[str, int]] = Counter()
+        # Per operation: the second it was last called in and its calls in that second.
+        self._this_second: dict[str, tuple[int, int]] = {}
+        self._peaks: dict[str, int] = {}
         self._statuses: Counter[int] = Counter()
 
     def record(self, route: Route) -> None:
@@ -134,7 +136,10 @@ class RequestStats:
         second = int(self._now())
         with self._lock:
             self._counts[api] += 1
-            self._per_second[(api, second)] += 1
+            last_second, calls = self._this_second.get(api, (second, 0))
+            calls = calls + 1 if last_second == second else 1
+            self._this_second[api] = (second, calls)
+            self._peaks[api] = max(self._peaks.get(api, 0), calls)
 
     def answered(self, status: int) -> None:
         with self._lock:
@@ -147,10 +152,7 @@ class RequestStats:
     def peaks(self) -> dict[str, int]:
         """The most requests each operation received within one second (of the clock's)."""
         with self._lock:
-            peaks: dict[str, int] = {}
-            for (api, _), count in self._per_second.items():
-                peaks[api] = max(peaks.get(api, 0), count)
-            return dict(sorted(peaks.items()))
+            return dict(sorted(self._peaks.items()))
 
     def statuses(self) -> dict[int, int]:
         """How many answers of the operations had each status."""
@@ -160,7 +162,8 @@ class RequestStats:
     def clear(self) -> None:
         with self._lock:
             self._counts.clear()
-            self._per_second.clear()
+            self._this_second.clear()
+            self._peaks.clear()
             self._statuses.clear()
 
 
@@ -198,10 +201,6 @@ class RequestQuota:
             self._sent[(user, api)] = [*recent, now]
 
 
-# Where `WsgiApp._route` leaves the matched path parameters for `_answer`.
-_PATH_PARAMS = "servicestage.emulator.path_params"
-
-
 class WsgiApp:
     """Routes a request, authenticates it, calls its handler and renders the answer or error.
 
@@ -236,8 +235,8 @@ class WsgiApp:
         request_id = uuid.uuid4().hex
         route = None
         try:
-            route = self._route(request)
-            answer = self._answer(request, route)
+            route, params = self._route(request)
+            answer = self._answer(request, route, params)
         except ApiError as error:
             answer = ApiResponse(error.status, error.render(request_id), headers=error.headers)
         except Exception:
@@ -248,16 +247,15 @@ class WsgiApp:
             self._stats.answered(answer.status)
         return _to_response(answer, request_id)(environ, start_response)
 
-    def _route(self, request: Request) -> Route:
+    def _route(self, request: Request) -> tuple[Route, Mapping[str, str]]:
+        """The route of the request and its path parameters."""
         try:
             endpoint, params = self._map.bind_to_environ(request.environ).match()
         except (NotFound, MethodNotAllowed):
             raise API_NOT_FOUND.error() from None
-        request.environ[_PATH_PARAMS] = params
-        return self._routes[endpoint]
+        return self._routes[endpoint], params
 
-    def _answer(self, request: Request, route: Route) -> ApiResponse:
-        params: dict[str, str] = request.environ[_PATH_PARAMS]
+    def _answer(self, request: Request, route: Route, params: Mapping[str, str]) -> ApiResponse:
         if route.counted:
             self._stats.record(route)
         body = _read_body(request, route)

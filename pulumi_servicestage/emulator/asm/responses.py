@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
-from ..errors import ASM_INVALID_REQUEST, CONTROL_REQUEST_INVALID
+from ..errors import ASM_INVALID_REQUEST, CONTROL_REQUEST_INVALID, controlled
 from ..server import ApiCall, ApiResponse, Route, describe_validation_error
 from .backend import AsmBackend
 from .schemas import FailureRequest, ReleaseOperation, ReleaseRequest
@@ -98,10 +98,7 @@ class AsmApi:
         return self._backend_for(call.project_id)
 
     def _control_backend(self, call: ApiCall) -> AsmBackend:
-        try:
-            return self._backend_for(call.project_id)
-        except KeyError:
-            raise CONTROL_REQUEST_INVALID.error(f"no project {call.project_id}") from None
+        return controlled(self._backend_for, call.project_id)
 
 
 def _release_path(call: ApiCall) -> tuple[str, str, str]:

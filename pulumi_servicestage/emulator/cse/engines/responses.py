@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
-from ...errors import CONTROL_REQUEST_INVALID
+from ...errors import CONTROL_REQUEST_INVALID, controlled
 from ...server import ApiCall, ApiResponse, Route, describe_validation_error
 from .backend import EngineBackend
 from .errors import REQUEST_PARAMETER_INVALID
@@ -119,10 +119,7 @@ class EngineApi:
         return self._backend_for(call.project_id)
 
     def _control_backend(self, call: ApiCall) -> EngineBackend:
-        try:
-            return self._backend_for(call.project_id)
-        except KeyError:
-            raise CONTROL_REQUEST_INVALID.error(f"no project {call.project_id}") from None
+        return controlled(self._backend_for, call.project_id)
 
 
 def _count_query(call: ApiCall, name: str) -> int | None:

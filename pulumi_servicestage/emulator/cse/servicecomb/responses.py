@@ -12,7 +12,7 @@ from typing import Any
 
 from werkzeug.formparser import parse_form_data
 
-from ...errors import CONTROL_REQUEST_INVALID, ErrorCode
+from ...errors import CONTROL_REQUEST_INVALID, ErrorCode, controlled
 from ...server import MAX_JSON_DEPTH, ApiCall, ApiResponse, Route, json_depth
 from ...servicestage.request_parsing import parse_body
 from .backend import ServiceCombBackend
@@ -386,11 +386,7 @@ class ServiceCombApi:
     # Control
 
     def expire_tokens(self, call: ApiCall) -> ApiResponse:
-        try:
-            backend = self._backend_for(call.project_id)
-        except KeyError:
-            raise CONTROL_REQUEST_INVALID.error(f"no project {call.project_id}") from None
-        backend.expire_tokens()
+        controlled(self._backend_for, call.project_id).expire_tokens()
         return ApiResponse(204)
 
     # Helpers
