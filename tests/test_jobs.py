@@ -1,9 +1,10 @@
 import itertools
 
+import httpx
 import pytest
 
 from pulumi_servicestage.client import budget
-from pulumi_servicestage.client.errors import NotFoundError
+from pulumi_servicestage.client.errors import APIConnectionError, APIStatusError, NotFoundError
 from pulumi_servicestage.jobs import (
     DeployJobs,
     EngineJobs,
@@ -202,6 +203,34 @@ def test_pace__jobs_up_to_a_minute_with_a_shorter_last_task_are_noticed_under_2_
     waiter.wait("j1", description="create component 'web'", timeout=600)
 
     assert clock.now - seconds < 2.0
+
+
+def refusal(status):
+    return APIStatusError(
+        status_code=status, method="GET", path="/", error_code=None, error_msg=None, request_id=None
+    )
+
+
+def test_pace__a_429_a_5xx_or_a_lost_connection_mid_wait_only_delays_the_answer():
+    steady = job_of_tasks([2, 6, 2])
+    dropped = APIConnectionError(httpx.Request("GET", "http://cas/jobs/j1"), OSError("reset"))
+    failing = {3: refusal(429), 4: refusal(503), 5: dropped}
+
+    def answer_at(t):
+        return failing.get(int(t), steady(t))
+
+    waiter, client, clock = waiter_for(answer_at)
+
+    assert waiter.wait("j1", description="d", timeout=600).succeeded
+    assert clock.now - 10 < 2.0
+    assert any(3 <= look < 6 for look in client.looks)  # the failures were met
+
+
+def test_pace__a_refusal_that_repeats_ends_the_wait():
+    waiter, _, _ = waiter_for(lambda t: refusal(403))
+
+    with pytest.raises(APIStatusError, match="403"):
+        waiter.wait("j1", description="d", timeout=600)
 
 
 def test_pace__looks_are_rare_in_an_early_task_often_in_the_last_and_ranked_by_it():
