@@ -109,7 +109,7 @@ class RequestBudget:
         try:
             while True:
                 with self._lock:
-                    now = self._now()
+                    now = self._read_clock()
                     self._tokens = min(1.0, self._tokens + (now - self._updated) * self._rate)
                     self._updated = now
                     ahead = [other for other in self._waiting if other < ticket]
@@ -138,7 +138,7 @@ class RequestBudget:
         """The service answered 429: after `retry_after`, go on below what was sent in the last
         second, and hold that rate a while."""
         with self._lock:
-            now = self._now()
+            now = self._read_clock()
             self._forget_before(now - 1.0)
             below = _BELOW_REFUSAL * len(self._sent)
             self._rate = max(self.ceiling * _FLOOR, min(self._rate, below))
@@ -149,12 +149,24 @@ class RequestBudget:
     def answered(self) -> None:
         """A request went through: once the hold after a 429 is over, recover a little."""
         with self._lock:
-            now = self._now()
+            now = self._read_clock()
             if now < self._held_until or self._rate >= self.ceiling:
                 return
             gained = self.ceiling * _RECOVERY_PER_SECOND * (now - self._recovered_at)
             self._recovered_at = now
             self._rate = min(self.ceiling, self._rate + gained)
+
+    def _read_clock(self) -> float:
+        """Now; if the clock went back (the process's clock was swapped, `clock.use`), what was
+        reckoned on the other clock is forgotten: refilling by a negative time would hold
+        requests back for as long as the clocks are apart."""
+        now = self._now()
+        if now < self._updated:
+            self._updated = now
+            self._tokens = 1.0
+            self._closed_until = self._held_until = self._recovered_at = 0.0
+            self._sent.clear()
+        return now
 
     def _forget_before(self, moment: float) -> None:
         while self._sent and self._sent[0] < moment:

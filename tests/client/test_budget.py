@@ -166,3 +166,17 @@ def test_when_the_budget_is_short_lower_priority_values_go_first():
         caller.join()
 
     assert served == ["last task", "early task"]
+
+
+def test_a_clock_that_goes_back_starts_the_budget_afresh():
+    """Swapping the process's clock (`clock.use`, a test's virtual clock) must not hold requests
+    back for as long as the two clocks are apart."""
+    limited, clock = budget(8)
+    clock.now = 100_000.0
+    limited.take()
+    limited.throttled(retry_after=30)
+
+    clock.now = 5.0  # another clock, far behind
+    limited.take()
+
+    assert clock.now < 5.01
