@@ -213,7 +213,8 @@ def test_create__refused_execution_deletes_the_task_again(host, live, place, pla
 
 
 def test_create__release_still_running_is_aborted(host, live, place, plans, inputs):
-    live.emulator.jobs.plan(duration=2, component_name="web")
+    # The running batch outlasts the wait (1 s) and ends well within the abort's wait (1 s more).
+    live.emulator.jobs.plan(duration=1.6, component_name="web")
 
     with pytest.raises(ProviderCallError) as raised:
         create(host, {**inputs, "abort_on_timeout": True, "timeouts": {"create": 1}})
@@ -230,7 +231,7 @@ def test_create__release_still_running_is_aborted(host, live, place, plans, inpu
 
 def test_create__release_that_the_abort_lets_finish_is_a_success(host, live, place, component):
     # The abort stops later batches only; here the running batch is the last one.
-    live.emulator.jobs.plan(duration=2, component_name="web")
+    live.emulator.jobs.plan(duration=1.6, component_name="web")
     only_web = {
         "name": "web-only",
         "components": [component("web", 1)],
