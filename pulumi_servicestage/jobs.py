@@ -74,16 +74,16 @@ class PollPace:
 
     How long a task has run counts from the first look that saw it running, on this process's
     clock: the service's timestamps come from another clock. With the defaults a job of three
-    equal tasks of 5 s in all costs 5 looks and is noticed within 0.4 s of its end; jobs of 1 to
+    equal tasks of 5 s in all costs 5 looks and is noticed within 0.2 s of its end; jobs of 1 to
     60 s whose last task takes a tenth to a quarter of them are noticed under 2 s late, and a
-    5-minute job costs at most about 10 looks a minute. `tests/test_jobs.py` holds the pace to
+    5-minute job costs at most about 11.5 looks a minute. `tests/test_jobs.py` holds the pace to
     these figures on a virtual clock; `bench/job_wait.py` measures them against the emulator.
     """
 
     first_look: float = 0.3
     final_least: float = 0.4
-    final_growth: float = 0.08
-    final_job_share: float = 0.03
+    final_growth: float = 0.03
+    final_job_share: float = 0.015
     final_most: float = 10.0
     early_share: float = 0.16
     early_least: float = 2.0

@@ -217,3 +217,41 @@ def test_engine_passwords_are_a_json_object_and_never_quoted_in_errors():
         Settings.resolve({**config, "servicestage:enginePasswords": "hunter2"}, {})
     assert "JSON object of engine id" in str(refused.value)
     assert "hunter2" not in str(refused.value)
+
+
+def test_clients__follow_the_stack_config_and_environment_as_they_change(monkeypatch):
+    import threading
+
+    from pulumi_servicestage import _runtime
+    from pulumi_servicestage.emulator import Emulator
+
+    def resolutions_after(call):
+        # `configure` also builds the clients in a thread of its own: let it finish first.
+        for thread in threading.enumerate():
+            if thread.name == "servicestage-clients":
+                thread.join()
+        resolved = []
+        resolve = Settings.resolve
+
+        def counting(stack_config, environ):
+            resolved.append(stack_config)
+            return resolve(stack_config, environ)
+
+        with monkeypatch.context() as patched:
+            patched.setattr(Settings, "resolve", staticmethod(counting))
+            value = call()
+        return len(resolved), value
+
+    monkeypatch.delenv("HW_MAX_REQUESTS_PER_SECOND", raising=False)
+    first = Emulator.stack_config("http://127.0.0.1:9")
+    del first["servicestage:maxRequestsPerSecond"]
+    _runtime.configure(first)
+    assert _runtime.clients().settings.servicestage_endpoint == "http://127.0.0.1:9"
+    assert resolutions_after(_runtime.clients)[0] == 0, "nothing changed, nothing resolved"
+
+    monkeypatch.setenv("HW_MAX_REQUESTS_PER_SECOND", "5")
+    count, clients = resolutions_after(_runtime.clients)
+    assert (count, clients.settings.max_requests_per_second) == (1, 5.0)
+
+    _runtime.configure({**first, "servicestage:endpoint": "http://127.0.0.1:10"})
+    assert _runtime.clients().settings.servicestage_endpoint == "http://127.0.0.1:10"

@@ -175,10 +175,14 @@ def test_resource_props__adds_outputs_and_marks_credentials_secret():
 
 
 def test_wait_until_gone__looks_until_the_deadline_before_giving_up():
+    from pulumi_servicestage import _runtime
     from pulumi_servicestage._lifecycle import ObjectRef
     from pulumi_servicestage.client.errors import ServiceStageError
     from pulumi_servicestage.component import ComponentProvider
+    from pulumi_servicestage.emulator import Emulator
 
+    # The wait builds its client from the settings, though nothing here is sent.
+    _runtime.configure(Emulator.stack_config("http://127.0.0.1:9"))
     looks: list[float] = []
 
     class NeverGone(ComponentProvider):
