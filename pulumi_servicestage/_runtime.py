@@ -51,8 +51,8 @@ class Clients:
 
 _lock = threading.Lock()
 _stack_config: dict[str, Any] = {}
-# Which stack config `configure` last sent, so that settings resolved from an earlier one are
-# not taken for its.
+# Counts the stack configs `configure` was sent: settings resolved from an earlier one are not
+# used once another has come.
 _stack_config_generation = 0
 _clients_by_settings: dict[Settings, Clients] = {}
 # Every environment variable a setting may be read from.
