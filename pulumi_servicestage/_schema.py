@@ -86,7 +86,9 @@ _SETTING_MEANINGS = {
     "maxRequestsPerSecond": (
         "The request budget of each API (method and path) and credential, shared by every "
         "call of the provider: 0.1 to 10000 requests per second (by default 8, under Huawei "
-        "Cloud's published quota of 10 per API and user); a 429 halves it, answers recover it."
+        "Cloud's published quota of 10 per API and user). After a 429 nothing is sent before "
+        "its Retry-After, the rate drops below what the last second sent and is held 10 s, then "
+        "recovers a twentieth per second."
     ),
     "maxRetries": (
         f"How many times a failed request is retried: 0 to {MAX_RETRIES_LIMIT} (by default 5)."

@@ -115,6 +115,11 @@ class Route:
         """The path as the API reference writes it, e.g. ``/v3/{project_id}/cas/environments``."""
         return self.rule.replace("<", "{").replace(">", "}")
 
+    @property
+    def api(self) -> str:
+        """The API as API Gateway counts it, e.g. ``GET /v3/{project_id}/cas/environments``."""
+        return f"{self.method} {self.template}"
+
 
 class RequestStats:
     """What the API operations received and answered: requests per operation, keyed
@@ -132,7 +137,7 @@ class RequestStats:
         self._statuses: Counter[int] = Counter()
 
     def record(self, route: Route) -> None:
-        api = f"{route.method} {route.template}"
+        api = route.api
         second = int(self._now())
         with self._lock:
             self._counts[api] += 1
@@ -265,7 +270,7 @@ class WsgiApp:
                 request.environ, body, project_id=params.get("project_id")
             )
             if self._quota is not None:
-                self._quota.count(principal.user_name, f"{route.method} {route.template}")
+                self._quota.count(principal.user_name, route.api)
         content_type = request.content_type or ""
         if not content_type.startswith("multipart/") and json_depth(body) > MAX_JSON_DEPTH:
             raise route.invalid(

@@ -1,6 +1,6 @@
-"""The request budget of an API and credential: a token bucket that keeps its rate, halves it
-when the service answers 429 (sending nothing before Retry-After), recovers gradually, and serves
-waiting requests by priority."""
+"""The request budget of an API and credential: a token bucket that keeps its rate, goes below
+what the last second sent when the service answers 429 (sending nothing before Retry-After),
+recovers gradually, and serves waiting requests by priority."""
 
 from __future__ import annotations
 
